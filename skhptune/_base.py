@@ -1,0 +1,350 @@
+"""The ask/tell loop shared by every search, on top of scikit-learn's ``BaseSearchCV``.
+
+A strategy proposes a :class:`Batch` of points with ``ask()`` and learns their scores
+with ``tell(batch, scores)``; :class:`SearchRunner` turns each batch into a single
+``evaluate_candidates`` call (so joblib runs ``len(batch) * n_splits`` fits at once),
+reads the refit metric back, never refits a configuration it has already seen, and
+stops when the strategy is done, the evaluation budget is spent or ``max_time`` has
+passed.
+"""
+
+import numbers
+import time
+import warnings
+from abc import abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+
+from ._space import Space
+
+
+@dataclass
+class Batch:
+    """Points a strategy wants evaluated together.
+
+    Parameters
+    ----------
+    points : list of (int, ndarray)
+        ``(subspace index, unit vector)`` pairs.
+    extra_params : list of dict, optional
+        Parameters merged into each point's decoded dict (e.g. a resource).
+    cv : cross-validation splitter, optional
+        Splitter for this batch; the search's ``cv`` when ``None``.
+    more_results : dict of str to list, optional
+        Extra ``cv_results_`` columns, one value per point.
+    key_extra : hashable, optional
+        Part of the de-duplication key: the same point under another
+        ``key_extra`` (e.g. another resource level) is a new evaluation.
+    """
+
+    points: list
+    extra_params: list = None
+    cv: object = None
+    more_results: dict = field(default_factory=dict)
+    key_extra: object = None
+
+
+def check_parameter_names(estimator, space):
+    """Raise if the space names a parameter the estimator does not have.
+
+    A nested name is accepted when one of its prefixes is itself searched or is not
+    an estimator yet (e.g. a ``Pipeline`` step set to ``None`` that the search fills).
+    """
+    if not hasattr(estimator, "get_params"):
+        return
+    valid = estimator.get_params(deep=True)
+    for sub in space.subspaces:
+        for name in sub.names:
+            if name in valid:
+                continue
+            parts = name.split("__")
+            prefixes = ["__".join(parts[:i]) for i in range(1, len(parts))]
+            if any(
+                prefix in sub.names
+                or (prefix in valid and not hasattr(valid[prefix], "get_params"))
+                for prefix in prefixes
+            ):
+                continue
+            raise ValueError(
+                f"Invalid parameter {name!r} in param_distributions for estimator "
+                f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
+            )
+
+
+def search_metric(search, results):
+    """Name of the metric a search optimises: the refit metric, else the first one."""
+    metrics = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+    if isinstance(search.refit, str) and search.refit in metrics:
+        return search.refit
+    return "score" if "score" in metrics else metrics[0]
+
+
+def _is_all_fits_failed(error):
+    return isinstance(error, ValueError) and "fits failed" in str(error)
+
+
+class SearchRunner:
+    """Runs batches through ``evaluate_candidates`` and keeps the search's record.
+
+    Parameters
+    ----------
+    search : AskTellSearchCV
+        The search being fitted (for ``refit``, ``verbose`` and ``max_time``).
+    space : Space
+        The parsed search space.
+    evaluate_candidates : callable
+        The callback ``BaseSearchCV.fit`` hands to ``_run_search``.
+    callback_ctx : CallbackContext or None
+        scikit-learn's callback context, where the installed version has one.
+    max_evaluations : int or None
+        Budget in evaluated configurations.
+    """
+
+    def __init__(self, search, space, evaluate_candidates, callback_ctx, max_evaluations):
+        self.search = search
+        self.space = space
+        self.max_evaluations = max_evaluations
+        self._evaluate_candidates = evaluate_candidates
+        self._callback_ctx = callback_ctx
+        self._search_ctx = None
+        self._start = time.perf_counter()
+        self._known = {}  # de-duplication key -> mean test score
+        self._row_scores = []
+        self._row_times = []
+        self._last_failure = None
+        self.n_batches = 0
+
+    @property
+    def n_evaluated(self):
+        """Configurations evaluated so far (including failed batches)."""
+        return len(self._known)
+
+    @property
+    def elapsed(self):
+        return time.perf_counter() - self._start
+
+    @property
+    def best_score(self):
+        finite = [s for s in self._row_scores if np.isfinite(s)]
+        return max(finite) if finite else np.nan
+
+    def out_of_budget(self):
+        """Whether no further batch may start."""
+        max_time = self.search.max_time
+        if self.n_batches > 0 and max_time is not None and self.elapsed >= max_time:
+            return True
+        return self.max_evaluations is not None and self.n_evaluated >= self.max_evaluations
+
+    def run(self, strategy):
+        """Ask and tell until the strategy or the budget is exhausted."""
+        self._begin_search(n_points=None)
+        while not self.out_of_budget():
+            batch = strategy.ask()
+            if batch is None or not batch.points:
+                break
+            scores = self.evaluate(batch)
+            strategy.tell(batch, self.impute_failures(scores))
+        self._end_search()
+
+    def run_once(self, batch):
+        """Evaluate a single batch (an exhaustive grid) without batch bookkeeping."""
+        self._begin_search(n_points=len(batch.points))
+        self.evaluate(batch)
+        self._end_search()
+
+    def impute_failures(self, scores):
+        """Failed evaluations (NaN) count as the worst score seen so far."""
+        finite = [s for s in self._row_scores if np.isfinite(s)]
+        scores = np.asarray(scores, dtype=float)
+        return np.where(np.isnan(scores), min(finite) if finite else np.nan, scores)
+
+    def evaluate(self, batch):
+        """Evaluate the batch's new configurations; return a score per point."""
+        keys = [self._key(batch, i) for i in range(len(batch.points))]
+        new = []
+        for i, key in enumerate(keys):
+            if key not in self._known and key not in (keys[j] for j in new):
+                new.append(i)
+        if self.max_evaluations is not None:
+            new = new[: max(self.max_evaluations - self.n_evaluated, 0)]
+        if new:
+            self._evaluate_new(batch, new, [keys[i] for i in new])
+        return np.array([self._known.get(key, np.nan) for key in keys])
+
+    def _key(self, batch, i):
+        extra = batch.extra_params[i] if batch.extra_params else {}
+        return (self.space.key(batch.points[i]), batch.key_extra, tuple(sorted(extra.items())))
+
+    def _evaluate_new(self, batch, new, keys):
+        candidates = []
+        for i in new:
+            params = self.space.decode(batch.points[i])
+            if batch.extra_params:
+                params.update(batch.extra_params[i])
+            candidates.append(params)
+        more_results = {name: [values[i] for i in new] for name, values in batch.more_results.items()}
+        kwargs = {"cv": batch.cv, "more_results": more_results or None}
+        batch_ctx = self._batch_context(len(candidates))
+        if batch_ctx is not None:
+            kwargs["callback_ctx"] = batch_ctx
+        try:
+            results = self._evaluate_candidates(candidates, **kwargs)
+        except ValueError as error:
+            if not _is_all_fits_failed(error):
+                raise
+            # The configurations get no row, but are never retried; the search goes
+            # on unless nothing at all succeeds (checked at the end).
+            self._last_failure = error
+            warnings.warn(
+                f"Every fit of {len(candidates)} candidate(s) failed; they are left "
+                f"out of cv_results_ and the search continues: {candidates!r}",
+                FitFailedWarning,
+            )
+            scores = np.full(len(candidates), np.nan)
+        else:
+            metric = search_metric(self.search, results)
+            scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
+            self._row_scores.extend(scores)
+            self._row_times.extend([self.elapsed] * len(candidates))
+        finally:
+            if batch_ctx is not None and batch_ctx is not self._search_ctx:
+                batch_ctx.call_on_fit_task_end(estimator=self.search)
+        self._known.update(zip(keys, scores))
+        self.n_batches += 1
+        self._report_progress()
+
+    def _begin_search(self, n_points):
+        if self._callback_ctx is None:
+            return
+        n_splits = self.search.n_splits_
+        self._single_batch = n_points is not None
+        self._search_ctx = self._callback_ctx.subcontext(
+            task_name="search",
+            max_subtasks=n_points * n_splits if n_points else None,
+            sequential_subtasks=not self._single_batch,
+        ).call_on_fit_task_begin(estimator=self.search)
+
+    def _batch_context(self, n_candidates):
+        if self._search_ctx is None:
+            return None
+        if self._single_batch:
+            return self._search_ctx
+        return self._search_ctx.subcontext(
+            task_name="batch",
+            max_subtasks=n_candidates * self.search.n_splits_,
+            sequential_subtasks=False,
+        ).call_on_fit_task_begin(estimator=self.search)
+
+    def _end_search(self):
+        if self._search_ctx is not None:
+            self._search_ctx.call_on_fit_task_end(estimator=self.search)
+        if not self._row_scores and self._last_failure is not None:
+            raise self._last_failure
+
+    def _report_progress(self):
+        if not self.search.verbose:
+            return
+        done, total = len(self._row_scores), self.max_evaluations
+        line = f"[{type(self.search).__name__}] batch {self.n_batches}: {done}"
+        line += f"/{total} evaluations" if total else " evaluations"
+        line += f", best score {self.best_score:.4g}, {self.elapsed:.1f} s elapsed"
+        if total and done:
+            line += f", ~{self.elapsed / done * (total - done):.0f} s left"
+        print(line, flush=True)
+
+    def history(self):
+        """Per evaluation (row of ``cv_results_``): score, best so far, elapsed time."""
+        scores = np.array(self._row_scores, dtype=float)
+        best = np.fmax.accumulate(scores) if len(scores) else scores
+        return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
+
+
+class AskTellSearchCV(BaseSearchCV):
+    """Base class of the skhptune searches: parameters and loop shared by all three.
+
+    Subclasses provide ``_make_strategy(space, rng)`` and, when they have one, a
+    budget in evaluations through ``_evaluation_budget()``.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "random_state": ["random_state"],
+        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+    ):
+        self.param_distributions = param_distributions
+        self.random_state = random_state
+        self.max_time = max_time
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    @abstractmethod
+    def _make_strategy(self, space, rng):
+        """The strategy object (with ``ask``/``tell``) for one fit."""
+
+    def _evaluation_budget(self):
+        """Evaluations the search may spend, or ``None`` when it sets its own end."""
+        return None
+
+    def _grid_columns(self, n_points):
+        """Extra ``cv_results_`` columns for an exhaustive grid of ``n_points``."""
+        return {}
+
+    def _run_search(self, evaluate_candidates, callback_ctx=None):
+        space = Space(self.param_distributions)
+        check_parameter_names(self.estimator, space)
+        rng = check_random_state(self.random_state)
+        budget = self._evaluation_budget()
+        runner = SearchRunner(self, space, evaluate_candidates, callback_ctx, budget)
+        size, strategy = space.size, None
+        if budget is not None and size is not None and size <= budget:
+            # Modelling cannot beat trying everything: evaluate the whole grid in
+            # GridSearchCV's order, in one parallel batch.
+            if size < budget:
+                warnings.warn(
+                    f"The total space of parameters {size} is smaller than the "
+                    f"{type(self).__name__} budget of {budget} evaluations. Running "
+                    f"{size} iterations. For exhaustive searches, use GridSearchCV.",
+                    UserWarning,
+                )
+            runner.run_once(Batch(space.grid(), more_results=self._grid_columns(size)))
+        else:
+            strategy = self._make_strategy(space, rng)
+            runner.run(strategy)
+        self.history_ = runner.history()
+        self._store_strategy_results(strategy)
+
+    def _store_strategy_results(self, strategy):
+        """Hook for fitted attributes taken from the strategy (``None`` for a grid)."""

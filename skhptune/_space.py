@@ -1,0 +1,478 @@
+"""Parsing of ``param_distributions`` and the unit-cube encoding the strategies use.
+
+Every search dimension becomes one coordinate in ``[0, 1]``. Strategies see only
+arrays and two per-coordinate facts:
+
+- ``n_levels``: 0 for a continuous coordinate; ``k > 0`` for a dimension with ``k``
+  values, value ``i`` sitting at the bin centre ``(i + 0.5) / k``;
+- ``is_categorical``: the levels have no order (categorical choices).
+
+A list of dicts is a list of conditional sub-spaces, as in ``GridSearchCV``; a point
+of the search is a pair ``(subspace index, unit vector)``.
+"""
+
+import numbers
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy.stats import qmc
+from sklearn.model_selection import ParameterGrid
+from sklearn.utils.random import sample_without_replacement
+
+from .space import Categorical, Integer, Real
+
+# Keeps ppf away from the infinite tails of unbounded distributions such as norm.
+_TAIL = 1e-6
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _level_centres(n_levels):
+    return (np.arange(n_levels) + 0.5) / n_levels
+
+
+class _Binned:
+    """A dimension with finitely many values, each owning an equal bin of [0, 1]."""
+
+    is_categorical = False
+
+    def __init__(self, name, values, order):
+        self.name = name
+        self.values = list(values)  # in the user's order, for grids
+        self._order = np.asarray(order)  # bin of each value
+        self._value_at_bin = np.argsort(self._order, kind="stable")
+        self.n_levels = len(self.values)
+
+    def decode(self, u):
+        return self.values[self._value_at_bin[self.level(u)]]
+
+    def level(self, u):
+        return int(min(max(np.floor(u * self.n_levels), 0), self.n_levels - 1))
+
+    def encode(self, value):
+        for index, candidate in enumerate(self.values):
+            if candidate is value:
+                return (self._order[index] + 0.5) / self.n_levels
+        for index, candidate in enumerate(self.values):
+            try:
+                if bool(candidate == value):
+                    return (self._order[index] + 0.5) / self.n_levels
+            except Exception:  # objects whose == does not give one bool
+                continue
+        raise ValueError(f"{value!r} is not a value of parameter {self.name!r}.")
+
+    def key(self, u):
+        return self.level(u)
+
+
+class _CategoricalDim(_Binned):
+    is_categorical = True
+
+    def __init__(self, name, choices):
+        super().__init__(name, choices, np.arange(len(choices)))
+
+
+class _OrdinalDim(_Binned):
+    """Numbers from a plain list: bins follow the numeric order."""
+
+    def __init__(self, name, values):
+        ranks = np.argsort(np.argsort(np.asarray(values, dtype=float), kind="stable"))
+        super().__init__(name, values, ranks)
+
+
+class _IntegerDim(_Binned):
+    """A uniform integer range; values are built on demand, never listed."""
+
+    def __init__(self, name, low, high):
+        self.name = name
+        self.low, self.high = int(low), int(high)
+        self.n_levels = self.high - self.low + 1
+
+    @property
+    def values(self):
+        return list(range(self.low, self.high + 1))
+
+    def decode(self, u):
+        return self.low + self.level(u)
+
+    def encode(self, value):
+        return (int(value) - self.low + 0.5) / self.n_levels
+
+
+class _ContinuousDim:
+    """A coordinate mapped through a monotone transform (linear, log or a ppf)."""
+
+    n_levels = 0
+    is_categorical = False
+    values = None
+
+    def __init__(self, name, to_value, to_unit, integer=False):
+        self.name = name
+        self._to_value = to_value
+        self._to_unit = to_unit
+        self._integer = integer
+
+    def decode(self, u):
+        value = self._to_value(float(min(max(u, 0.0), 1.0)))
+        return int(value) if self._integer else float(value)
+
+    def encode(self, value):
+        return float(min(max(self._to_unit(value), 0.0), 1.0))
+
+    def key(self, u):
+        value = self.decode(u)
+        return value if self._integer else float(f"{value:.12g}")
+
+
+def _linear(low, high):
+    return (lambda u: low + u * (high - low)), (lambda v: (v - low) / (high - low))
+
+
+def _logarithmic(low, high):
+    log_low, log_high = np.log(low), np.log(high)
+    return (
+        lambda u: float(np.exp(log_low + u * (log_high - log_low))),
+        lambda v: (np.log(v) - log_low) / (log_high - log_low),
+    )
+
+
+def _check_bounds(name, low, high, prior):
+    if prior not in ("uniform", "log-uniform"):
+        raise ValueError(
+            f"Parameter {name!r}: prior must be 'uniform' or 'log-uniform', "
+            f"got {prior!r}."
+        )
+    if not (_is_number(low) and _is_number(high)):
+        raise TypeError(
+            f"Parameter {name!r}: low and high must be numbers, got "
+            f"low={low!r}, high={high!r}."
+        )
+    if not low < high:
+        raise ValueError(
+            f"Parameter {name!r}: low must be smaller than high, got "
+            f"low={low!r}, high={high!r}."
+        )
+    if prior == "log-uniform" and low <= 0:
+        raise ValueError(
+            f"Parameter {name!r}: a log-uniform prior needs low > 0, got low={low!r}."
+        )
+
+
+def _parse_real(name, dim):
+    _check_bounds(name, dim.low, dim.high, dim.prior)
+    low, high = float(dim.low), float(dim.high)
+    transform = _logarithmic if dim.prior == "log-uniform" else _linear
+    return _ContinuousDim(name, *transform(low, high))
+
+
+def _parse_integer(name, dim):
+    _check_bounds(name, dim.low, dim.high, dim.prior)
+    for bound in (dim.low, dim.high):
+        if float(bound) != int(bound):
+            raise TypeError(
+                f"Parameter {name!r}: Integer bounds must be integers, got "
+                f"low={dim.low!r}, high={dim.high!r}."
+            )
+    low, high = int(dim.low), int(dim.high)
+    if dim.prior == "uniform":
+        return _IntegerDim(name, low, high)
+    # Each integer owns the log-width of [v - 0.5, v + 0.5], so the prior is
+    # log-uniform over the values and every value stays reachable.
+    to_value, to_unit = _logarithmic(low - 0.5 if low > 1 else low * 0.5, high + 0.5)
+    return _ContinuousDim(
+        name,
+        lambda u: min(max(round(to_value(u)), low), high),
+        to_unit,
+        integer=True,
+    )
+
+
+def _parse_distribution(name, dist):
+    if not all(hasattr(dist, method) for method in ("ppf", "cdf", "support")):
+        raise TypeError(
+            f"Parameter {name!r}: {dist!r} has rvs but no ppf/cdf; use a frozen "
+            "scipy.stats distribution, a list, or Real/Integer/Categorical."
+        )
+    low, high = (float(bound) for bound in dist.support())
+    family = getattr(getattr(dist, "dist", None), "name", "")
+    discrete = hasattr(dist, "pmf")
+    if family in ("loguniform", "reciprocal"):
+        return _ContinuousDim(name, *_logarithmic(low, high))
+    if family == "uniform":
+        return _ContinuousDim(name, *_linear(low, high))
+    if family == "randint":
+        return _IntegerDim(name, int(low), int(high))
+
+    def to_value(u):
+        return dist.ppf(min(max(u, _TAIL), 1 - _TAIL))
+
+    if discrete:
+        # A value owns the cdf mass between its predecessor and itself.
+        def to_unit(v):
+            return 0.5 * (dist.cdf(v - 1) + dist.cdf(v))
+
+        return _ContinuousDim(name, to_value, to_unit, integer=True)
+    return _ContinuousDim(name, to_value, dist.cdf)
+
+
+def parse_dimension(name, spec):
+    """Turn one value of ``param_distributions`` into a parsed dimension.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, used in error messages.
+    spec : Real, Integer, Categorical, frozen scipy.stats distribution or sequence
+        The user's description of the values.
+
+    Returns
+    -------
+    dimension
+        An object with ``n_levels``, ``is_categorical``, ``values`` (finite
+        dimensions, in the user's order, else ``None``), ``decode(u)``,
+        ``encode(value)`` and ``key(u)``.
+    """
+    if isinstance(spec, Real):
+        return _parse_real(name, spec)
+    if isinstance(spec, Integer):
+        return _parse_integer(name, spec)
+    if isinstance(spec, Categorical):
+        choices = list(spec.choices)
+        if not choices:
+            raise ValueError(f"Parameter {name!r}: Categorical needs at least one choice.")
+        return _CategoricalDim(name, choices)
+    if hasattr(spec, "rvs"):
+        return _parse_distribution(name, spec)
+    if isinstance(spec, np.ndarray):
+        if spec.ndim != 1:
+            raise ValueError(
+                f"Parameter {name!r}: an array of values must be one-dimensional, "
+                f"got shape {spec.shape}."
+            )
+        spec = list(spec)
+    if isinstance(spec, str) or not isinstance(spec, Sequence):
+        raise TypeError(
+            f"Parameter {name!r}: expected a list of values, a scipy.stats "
+            f"distribution or Real/Integer/Categorical, got {spec!r} "
+            f"(of type {type(spec).__name__}). Wrap a single value in a list."
+        )
+    values = list(spec)
+    if not values:
+        raise ValueError(f"Parameter {name!r}: the list of values is empty.")
+    if all(_is_number(value) for value in values):
+        return _OrdinalDim(name, values)
+    return _CategoricalDim(name, values)
+
+
+class SubSpace:
+    """One dict of ``param_distributions``: named dimensions and their unit cube.
+
+    Parameters
+    ----------
+    distributions : dict
+        Parameter name to its description.
+    """
+
+    def __init__(self, distributions):
+        if not isinstance(distributions, Mapping):
+            raise TypeError(
+                "param_distributions must be a dict or a list of dicts, got "
+                f"{distributions!r} (of type {type(distributions).__name__})."
+            )
+        for name in distributions:
+            if not isinstance(name, str):
+                raise TypeError(f"Parameter names must be strings, got {name!r}.")
+        self.names = sorted(distributions)
+        self.dimensions = [parse_dimension(n, distributions[n]) for n in self.names]
+        self.n_dims = len(self.dimensions)
+        self.n_levels = np.array([d.n_levels for d in self.dimensions], dtype=int)
+        self.is_categorical = np.array(
+            [d.is_categorical for d in self.dimensions], dtype=bool
+        )
+
+    @property
+    def size(self):
+        """Number of distinct configurations, or ``None`` when unbounded."""
+        if any(d.values is None for d in self.dimensions):
+            return None
+        return int(np.prod([d.n_levels for d in self.dimensions], dtype=object))
+
+    def snap(self, units):
+        """Clip to the cube and move discrete coordinates to their bin centres."""
+        units = np.clip(np.asarray(units, dtype=float), 0.0, 1.0)
+        discrete = self.n_levels > 0
+        if discrete.any():
+            levels = self.n_levels[discrete]
+            index = np.minimum(np.floor(units[..., discrete] * levels), levels - 1)
+            units[..., discrete] = (index + 0.5) / levels
+        return units
+
+    def sample(self, n, rng, method="random"):
+        """Draw ``n`` points of the unit cube, snapped.
+
+        Parameters
+        ----------
+        n : int
+            Number of points.
+        rng : RandomState
+            Source of randomness.
+        method : {"random", "sobol"}, default="random"
+            ``"sobol"`` gives a scrambled Sobol sequence, spreading points evenly.
+
+        Returns
+        -------
+        ndarray of shape (n, n_dims)
+        """
+        if method == "sobol" and self.n_dims > 0 and n > 1:
+            sobol = qmc.Sobol(self.n_dims, scramble=True, seed=rng.randint(2**31))
+            # A power of two keeps Sobol balanced (and silent); extra rows are dropped.
+            units = sobol.random_base2(int(np.ceil(np.log2(n))))[:n]
+        else:
+            units = rng.uniform(size=(n, self.n_dims))
+        return self.snap(units)
+
+    def decode(self, unit):
+        """Parameter dict of native values for one unit vector."""
+        return {
+            name: dim.decode(u) for name, dim, u in zip(self.names, self.dimensions, unit)
+        }
+
+    def encode(self, params):
+        """Unit vector of a parameter dict of this sub-space."""
+        return np.array([dim.encode(params[n]) for n, dim in zip(self.names, self.dimensions)])
+
+    def key(self, unit):
+        """Hashable identity of the configuration a unit vector decodes to."""
+        return tuple(dim.key(u) for dim, u in zip(self.dimensions, unit))
+
+    def grid_dict(self):
+        """The finite sub-space as a ``ParameterGrid`` dict of value lists."""
+        return {name: dim.values for name, dim in zip(self.names, self.dimensions)}
+
+
+class Space:
+    """Parsed ``param_distributions``: one or more conditional sub-spaces.
+
+    Parameters
+    ----------
+    param_distributions : dict or list of dict
+        As accepted by the ``*SearchCV`` classes.
+    """
+
+    def __init__(self, param_distributions):
+        if isinstance(param_distributions, Mapping):
+            param_distributions = [param_distributions]
+        if not isinstance(param_distributions, Sequence) or isinstance(
+            param_distributions, str
+        ):
+            raise TypeError(
+                "param_distributions must be a dict or a list of dicts, got "
+                f"{param_distributions!r}."
+            )
+        if len(param_distributions) == 0:
+            raise ValueError("param_distributions is an empty list; give at least one dict.")
+        self.subspaces = [SubSpace(d) for d in param_distributions]
+        self._all_lists = all(
+            not hasattr(v, "rvs") for d in param_distributions for v in d.values()
+        )
+
+    @property
+    def names(self):
+        """All parameter names, sorted."""
+        return sorted({name for sub in self.subspaces for name in sub.names})
+
+    @property
+    def size(self):
+        """Number of distinct configurations, or ``None`` when unbounded."""
+        sizes = [sub.size for sub in self.subspaces]
+        return None if None in sizes else sum(sizes)
+
+    def key(self, point):
+        """Hashable identity of a point ``(subspace index, unit vector)``."""
+        index, unit = point
+        return (index, self.subspaces[index].key(unit))
+
+    def decode(self, point):
+        """Parameter dict of a point ``(subspace index, unit vector)``."""
+        index, unit = point
+        return self.subspaces[index].decode(unit)
+
+    def grid(self):
+        """Every configuration of a finite space, in ``ParameterGrid`` order.
+
+        Returns
+        -------
+        list of (int, ndarray)
+            Points ``(subspace index, unit vector)``.
+        """
+        points = []
+        for index, sub in enumerate(self.subspaces):
+            points.extend(
+                (index, sub.encode(params)) for params in ParameterGrid(sub.grid_dict())
+            )
+        return points
+
+    def initial_design(self, n, rng):
+        """Distinct, space-filling starting points.
+
+        A space made only of lists is sampled without replacement from its grid,
+        exactly as ``RandomizedSearchCV`` does with the same ``rng``; other spaces
+        get a scrambled Sobol design, the points shared out among sub-spaces.
+
+        Parameters
+        ----------
+        n : int
+            Number of points wanted; fewer come back when the space is smaller.
+        rng : RandomState
+            Source of randomness.
+
+        Returns
+        -------
+        list of (int, ndarray)
+        """
+        size = self.size
+        if self._all_lists:
+            grid = self.grid()
+            indices = sample_without_replacement(len(grid), min(n, len(grid)), random_state=rng)
+            return [grid[i] for i in indices]
+        n = n if size is None else min(n, size)
+        counts = self._share_out(n, rng)
+        points, seen = [], set()
+        for index, (sub, count) in enumerate(zip(self.subspaces, counts)):
+            for unit in sub.sample(count, rng, method="sobol"):
+                _add_if_new(points, seen, self, (index, unit))
+            # Snapping can merge Sobol points of a small discrete sub-space.
+            for _ in range(50 * count):
+                if sum(1 for p in points if p[0] == index) >= count:
+                    break
+                _add_if_new(points, seen, self, (index, sub.sample(1, rng)[0]))
+        return points
+
+    def _share_out(self, n, rng):
+        """Split ``n`` points among sub-spaces evenly, within their sizes."""
+        capacity = [sub.size if sub.size is not None else n for sub in self.subspaces]
+        counts = [0] * len(self.subspaces)
+        order = list(rng.permutation(len(self.subspaces)))
+        while sum(counts) < n:
+            open_ = [i for i in order if counts[i] < capacity[i]]
+            if not open_:
+                break
+            for i in open_:
+                if sum(counts) == n:
+                    break
+                counts[i] += 1
+        return counts
+
+    def random_point(self, rng):
+        """One point drawn uniformly: a random sub-space, then a random unit vector."""
+        index = rng.randint(len(self.subspaces))
+        return index, self.subspaces[index].sample(1, rng)[0]
+
+
+def _add_if_new(points, seen, space, point):
+    key = space.key(point)
+    if key not in seen:
+        seen.add(key)
+        points.append(point)
