@@ -133,7 +133,8 @@ def _linear(low, high):
 def _logarithmic(low, high):
     log_low, log_high = np.log(low), np.log(high)
     return (
-        lambda u: float(np.exp(log_low + u * (log_high - log_low))),
+        # exp(log(x)) can overshoot x by an ulp; keep values inside the bounds.
+        lambda u: float(np.clip(np.exp(log_low + u * (log_high - log_low)), low, high)),
         lambda v: (np.log(v) - log_low) / (log_high - log_low),
     )
 
@@ -180,7 +181,7 @@ def _parse_integer(name, dim):
         return _IntegerDim(name, low, high)
     # Each integer owns the log-width of [v - 0.5, v + 0.5], so the prior is
     # log-uniform over the values and every value stays reachable.
-    to_value, to_unit = _logarithmic(low - 0.5 if low > 1 else low * 0.5, high + 0.5)
+    to_value, to_unit = _logarithmic(low - 0.5, high + 0.5)
     return _ContinuousDim(
         name,
         lambda u: min(max(round(to_value(u)), low), high),

@@ -1,0 +1,247 @@
+import pickle
+
+import numpy as np
+import pytest
+from scipy.stats import expon, loguniform, norm, poisson, randint, uniform
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import ParameterGrid, ParameterSampler, RandomizedSearchCV
+from sklearn.svm import SVC
+
+from skhptune._space import Space, parse_dimension
+from skhptune.space import Categorical, Integer, Real
+
+
+def _decode_many(dim, units):
+    return [dim.decode(u) for u in units]
+
+
+UNITS = np.linspace(0, 1, 101)
+
+
+def test_real_uniform_roundtrip_and_bounds():
+    dim = parse_dimension("C", Real(-2.0, 3.0))
+    values = _decode_many(dim, UNITS)
+    assert min(values) == -2.0 and max(values) == 3.0
+    assert all(type(v) is float for v in values)
+    for u in (0.1, 0.5, 0.93):
+        assert dim.encode(dim.decode(u)) == pytest.approx(u)
+
+
+def test_real_log_uniform_is_uniform_in_log():
+    dim = parse_dimension("C", Real(1e-3, 1e3, prior="log-uniform"))
+    assert dim.decode(0.5) == pytest.approx(1.0)
+    assert dim.decode(0.0) == pytest.approx(1e-3)
+    assert dim.decode(1.0) == pytest.approx(1e3)
+    assert dim.encode(10.0) == pytest.approx(4 / 6)
+
+
+def test_integer_uniform_levels_types_and_roundtrip():
+    dim = parse_dimension("n", Integer(2, 6))
+    assert dim.n_levels == 5 and not dim.is_categorical
+    values = _decode_many(dim, UNITS)
+    assert set(values) == {2, 3, 4, 5, 6}
+    assert all(type(v) is int for v in values)
+    for value in range(2, 7):
+        assert dim.decode(dim.encode(value)) == value
+
+
+def test_integer_log_uniform_reaches_every_value():
+    dim = parse_dimension("n", Integer(1, 1000, prior="log-uniform"))
+    values = _decode_many(dim, np.linspace(0, 1, 20001))
+    assert min(values) == 1 and max(values) == 1000
+    assert all(type(v) is int for v in values)
+    assert set(range(1, 10)) <= set(values)
+    # Each value owns [v - 0.5, v + 0.5] in log space, so the median is the
+    # geometric mean of the outer edges.
+    assert np.median(values) == pytest.approx(np.sqrt(0.5 * 1000.5), rel=0.05)
+    for value in (1, 7, 250, 1000):
+        assert dim.decode(dim.encode(value)) == value
+
+
+def test_categorical_keeps_original_objects():
+    estimator = LogisticRegression()
+    choices = [None, "rbf", (1, 2), estimator]
+    dim = parse_dimension("p", Categorical(choices))
+    assert dim.is_categorical and dim.n_levels == 4
+    decoded = _decode_many(dim, (np.arange(4) + 0.5) / 4)
+    assert decoded[0] is None and decoded[2] == (1, 2) and decoded[3] is estimator
+    assert dim.decode(dim.encode(estimator)) is estimator
+
+
+def test_list_of_numbers_is_ordinal_in_numeric_order():
+    dim = parse_dimension("alpha", [10, 0.1, 1])
+    assert not dim.is_categorical and dim.n_levels == 3
+    assert _decode_many(dim, [0.1, 0.5, 0.9]) == [0.1, 1, 10]
+    assert dim.values == [10, 0.1, 1]
+
+
+@pytest.mark.parametrize("values", [["a", "b"], [True, False], [1, "a"], [None, 1]])
+def test_list_of_non_numbers_is_categorical(values):
+    dim = parse_dimension("p", values)
+    assert dim.is_categorical
+    assert _decode_many(dim, (np.arange(len(values)) + 0.5) / len(values)) == values
+
+
+def test_numpy_array_and_tuple_are_lists():
+    assert parse_dimension("C", np.logspace(-4, 1, 3)).n_levels == 3
+    assert parse_dimension("r", ((1, 1), (1, 2))).decode(0.9) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "dist, low, high",
+    [(uniform(1, 3), 1, 4), (loguniform(1e-3, 1e2), 1e-3, 1e2), (expon(scale=10), 0, np.inf)],
+)
+def test_continuous_distributions_map_through_their_quantiles(dist, low, high):
+    dim = parse_dimension("x", dist)
+    values = _decode_many(dim, UNITS)
+    assert all(low <= v <= high for v in values)
+    assert all(type(v) is float for v in values)
+    assert dim.decode(0.5) == pytest.approx(dist.median())
+
+
+def test_loguniform_is_log_scaled():
+    dim = parse_dimension("x", loguniform(1e-2, 1e2))
+    assert dim.decode(0.5) == pytest.approx(1.0)
+
+
+def test_unbounded_distribution_is_clipped_away_from_infinity():
+    dim = parse_dimension("x", norm(0, 1))
+    assert np.isfinite(dim.decode(0.0)) and np.isfinite(dim.decode(1.0))
+    assert dim.decode(0.0) < -4 and dim.decode(1.0) > 4
+
+
+def test_discrete_distributions_give_integers():
+    dim = parse_dimension("k", randint(1, 4))
+    assert dim.n_levels == 3
+    assert set(_decode_many(dim, UNITS)) == {1, 2, 3}
+    dim = parse_dimension("k", poisson(3))
+    values = _decode_many(dim, UNITS)
+    assert all(type(v) is int and v >= 0 for v in values)
+    for value in (1, 3, 6):
+        assert dim.decode(dim.encode(value)) == value
+
+
+@pytest.mark.parametrize(
+    "spec, error, match",
+    [
+        (Real(1, 1), ValueError, r"'p'.*low must be smaller than high.*low=1, high=1"),
+        (Real(2, 1), ValueError, r"'p'.*low=2, high=1"),
+        (Integer(5, 3), ValueError, r"'p'.*low=5, high=3"),
+        (Real(0, 1, prior="log-uniform"), ValueError, r"'p'.*log-uniform prior needs low > 0, got low=0"),
+        (Integer(-1, 3, prior="log-uniform"), ValueError, r"low > 0, got low=-1"),
+        (Real(0, 1, prior="normal"), ValueError, r"'p'.*prior must be.*'normal'"),
+        (Real("a", 1), TypeError, r"'p'.*must be numbers.*low='a'"),
+        (Integer(0.5, 3), TypeError, r"'p'.*Integer bounds must be integers.*low=0.5"),
+        (Categorical([]), ValueError, r"'p'.*at least one choice"),
+        ([], ValueError, r"'p'.*list of values is empty"),
+        ("rbf", TypeError, r"'p'.*got 'rbf' \(of type str\)"),
+        (3, TypeError, r"'p'.*got 3 \(of type int\)"),
+        (np.ones((2, 2)), ValueError, r"'p'.*one-dimensional"),
+    ],
+)
+def test_bad_dimension_errors_name_parameter_and_value(spec, error, match):
+    with pytest.raises(error, match=match):
+        Space({"p": spec})
+
+
+def test_distribution_without_quantiles_is_rejected():
+    class OnlyRvs:
+        def rvs(self, random_state=None):
+            return 1.0
+
+    with pytest.raises(TypeError, match=r"'p'.*has rvs but no ppf"):
+        Space({"p": OnlyRvs()})
+
+
+@pytest.mark.parametrize("bad", [[], "abc", 3, [{"a": [1]}, 3]])
+def test_bad_param_distributions_container(bad):
+    with pytest.raises((ValueError, TypeError), match="param_distributions|empty list"):
+        Space(bad)
+
+
+def test_empty_dict_is_one_configuration():
+    space = Space({})
+    assert space.size == 1
+    assert [space.decode(p) for p in space.grid()] == [{}]
+    assert [space.decode(p) for p in space.initial_design(5, np.random.RandomState(0))] == [{}]
+
+
+def test_space_size_of_finite_and_infinite_spaces():
+    assert Space({"a": [1, 2, 3], "b": ["x", "y"]}).size == 6
+    assert Space([{"a": [1, 2]}, {"b": Integer(1, 10)}]).size == 12
+    assert Space({"a": [1, 2], "c": Real(0, 1)}).size is None
+
+
+def test_grid_matches_parameter_grid_order():
+    distributions = [{"kernel": ["rbf"], "C": [10, 1, 0.1]}, {"kernel": ["poly"], "degree": [2, 3]}]
+    space = Space(distributions)
+    decoded = [space.decode(p) for p in space.grid()]
+    assert decoded == list(ParameterGrid(distributions))
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_initial_design_of_lists_matches_parameter_sampler(n):
+    distributions = {"vect__ngram_range": ((1, 1), (1, 2)), "vect__norm": ("l1", "l2"), "a": [1, 2]}
+    space = Space(distributions)
+    ours = [space.decode(p) for p in space.initial_design(n, np.random.RandomState(0))]
+    theirs = list(ParameterSampler(distributions, n, random_state=0))
+    assert ours == theirs
+
+
+def test_initial_design_is_distinct_spread_and_covers_subspaces():
+    space = Space(
+        [{"kernel": ["rbf"], "C": Real(1e-3, 1e3, "log-uniform")}, {"kernel": ["poly"], "degree": [2, 3]}]
+    )
+    points = space.initial_design(10, np.random.RandomState(0))
+    keys = [space.key(p) for p in points]
+    assert len(points) == 10 and len(set(keys)) == 10
+    assert sum(p[0] == 1 for p in points) == 2  # the small sub-space is exhausted
+    logs = sorted(np.log10(space.decode(p)["C"]) for p in points if p[0] == 0)
+    assert logs[0] < -1.5 and logs[-1] > 1.5  # Sobol spreads over the range
+
+
+def test_initial_design_is_reproducible():
+    space = Space({"a": Real(0, 1), "b": Integer(1, 5), "c": ["x", "y"]})
+    first = space.initial_design(8, np.random.RandomState(3))
+    second = space.initial_design(8, np.random.RandomState(3))
+    assert [space.key(p) for p in first] == [space.key(p) for p in second]
+
+
+def test_sample_snaps_discrete_coordinates_and_stays_in_cube():
+    sub = Space({"a": Real(0, 1), "b": Integer(1, 4), "c": ["x", "y", "z"]}).subspaces[0]
+    units = sub.sample(64, np.random.RandomState(0), method="sobol")
+    assert units.shape == (64, 3) and units.min() >= 0 and units.max() <= 1
+    assert set(np.round(units[:, 1] * 4 - 0.5, 9)) <= {0, 1, 2, 3}  # names sort: a, b, c
+    assert set(np.round(units[:, 2] * 3 - 0.5, 9)) <= {0, 1, 2}
+
+
+def test_keys_identify_configurations():
+    space = Space({"a": Integer(1, 4), "b": ["x", "y"]})
+    point = (0, np.array([0.30, 0.2]))
+    same = (0, np.array([0.26, 0.4]))  # same bins
+    other = (0, np.array([0.55, 0.2]))
+    assert space.key(point) == space.key(same) != space.key(other)
+    hash(space.key(point))
+
+
+def test_dimensions_repr_equality_pickle_and_clone():
+    dims = [Real(0.1, 1, prior="log-uniform"), Integer(1, 5), Categorical(["a", None])]
+    assert repr(dims[0]) == "Real(low=0.1, high=1, prior='log-uniform')"
+    for dim in dims:
+        assert pickle.loads(pickle.dumps(dim)) == dim
+    assert Real(0, 1) != Real(0, 2) and Real(0, 1) != Integer(0, 1)
+    search = RandomizedSearchCV(SVC(), {"C": dims[0]})
+    assert clone(search).get_params()["param_distributions"]["C"] == dims[0]
+
+
+def test_dimensions_work_in_randomized_search_cv():
+    """The public dimensions have rvs, so sklearn's own searches accept them."""
+    sampler = ParameterSampler(
+        {"C": Real(1e-2, 1e2, "log-uniform"), "n": Integer(1, 3), "k": Categorical(["a", "b"])},
+        n_iter=20,
+        random_state=0,
+    )
+    samples = list(sampler)
+    assert all(1e-2 <= s["C"] <= 1e2 and s["n"] in (1, 2, 3) and s["k"] in "ab" for s in samples)
+    assert Real(0, 1).rvs(5, random_state=0) == Real(0, 1).rvs(5, random_state=0)
