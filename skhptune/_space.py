@@ -102,41 +102,80 @@ class _IntegerDim(_Binned):
 
 
 class _ContinuousDim:
-    """A coordinate mapped through a monotone transform (linear, log or a ppf)."""
+    """A coordinate mapped to values through a monotone, picklable transform."""
 
     n_levels = 0
     is_categorical = False
     values = None
 
-    def __init__(self, name, to_value, to_unit, integer=False):
+    def __init__(self, name, transform, integer=False):
         self.name = name
-        self._to_value = to_value
-        self._to_unit = to_unit
+        self.transform = transform
         self._integer = integer
 
     def decode(self, u):
-        value = self._to_value(float(min(max(u, 0.0), 1.0)))
+        value = self.transform.to_value(float(min(max(u, 0.0), 1.0)))
         return int(value) if self._integer else float(value)
 
     def encode(self, value):
-        return float(min(max(self._to_unit(value), 0.0), 1.0))
+        return float(min(max(self.transform.to_unit(value), 0.0), 1.0))
 
     def key(self, u):
         value = self.decode(u)
         return value if self._integer else float(f"{value:.12g}")
 
 
-def _linear(low, high):
-    return (lambda u: low + u * (high - low)), (lambda v: (v - low) / (high - low))
+class _LinearMap:
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+
+    def to_value(self, u):
+        return self.low + u * (self.high - self.low)
+
+    def to_unit(self, value):
+        return (value - self.low) / (self.high - self.low)
 
 
-def _logarithmic(low, high):
-    log_low, log_high = np.log(low), np.log(high)
-    return (
+class _LogMap:
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+        self._log_low, self._log_high = np.log(low), np.log(high)
+
+    def to_value(self, u):
+        value = np.exp(self._log_low + u * (self._log_high - self._log_low))
         # exp(log(x)) can overshoot x by an ulp; keep values inside the bounds.
-        lambda u: float(np.clip(np.exp(log_low + u * (log_high - log_low)), low, high)),
-        lambda v: (np.log(v) - log_low) / (log_high - log_low),
-    )
+        return float(min(max(value, self.low), self.high))
+
+    def to_unit(self, value):
+        return (np.log(value) - self._log_low) / (self._log_high - self._log_low)
+
+
+class _LogIntegerMap(_LogMap):
+    """Each integer owns the log-width of ``[v - 0.5, v + 0.5]``, so the prior is
+    log-uniform over the values and every value stays reachable."""
+
+    def __init__(self, low, high):
+        super().__init__(low - 0.5, high + 0.5)
+        self.int_low, self.int_high = low, high
+
+    def to_value(self, u):
+        return min(max(round(super().to_value(u)), self.int_low), self.int_high)
+
+
+class _QuantileMap:
+    """A scipy.stats distribution: values are quantiles of the coordinate."""
+
+    def __init__(self, dist, discrete):
+        self.dist, self.discrete = dist, discrete
+
+    def to_value(self, u):
+        return self.dist.ppf(min(max(u, _TAIL), 1 - _TAIL))
+
+    def to_unit(self, value):
+        if self.discrete:
+            # A value owns the cdf mass between its predecessor and itself.
+            return 0.5 * (self.dist.cdf(value - 1) + self.dist.cdf(value))
+        return self.dist.cdf(value)
 
 
 def _check_bounds(name, low, high, prior):
@@ -164,8 +203,8 @@ def _check_bounds(name, low, high, prior):
 def _parse_real(name, dim):
     _check_bounds(name, dim.low, dim.high, dim.prior)
     low, high = float(dim.low), float(dim.high)
-    transform = _logarithmic if dim.prior == "log-uniform" else _linear
-    return _ContinuousDim(name, *transform(low, high))
+    transform = _LogMap if dim.prior == "log-uniform" else _LinearMap
+    return _ContinuousDim(name, transform(low, high))
 
 
 def _parse_integer(name, dim):
@@ -179,15 +218,7 @@ def _parse_integer(name, dim):
     low, high = int(dim.low), int(dim.high)
     if dim.prior == "uniform":
         return _IntegerDim(name, low, high)
-    # Each integer owns the log-width of [v - 0.5, v + 0.5], so the prior is
-    # log-uniform over the values and every value stays reachable.
-    to_value, to_unit = _logarithmic(low - 0.5, high + 0.5)
-    return _ContinuousDim(
-        name,
-        lambda u: min(max(round(to_value(u)), low), high),
-        to_unit,
-        integer=True,
-    )
+    return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True)
 
 
 def _parse_distribution(name, dist):
@@ -200,22 +231,12 @@ def _parse_distribution(name, dist):
     family = getattr(getattr(dist, "dist", None), "name", "")
     discrete = hasattr(dist, "pmf")
     if family in ("loguniform", "reciprocal"):
-        return _ContinuousDim(name, *_logarithmic(low, high))
+        return _ContinuousDim(name, _LogMap(low, high))
     if family == "uniform":
-        return _ContinuousDim(name, *_linear(low, high))
+        return _ContinuousDim(name, _LinearMap(low, high))
     if family == "randint":
         return _IntegerDim(name, int(low), int(high))
-
-    def to_value(u):
-        return dist.ppf(min(max(u, _TAIL), 1 - _TAIL))
-
-    if discrete:
-        # A value owns the cdf mass between its predecessor and itself.
-        def to_unit(v):
-            return 0.5 * (dist.cdf(v - 1) + dist.cdf(v))
-
-        return _ContinuousDim(name, to_value, to_unit, integer=True)
-    return _ContinuousDim(name, to_value, dist.cdf)
+    return _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
 
 
 def parse_dimension(name, spec):

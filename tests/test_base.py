@@ -1,0 +1,284 @@
+"""The shared loop, tested through a small private random strategy."""
+
+import pickle
+import re
+import time
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skhptune._base import AskTellSearchCV, Batch
+from skhptune.space import Integer, Real
+
+X, y = load_iris(return_X_y=True)
+
+
+class RandomStrategy:
+    """Asks batches of uniformly random points, repeats included."""
+
+    def __init__(self, space, rng, batch_size):
+        self.space, self.rng, self.batch_size = space, rng, batch_size
+        self.told = []
+
+    def ask(self):
+        return Batch([self.space.random_point(self.rng) for _ in range(self.batch_size)])
+
+    def tell(self, batch, scores):
+        self.told.append(np.asarray(scores))
+
+
+class RandomSearch(AskTellSearchCV):
+    _parameter_constraints = {**AskTellSearchCV._parameter_constraints}
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=6,
+        batch_size=3,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=3,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+    ):
+        self.n_iter = n_iter
+        self.batch_size = batch_size
+        super().__init__(
+            estimator,
+            param_distributions,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            random_state=random_state,
+            error_score=error_score,
+            return_train_score=return_train_score,
+            max_time=max_time,
+        )
+
+    def _evaluation_budget(self):
+        return self.n_iter
+
+    def _make_strategy(self, space, rng):
+        return RandomStrategy(space, rng, self.batch_size)
+
+    def _store_strategy_results(self, strategy):
+        self.strategy_ = strategy
+
+
+class CountingEvaluations:
+    """Wraps evaluate_candidates to record every call."""
+
+    def __init__(self, search):
+        self.calls = []
+        original = search._run_search
+
+        def run_search(evaluate_candidates, callback_ctx=None):
+            def counting(candidates, **kwargs):
+                self.calls.append(list(candidates))
+                return evaluate_candidates(candidates, **kwargs)
+
+            return original(counting, callback_ctx=callback_ctx)
+
+        search._run_search = run_search
+
+
+def test_honours_n_iter_with_one_call_per_batch():
+    search = RandomSearch(SVC(), {"C": Real(1e-2, 1e2, "log-uniform")}, n_iter=7, random_state=0)
+    counter = CountingEvaluations(search)
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 7
+    assert [len(c) for c in counter.calls] == [3, 3, 1]
+
+
+def test_never_refits_a_configuration():
+    space = {"C": [0.1, 1.0, 10.0], "kernel": ["rbf", "linear"]}  # 6 configurations
+    search = RandomSearch(SVC(), space, n_iter=5, batch_size=4, random_state=0)
+    counter = CountingEvaluations(search)
+    search.fit(X, y)
+    evaluated = [tuple(sorted(p.items())) for call in counter.calls for p in call]
+    assert len(evaluated) == len(set(evaluated)) == 5
+    # Repeated points were told the score of their first evaluation.
+    told = np.concatenate(search.strategy_.told)
+    assert np.isfinite(told).all()
+
+
+def test_max_time_stops_new_batches():
+    class SlowClassifier(LogisticRegression):
+        def fit(self, X, y):
+            time.sleep(0.05)
+            return super().fit(X, y)
+
+    search = RandomSearch(
+        SlowClassifier(max_iter=1000), {"C": Real(0.1, 10)}, n_iter=100, max_time=0.2, random_state=0
+    )
+    search.fit(X, y)
+    # One batch (3 candidates x 3 folds x 50 ms) outlasts max_time: no second one.
+    assert len(search.cv_results_["params"]) == 3
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_same_results_for_any_n_jobs(n_jobs):
+    space = {"C": Real(1e-2, 1e2, "log-uniform"), "gamma": Real(1e-3, 1, "log-uniform")}
+    reference = RandomSearch(SVC(), space, random_state=3).fit(X, y)
+    search = RandomSearch(SVC(), space, random_state=3, n_jobs=n_jobs).fit(X, y)
+    assert search.cv_results_["params"] == reference.cv_results_["params"]
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
+    )
+
+
+def test_multimetric_refit_name_drives_the_search_and_best_index():
+    search = RandomSearch(
+        SVC(),
+        {"C": Real(1e-3, 1e2, "log-uniform")},
+        scoring={"acc": "accuracy", "bal": "balanced_accuracy"},
+        refit="bal",
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert search.best_index_ == np.argmax(results["mean_test_bal"])
+    told = np.concatenate(search.strategy_.told)
+    np.testing.assert_allclose(told, results["mean_test_bal"])
+    assert np.allclose(search.history_["score"], results["mean_test_bal"])
+
+
+def test_history_tracks_best_score_so_far():
+    search = RandomSearch(SVC(), {"C": Real(1e-3, 1e2, "log-uniform")}, random_state=0).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    np.testing.assert_allclose(search.history_["best_score"], np.maximum.accumulate(scores))
+    assert np.all(np.diff(search.history_["elapsed_time"]) >= 0)
+
+
+def test_finite_space_within_budget_is_evaluated_as_a_grid():
+    space = {"C": [1, 1.001, 0.001]}
+    search = RandomSearch(SVC(), space, n_iter=3, random_state=0)
+    counter = CountingEvaluations(search)
+    search.fit(X, y)
+    assert counter.calls == [[{"C": 1}, {"C": 1.001}, {"C": 0.001}]]
+
+
+def test_finite_space_smaller_than_budget_warns_like_sklearn():
+    with pytest.warns(UserWarning, match="The total space of parameters 2 is smaller"):
+        RandomSearch(SVC(), {"C": [1, 2]}, n_iter=5).fit(X, y)
+
+
+def test_empty_space_evaluates_estimator_once():
+    search = RandomSearch(SVC(), {}, n_iter=5).fit(X, y)
+    assert search.cv_results_["params"] == [{}]
+
+
+def test_unknown_parameter_lists_valid_names():
+    with pytest.raises(ValueError, match=r"Invalid parameter 'Cc'.*Valid parameters are: \[.*'C'"):
+        RandomSearch(SVC(), {"Cc": [1, 2]}).fit(X, y)
+
+
+def test_pipeline_names_and_searched_steps_are_accepted():
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", None)])
+    space = {"clf": [LogisticRegression()], "clf__C": Real(0.1, 10), "scale__with_mean": [True, False]}
+    search = RandomSearch(pipe, space, scoring="accuracy", random_state=0).fit(X, y)
+    assert search.best_estimator_.named_steps["clf"].C == search.best_params_["clf__C"]
+    with pytest.raises(ValueError, match="Invalid parameter 'clf__D'"):
+        RandomSearch(Pipeline([("clf", SVC())]), {"clf__D": [1]}).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"max_time": 0}, "max_time"),
+        ({"max_time": -1.0}, "max_time"),
+        ({"random_state": "a"}, "random_state"),
+        ({"param_distributions": 3}, "param_distributions"),
+    ],
+)
+def test_invalid_shared_parameters_raise_at_fit(params, match):
+    search = RandomSearch(SVC(), {"C": [1, 2]}).set_params(**params)
+    with pytest.raises(ValueError, match=match):
+        search.fit(X, y)
+
+
+class FailingForLargeC(ClassifierMixin, BaseEstimator):
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y):
+        if self.C > 1:
+            raise ValueError("C too large")
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_failed_fits_count_as_worst_score_for_the_strategy():
+    search = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, n_iter=9, batch_size=9, random_state=1)
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isnan(scores).any() and np.isfinite(scores).any()
+    told = search.strategy_.told[0]
+    assert np.isfinite(told).all() and told.min() == np.nanmin(scores)
+
+
+def test_a_batch_where_every_fit_fails_does_not_end_the_search():
+    search = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=1, random_state=0)
+    with pytest.warns(FitFailedWarning, match="continues"):
+        search.fit(X, y)
+    kept = [p["C"] for p in search.cv_results_["params"]]
+    assert 0 < len(kept) < 6 and max(kept) <= 1
+
+
+def test_every_fit_failing_raises():
+    search = RandomSearch(FailingForLargeC(), {"C": Real(2, 3)}, n_iter=4, batch_size=2)
+    with pytest.raises(ValueError, match="fits failed"):
+        with pytest.warns(FitFailedWarning):
+            search.fit(X, y)
+
+
+def test_groups_reach_the_splitter():
+    X_, y_ = make_classification(n_samples=60, random_state=0)
+    groups = np.repeat(np.arange(6), 10)
+    search = RandomSearch(LogisticRegression(), {"C": Real(0.1, 1)}, cv=GroupKFold(3), random_state=0)
+    search.fit(X_, y_, groups=groups)
+    assert search.n_splits_ == 3
+
+
+def test_fitted_search_pickles():
+    search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(restored.predict(X), search.predict(X))
+    assert restored.history_["score"].tolist() == search.history_["score"].tolist()
+
+
+def test_verbose_prints_one_line_per_batch(capsys):
+    RandomSearch(SVC(), {"C": Real(0.1, 10)}, verbose=1, random_state=0).fit(X, y)
+    lines = re.findall(r"\[RandomSearch\] batch \d+: \d+/6 evaluations, best score", capsys.readouterr().out)
+    assert len(lines) == 2
+
+
+def test_verbose_zero_prints_nothing(capsys):
+    RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0).fit(X, y)
+    assert capsys.readouterr().out == ""
+
+
+def test_integer_parameters_are_native_ints_in_results():
+    search = RandomSearch(LogisticRegression(), {"max_iter": Integer(50, 200)}, random_state=0).fit(X, y)
+    assert search.cv_results_["param_max_iter"].dtype.kind == "i"
