@@ -1,0 +1,788 @@
+"""Genetic search: evolutionary operators on the unit cube and :class:`GeneticSearchCV`.
+
+The operators know nothing of scikit-learn. An individual is a unit vector with one
+coordinate per search dimension; per coordinate, ``n_levels`` is 0 for a continuous
+dimension and ``k > 0`` for ``k`` discrete values (value ``i`` at the bin centre
+``(i + 0.5) / k``), and ``is_categorical`` marks levels without order. Fitness is
+maximised; NaN and ``-inf`` (failed evaluations) count as the worst.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import AskTellSearchCV, Batch
+from ._space import Space
+
+
+def as_fitness(fitness):
+    """Fitness as floats where failures (NaN, ``-inf``) are ``-inf``.
+
+    Parameters
+    ----------
+    fitness : array-like of shape (n,)
+        Scores to maximise, possibly with NaN.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+    """
+    fitness = np.asarray(fitness, dtype=float)
+    return np.where(np.isnan(fitness), -np.inf, fitness)
+
+
+def snap_units(x, n_levels):
+    """Clip to ``[0, 1]`` and move discrete coordinates to their bin centres.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_dims,) or (n, n_dims)
+        Points of the unit cube, possibly out of bounds.
+    n_levels : array-like of int of shape (n_dims,)
+        0 for continuous coordinates, else the number of levels.
+
+    Returns
+    -------
+    ndarray of the shape of ``x``
+    """
+    x = np.clip(np.array(x, dtype=float), 0.0, 1.0)
+    n_levels = np.asarray(n_levels, dtype=int)
+    discrete = n_levels > 0
+    if discrete.any():
+        levels = n_levels[discrete]
+        x[..., discrete] = (_level(x[..., discrete], levels) + 0.5) / levels
+    return x
+
+
+def _level(u, n_levels):
+    return np.minimum(np.floor(u * n_levels), n_levels - 1).astype(int)
+
+
+def _reflect(x):
+    """Fold any real into ``[0, 1]`` by reflecting at the bounds.
+
+    Reflection, unlike clipping, keeps a step near a bound from piling points
+    onto the bound itself.
+    """
+    x = np.abs(x) % 2.0
+    return np.where(x > 1.0, 2.0 - x, x)
+
+
+def tournament_select(fitness, n_select, tournament_size, rng):
+    """Pick individuals by tournaments: each winner is the fittest of a random group.
+
+    Larger tournaments select more greedily; a size of 1 is uniform selection.
+
+    Parameters
+    ----------
+    fitness : array-like of shape (n,)
+        Scores to maximise; NaN and ``-inf`` are the worst.
+    n_select : int
+        Number of winners to draw (with replacement across tournaments).
+    tournament_size : int
+        Contestants per tournament, drawn without replacement while the
+        population is large enough, else with replacement.
+    rng : numpy.random.RandomState
+        Source of randomness.
+
+    Returns
+    -------
+    ndarray of int of shape (n_select,)
+        Indices of the winners.
+    """
+    fitness = as_fitness(fitness)
+    n = len(fitness)
+    if n == 0:
+        raise ValueError("Cannot select from an empty population.")
+    replace = tournament_size > n
+    winners = np.empty(n_select, dtype=int)
+    for i in range(n_select):
+        contestants = rng.choice(n, size=tournament_size, replace=replace)
+        # Contestants come in random order, so ties go to a random one of them.
+        winners[i] = contestants[np.argmax(fitness[contestants])]
+    return winners
+
+
+def select_elites(fitness, n_elites):
+    """Indices of the ``n_elites`` fittest individuals, best first.
+
+    Ties keep population order, so the choice is deterministic.
+
+    Parameters
+    ----------
+    fitness : array-like of shape (n,)
+        Scores to maximise; NaN and ``-inf`` are the worst.
+    n_elites : int
+        How many to keep (at most ``n``).
+
+    Returns
+    -------
+    ndarray of int of shape (min(n_elites, n),)
+    """
+    return np.argsort(-as_fitness(fitness), kind="stable")[:n_elites]
+
+
+def _sbx_pair(a, b, eta, rng):
+    """Bounded simulated binary crossover (Deb and Agrawal, 1995) on ``[0, 1]``.
+
+    Children spread around the parents with a density concentrated near them (the
+    larger ``eta``, the closer), and never leave the unit interval.
+    """
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    gap = np.maximum(high - low, 1e-12)
+    u = rng.uniform(size=a.shape)
+    power = 1.0 / (eta + 1.0)
+
+    def spread(distance_to_bound):
+        beta = 1.0 + 2.0 * distance_to_bound / gap
+        alpha = 2.0 - beta ** -(eta + 1.0)
+        inner = u <= 1.0 / alpha
+        return np.where(
+            inner,
+            (u * alpha) ** power,
+            (1.0 / np.maximum(2.0 - u * alpha, 1e-12)) ** power,
+        )
+
+    mid = 0.5 * (low + high)
+    child_low = mid - 0.5 * spread(low) * gap
+    child_high = mid + 0.5 * spread(1.0 - high) * gap
+    # Either child may go with either parent.
+    swap = rng.uniform(size=a.shape) < 0.5
+    first = np.where(swap, child_high, child_low)
+    second = np.where(swap, child_low, child_high)
+    same = high - low < 1e-12
+    return np.where(same, a, first), np.where(same, b, second)
+
+
+def crossover(
+    parent_a, parent_b, n_levels, is_categorical, rng, *, eta=10.0, swap_probability=0.5
+):
+    """Recombine two parents of the same sub-space into two children.
+
+    Each coordinate is recombined with probability ``swap_probability`` and
+    otherwise inherited unchanged. Numeric coordinates (continuous, integer and
+    ordinal) are recombined by simulated binary crossover, which places children
+    around the parents; categorical coordinates swap values.
+
+    Parameters
+    ----------
+    parent_a, parent_b : array-like of shape (n_dims,)
+        Parents in the unit cube.
+    n_levels : array-like of int of shape (n_dims,)
+        0 for continuous coordinates, else the number of levels.
+    is_categorical : array-like of bool of shape (n_dims,)
+        Coordinates whose levels have no order.
+    rng : numpy.random.RandomState
+        Source of randomness.
+    eta : float, default=10.0
+        Distribution index of the crossover; larger keeps children nearer their
+        parents.
+    swap_probability : float, default=0.5
+        Probability that a coordinate is recombined.
+
+    Returns
+    -------
+    child_a, child_b : ndarray of shape (n_dims,)
+        Children in the unit cube, discrete coordinates at bin centres.
+    """
+    a = np.asarray(parent_a, dtype=float)
+    b = np.asarray(parent_b, dtype=float)
+    is_categorical = np.asarray(is_categorical, dtype=bool)
+    recombine = rng.uniform(size=a.shape) < swap_probability
+    blend_a, blend_b = _sbx_pair(a, b, eta, rng)
+    child_a = np.where(is_categorical, b, blend_a)
+    child_b = np.where(is_categorical, a, blend_b)
+    child_a = np.where(recombine, child_a, a)
+    child_b = np.where(recombine, child_b, b)
+    return snap_units(child_a, n_levels), snap_units(child_b, n_levels)
+
+
+def mutate(x, n_levels, is_categorical, scale, probability, rng, *, ensure_change=True):
+    """Perturb an individual, coordinate by coordinate.
+
+    A numeric coordinate takes a Gaussian step of standard deviation ``scale``
+    (reflected at the bounds); an integer or ordinal one then moves at least one
+    level in the step's direction. A categorical coordinate jumps to another level,
+    chosen uniformly. Coordinates with a single level never change.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_dims,)
+        The individual, in the unit cube.
+    n_levels : array-like of int of shape (n_dims,)
+        0 for continuous coordinates, else the number of levels.
+    is_categorical : array-like of bool of shape (n_dims,)
+        Coordinates whose levels have no order.
+    scale : float
+        Standard deviation of numeric steps, in unit-cube lengths.
+    probability : float
+        Probability that each coordinate mutates.
+    rng : numpy.random.RandomState
+        Source of randomness.
+    ensure_change : bool, default=True
+        When no coordinate was drawn, mutate one chosen at random, so that the
+        result differs from ``x`` whenever some coordinate can change.
+
+    Returns
+    -------
+    ndarray of shape (n_dims,)
+        The mutant, discrete coordinates at bin centres.
+    """
+    x = snap_units(x, n_levels)
+    n_levels = np.asarray(n_levels, dtype=int)
+    is_categorical = np.asarray(is_categorical, dtype=bool)
+    mutable = n_levels != 1
+    chosen = (rng.uniform(size=x.shape) < probability) & mutable
+    if ensure_change and not chosen.any() and mutable.any():
+        chosen[rng.choice(np.flatnonzero(mutable))] = True
+    step = rng.normal(scale=scale, size=x.shape)
+    y = x.copy()
+    for i in np.flatnonzero(chosen):
+        k = n_levels[i]
+        if k == 0:
+            y[i] = _reflect(x[i] + step[i])
+            continue
+        old = int(_level(x[i], k))
+        if is_categorical[i]:
+            new = rng.randint(k - 1)
+            new += new >= old  # any level but the current one
+        else:
+            new = int(_level(_reflect(x[i] + step[i]), k))
+            if new == old:
+                direction = 1 if step[i] >= 0 else -1
+                new = old + direction if 0 <= old + direction < k else old - direction
+        y[i] = (new + 0.5) / k
+    return y
+
+
+def mutation_scale(generation, n_generations, initial=0.25, final=0.05):
+    """Step size of numeric mutation at a generation, shrinking geometrically.
+
+    Early generations explore with wide steps; later ones refine around the best.
+
+    Parameters
+    ----------
+    generation : int
+        Current generation, 1 for the first offspring (0 is the initial population).
+    n_generations : int
+        Total number of generations, the initial one included.
+    initial, final : float, default=0.25 and 0.05
+        Scales at the first and the last offspring generation.
+
+    Returns
+    -------
+    float
+    """
+    if n_generations <= 2:
+        return initial
+    progress = min(max((generation - 1) / (n_generations - 2), 0.0), 1.0)
+    return float(initial * (final / initial) ** progress)
+
+
+def population_diversity(units, is_categorical):
+    """Mean distance between two individuals of one sub-space, in ``[0, 1]``.
+
+    The distance of two individuals averages, over coordinates, the absolute
+    difference of numeric coordinates and the mismatch (0 or 1) of categorical ones.
+
+    Parameters
+    ----------
+    units : array-like of shape (n, n_dims)
+        The individuals.
+    is_categorical : array-like of bool of shape (n_dims,)
+        Coordinates whose levels have no order.
+
+    Returns
+    -------
+    float
+        0 for fewer than two individuals or no coordinates.
+    """
+    units = np.asarray(units, dtype=float)
+    n = len(units)
+    if n < 2 or units.ndim != 2 or units.shape[1] == 0:
+        return 0.0
+    difference = np.abs(units[:, None, :] - units[None, :, :])
+    is_categorical = np.asarray(is_categorical, dtype=bool)
+    difference[..., is_categorical] = difference[..., is_categorical] > 1e-12
+    distance = difference.mean(axis=2)
+    return float(distance.sum() / (n * (n - 1)))
+
+
+def _space_diversity(space, points):
+    """Mean distance between two points of a mixed population.
+
+    Points of different sub-spaces are at distance 1, the largest possible.
+    """
+    n = len(points)
+    if n < 2:
+        return 0.0
+    subspace = np.array([index for index, _ in points])
+    within = 0.0
+    for index in np.unique(subspace):
+        members = [unit for i, unit in points if i == index]
+        m = len(members)
+        if m > 1:
+            is_categorical = space.subspaces[index].is_categorical
+            within += population_diversity(np.array(members), is_categorical) * m * (m - 1)
+    same = sum(int(np.sum(subspace == index)) ** 2 for index in np.unique(subspace))
+    across = n * n - same
+    return float((within + across) / (n * (n - 1)))
+
+
+class GeneticStrategy:
+    """Generational genetic algorithm with elitism, speaking the ask/tell protocol.
+
+    Generation 0 is a space-filling design. Each later generation keeps the
+    ``elitism`` best individuals and breeds the rest by tournament selection,
+    crossover within a sub-space and mutation whose scale shrinks over generations.
+    A child equal to a configuration already evaluated is mutated again (with
+    growing steps, then replaced by random points) so that the budget goes to new
+    configurations; one that stays a repeat reuses its cached score.
+
+    Parameters
+    ----------
+    space : Space
+        The parsed search space.
+    rng : numpy.random.RandomState
+        Source of randomness.
+    population_size, n_generations, crossover_probability, mutation_probability, \
+tournament_size, elitism, early_stopping
+        As in :class:`GeneticSearchCV`.
+    """
+
+    # Attempts at turning a repeated child into a new configuration.
+    _n_remutations = 8
+    _n_random_draws = 32
+
+    def __init__(
+        self,
+        space,
+        rng,
+        *,
+        population_size,
+        n_generations,
+        crossover_probability,
+        mutation_probability,
+        tournament_size,
+        elitism,
+        early_stopping=None,
+    ):
+        self.space = space
+        self.rng = rng
+        self.population_size = population_size
+        self.n_generations = n_generations
+        self.crossover_probability = crossover_probability
+        self.mutation_probability = mutation_probability
+        self.tournament_size = tournament_size
+        self.elitism = elitism
+        self.early_stopping = early_stopping
+        self.generation = 0
+        self.population = []
+        self.fitness = np.empty(0)
+        self.stats = {
+            "generation": [],
+            "best_score": [],
+            "mean_score": [],
+            "diversity": [],
+            "n_evaluated": [],
+        }
+        self._archive = {}  # configuration key -> fitness
+        self._best = -np.inf
+        self._n_stalled = 0
+        self._pending = None
+
+    def ask(self):
+        """The next generation's new individuals, or ``None`` when evolution ends."""
+        if self.generation >= self.n_generations:
+            return None
+        if self.early_stopping is not None and self._n_stalled >= self.early_stopping:
+            return None
+        if self.generation == 0:
+            survivors = []
+            children = self.space.initial_design(self.population_size, self.rng)
+        else:
+            elites = select_elites(self.fitness, self.elitism)
+            survivors = [self.population[i] for i in elites]
+            children = self._breed(self.population_size - len(survivors))
+        new = [p for p in children if self.space.key(p) not in self._archive]
+        if not new:  # the neighbourhood of the population is exhausted
+            return None
+        self._pending = survivors, children
+        return Batch(new, more_results={"generation": [self.generation] * len(new)})
+
+    def tell(self, batch, scores):
+        """Record the scores of the points of the last :meth:`ask`."""
+        for point, score in zip(batch.points, as_fitness(scores)):
+            self._archive[self.space.key(point)] = score
+        survivors, children = self._pending
+        self._pending = None
+        self.population = survivors + children
+        self.fitness = np.array([self._archive[self.space.key(p)] for p in self.population])
+        best = self.fitness.max()
+        if self.generation > 0 and not best > self._best:
+            self._n_stalled += 1
+        else:
+            self._n_stalled = 0
+        self._best = max(self._best, best)
+        self._record(len(batch.points))
+        self.generation += 1
+
+    def _record(self, n_evaluated):
+        finite = self.fitness[np.isfinite(self.fitness)]
+        self.stats["generation"].append(self.generation)
+        self.stats["best_score"].append(finite.max() if len(finite) else np.nan)
+        self.stats["mean_score"].append(finite.mean() if len(finite) else np.nan)
+        self.stats["diversity"].append(_space_diversity(self.space, self.population))
+        self.stats["n_evaluated"].append(n_evaluated)
+
+    def _breed(self, n_children):
+        scale = mutation_scale(self.generation, self.n_generations)
+        taken = set(self._archive)
+        subspace = np.array([index for index, _ in self.population])
+        children = []
+        for a in tournament_select(self.fitness, n_children, self.tournament_size, self.rng):
+            index, unit = self.population[a]
+            sub = self.space.subspaces[index]
+            child = unit
+            if self.rng.uniform() < self.crossover_probability:
+                # Only parents of one sub-space share coordinates to recombine.
+                mates = np.flatnonzero(subspace == index)
+                mates = mates[mates != a]
+                if len(mates):
+                    b = mates[
+                        tournament_select(
+                            self.fitness[mates], 1, self.tournament_size, self.rng
+                        )[0]
+                    ]
+                    pair = crossover(
+                        unit, self.population[b][1], sub.n_levels, sub.is_categorical, self.rng
+                    )
+                    child = pair[self.rng.randint(2)]
+            if self.rng.uniform() < self.mutation_probability:
+                child = self._mutate(sub, child, scale)
+            point = self._make_new((index, child), scale, taken)
+            taken.add(self.space.key(point))
+            children.append(point)
+        return children
+
+    def _mutate(self, sub, unit, scale):
+        rate = 1.0 / max(sub.n_dims, 1)
+        return mutate(unit, sub.n_levels, sub.is_categorical, scale, rate, self.rng)
+
+    def _make_new(self, point, scale, taken):
+        """A configuration not in ``taken``, as close to ``point`` as found."""
+        index, unit = point
+        sub = self.space.subspaces[index]
+        for attempt in range(self._n_remutations):
+            if self.space.key((index, unit)) not in taken:
+                return index, unit
+            unit = self._mutate(sub, unit, min(scale * 2.0**attempt, 1.0))
+        if self.space.key((index, unit)) not in taken:
+            return index, unit
+        for _ in range(self._n_random_draws):
+            candidate = self.space.random_point(self.rng)
+            if self.space.key(candidate) not in taken:
+                return candidate
+        return point
+
+
+class GeneticSearchCV(AskTellSearchCV):
+    """Evolutionary search over hyperparameters with cross-validated fitness.
+
+    A population of configurations evolves over generations: the first is spread
+    evenly over the space (a scrambled Sobol design), then each generation keeps its
+    best members (elitism) and replaces the others with children bred by tournament
+    selection, crossover and mutation, the mutation steps shrinking as the search
+    narrows. No configuration is evaluated twice: a child identical to one already
+    seen is mutated again, so the whole budget buys new information. Each generation
+    is a single batch, so its ``(population_size - elitism) * n_splits`` fits run in
+    parallel. Use it for mixed spaces (real, integer and categorical parameters,
+    conditional sub-spaces) when a budget of a few dozen to a few hundred
+    evaluations is available; it needs no model of the score, so its own cost is
+    negligible.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        An object implementing ``fit`` and either a ``score`` method or a
+        ``scoring`` given to the search.
+
+    param_distributions : dict or list of dicts
+        Parameter names (``str``) mapped to what to search: ``Real``, ``Integer``
+        or ``Categorical`` from :mod:`skhptune.space`, a list of values (numbers are
+        ordered, anything else is categorical) or a frozen ``scipy.stats``
+        distribution. A list of dicts gives conditional sub-spaces: each individual
+        belongs to one, and crossover only recombines individuals of the same one.
+
+    population_size : int, default=8
+        Individuals per generation, at least 2. The first generation evaluates
+        ``population_size`` configurations. Small populations exploit early, which
+        pays on small budgets; larger ones keep more cores busy and explore more.
+
+    n_generations : int, default=15
+        Generations, the first (space-filling) one included, at least 1. At most
+        ``population_size + (n_generations - 1) * (population_size - elitism)``
+        configurations are evaluated: 64 with the defaults.
+
+    crossover_probability : float, default=0.7
+        Probability that a child is bred from two parents rather than copied from
+        one, in ``[0, 1]``.
+
+    mutation_probability : float, default=0.9
+        Probability that a child is mutated, in ``[0, 1]``. A mutation changes on
+        average one parameter (at least one).
+
+    tournament_size : int, default=3
+        Contestants per tournament when choosing a parent, at least 1; larger
+        values favour the best individuals more strongly.
+
+    elitism : int or "auto", default="auto"
+        Best individuals carried unchanged into the next generation, at least 0
+        and smaller than ``population_size``; ``"auto"`` keeps half of the
+        population (``population_size // 2``). Carried individuals are not
+        evaluated again.
+
+    early_stopping : int, default=None
+        Stop after this many generations in a row without improving the best
+        score, at least 1; ``None`` runs all generations.
+
+    scoring : str, callable, list, tuple or dict, default=None
+        Strategy to evaluate the performance of the cross-validated model on the
+        test set, as in :class:`~sklearn.model_selection.GridSearchCV`. The
+        evolution maximises the ``refit`` metric (the first one when ``refit`` is
+        not a metric name).
+
+    n_jobs : int, default=None
+        Number of jobs to run in parallel. ``None`` means 1 unless in a
+        :obj:`joblib.parallel_backend` context; ``-1`` means all processors.
+
+    refit : bool, str or callable, default=True
+        Refit an estimator with the best parameters on the whole dataset, as in
+        :class:`~sklearn.model_selection.GridSearchCV`; a metric name for
+        multi-metric scoring.
+
+    cv : int, cross-validation generator or iterable, default=None
+        Cross-validation splitting strategy: ``None`` for 5-fold, an int for that
+        many folds (stratified for classifiers), a splitter or an iterable of
+        ``(train, test)`` index pairs.
+
+    verbose : int, default=0
+        Verbosity: a line per generation when at least 1, plus scikit-learn's
+        messages for higher values.
+
+    pre_dispatch : int or str, default="2*n_jobs"
+        Number of jobs dispatched during parallel execution, as in
+        :class:`~sklearn.model_selection.GridSearchCV`.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the evolution. An int gives the same ``cv_results_`` for any
+        ``n_jobs`` and joblib backend.
+
+    error_score : "raise" or numeric, default=np.nan
+        Score of a failed fit; ``"raise"`` raises the error. A failed
+        configuration counts as the worst of the population.
+
+    return_train_score : bool, default=False
+        Whether ``cv_results_`` includes training scores.
+
+    max_time : float, default=None
+        Seconds after which no new generation starts; finished ones stand.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per evaluated configuration, as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`, plus a
+        ``generation`` column: the generation in which the configuration was born.
+
+    best_estimator_ : estimator
+        Estimator refitted with the best parameters; only with ``refit``.
+
+    best_score_ : float
+        Mean cross-validated score of the best configuration.
+
+    best_params_ : dict
+        Parameters of the best configuration.
+
+    best_index_ : int
+        Row of the best configuration in ``cv_results_``.
+
+    scorer_ : function or dict
+        Scorer(s) used on the held-out data.
+
+    n_splits_ : int
+        Number of cross-validation splits.
+
+    refit_time_ : float
+        Seconds spent refitting the best model on the whole dataset.
+
+    multimetric_ : bool
+        Whether several metrics were used.
+
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; only for a refitted classifier.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``; only with ``refit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during ``fit``, when they are all strings; only with
+        ``refit``.
+
+    history_ : dict of ndarrays
+        Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
+        (best so far) and ``"elapsed_time"``.
+
+    generation_stats_ : dict of ndarrays
+        Per generation: ``"generation"``, ``"best_score"`` and ``"mean_score"``
+        of the population (failed configurations left out), ``"diversity"`` (mean
+        distance between two individuals in the unit cube, from 0 when all are
+        equal to 1) and ``"n_evaluated"`` (new configurations).
+
+    n_generations_ : int
+        Generations run; fewer than ``n_generations`` after early stopping, on
+        ``max_time`` or when no new configuration is left to breed.
+
+    See Also
+    --------
+    BayesSearchCV : Model-based search, usually stronger on smooth problems.
+    HyperbandSearchCV : Stops unpromising configurations early on a resource.
+    sklearn.model_selection.RandomizedSearchCV : Independent random configurations.
+
+    Notes
+    -----
+    A space with at most as many configurations as the budget is evaluated
+    exhaustively, in one batch, as generation 0.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhptune import GeneticSearchCV
+    >>> from skhptune.space import Real
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = GeneticSearchCV(
+    ...     SVC(),
+    ...     {"C": Real(1e-2, 1e2, prior="log-uniform"), "kernel": ["linear", "rbf"]},
+    ...     population_size=6,
+    ...     n_generations=3,
+    ...     cv=3,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> search.cv_results_["generation"]
+    array([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2])
+    >>> search.generation_stats_["n_evaluated"]
+    array([6, 3, 3])
+    >>> search.best_params_["kernel"]
+    'linear'
+    """
+
+    _parameter_constraints: dict = {
+        **AskTellSearchCV._parameter_constraints,
+        "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "n_generations": [Interval(numbers.Integral, 1, None, closed="left")],
+        "crossover_probability": [Interval(numbers.Real, 0, 1, closed="both")],
+        "mutation_probability": [Interval(numbers.Real, 0, 1, closed="both")],
+        "tournament_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "elitism": [Interval(numbers.Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "early_stopping": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        population_size=8,
+        n_generations=15,
+        crossover_probability=0.7,
+        mutation_probability=0.9,
+        tournament_size=3,
+        elitism="auto",
+        early_stopping=None,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+    ):
+        self.population_size = population_size
+        self.n_generations = n_generations
+        self.crossover_probability = crossover_probability
+        self.mutation_probability = mutation_probability
+        self.tournament_size = tournament_size
+        self.elitism = elitism
+        self.early_stopping = early_stopping
+        super().__init__(
+            estimator,
+            param_distributions,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            random_state=random_state,
+            error_score=error_score,
+            return_train_score=return_train_score,
+            max_time=max_time,
+        )
+
+    def _n_elites(self):
+        if self.elitism == "auto":
+            return self.population_size // 2
+        if self.elitism >= self.population_size:
+            raise ValueError(
+                f"The 'elitism' parameter of {type(self).__name__} must be smaller "
+                f"than population_size={self.population_size}, got {self.elitism}."
+            )
+        return self.elitism
+
+    def _evaluation_budget(self):
+        n_elites = self._n_elites()
+        return self.population_size + (self.n_generations - 1) * (
+            self.population_size - n_elites
+        )
+
+    def _make_strategy(self, space, rng):
+        return GeneticStrategy(
+            space,
+            rng,
+            population_size=self.population_size,
+            n_generations=self.n_generations,
+            crossover_probability=self.crossover_probability,
+            mutation_probability=self.mutation_probability,
+            tournament_size=self.tournament_size,
+            elitism=self._n_elites(),
+            early_stopping=self.early_stopping,
+        )
+
+    def _grid_columns(self, n_points):
+        return {"generation": [0] * n_points}
+
+    def _store_strategy_results(self, strategy):
+        if strategy is not None:
+            stats = strategy.stats
+        else:
+            # The exhaustive grid is one generation holding every configuration.
+            space = Space(self.param_distributions)
+            scores = self.history_["score"]
+            finite = scores[np.isfinite(scores)]
+            stats = {
+                "generation": [0],
+                "best_score": [finite.max() if len(finite) else np.nan],
+                "mean_score": [finite.mean() if len(finite) else np.nan],
+                "diversity": [_space_diversity(space, space.grid())],
+                "n_evaluated": [len(scores)],
+            }
+        self.generation_stats_ = {
+            name: np.asarray(values, dtype=int if name in ("generation", "n_evaluated") else float)
+            for name, values in stats.items()
+        }
+        self.n_generations_ = len(self.generation_stats_["generation"])

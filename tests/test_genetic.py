@@ -1,0 +1,407 @@
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from skhptune._genetic import (
+    GeneticSearchCV,
+    GeneticStrategy,
+    crossover,
+    mutate,
+    mutation_scale,
+    population_diversity,
+    select_elites,
+    snap_units,
+    tournament_select,
+)
+from skhptune._space import Space
+from skhptune.space import Categorical, Integer, Real
+
+# A mixed individual: continuous, 5 ordered levels, 3 categories, a single level.
+N_LEVELS = np.array([0, 5, 3, 1])
+IS_CATEGORICAL = np.array([False, False, True, False])
+
+
+def _random_individual(rng):
+    return snap_units(rng.uniform(size=len(N_LEVELS)), N_LEVELS)
+
+
+def _assert_valid(x):
+    assert x.shape == (len(N_LEVELS),)
+    assert np.all((x >= 0) & (x <= 1))
+    discrete = N_LEVELS > 0
+    levels = x[discrete] * N_LEVELS[discrete] - 0.5
+    np.testing.assert_allclose(levels, np.round(levels), atol=1e-9)
+
+
+def _levels(x):
+    return np.floor(x * np.maximum(N_LEVELS, 1)).astype(int)
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+# Operators ---------------------------------------------------------------------------
+
+
+def test_snap_units_clips_and_moves_to_bin_centres():
+    x = snap_units([-0.3, 0.99, 0.05, 0.7], N_LEVELS)
+    np.testing.assert_allclose(x, [0.0, 0.9, 1 / 6, 0.5])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_crossover_keeps_bounds_and_levels(seed):
+    rng = np.random.RandomState(seed)
+    for _ in range(50):
+        a, b = _random_individual(rng), _random_individual(rng)
+        for child in crossover(a, b, N_LEVELS, IS_CATEGORICAL, rng):
+            _assert_valid(child)
+            # A categorical value is always one of the parents'.
+            assert child[2] in (a[2], b[2])
+
+
+def test_crossover_of_identical_parents_returns_them():
+    rng = np.random.RandomState(0)
+    a = _random_individual(rng)
+    for child in crossover(a, a.copy(), N_LEVELS, IS_CATEGORICAL, rng):
+        np.testing.assert_allclose(child, a)
+
+
+def test_crossover_children_stay_near_parents():
+    rng = np.random.RandomState(0)
+    a, b = np.array([0.4]), np.array([0.6])
+    children = [crossover(a, b, [0], [False], rng, swap_probability=1)[0][0] for _ in range(500)]
+    assert 0.4 < np.median(children) < 0.6
+    assert np.mean(np.abs(np.array(children) - 0.5) < 0.2) > 0.9
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mutate_keeps_bounds_and_levels(seed):
+    rng = np.random.RandomState(seed)
+    for scale in (0.01, 0.3, 5.0):
+        for _ in range(30):
+            _assert_valid(mutate(_random_individual(rng), N_LEVELS, IS_CATEGORICAL, scale, 1, rng))
+
+
+def test_mutate_categorical_resamples_to_another_level():
+    rng = np.random.RandomState(0)
+    x = snap_units([0.5, 0.5, 0.5, 0.5], N_LEVELS)
+    new_levels = set()
+    for _ in range(100):
+        y = mutate(x, N_LEVELS, IS_CATEGORICAL, 0.1, 1, rng)
+        assert _levels(y)[2] != _levels(x)[2]
+        new_levels.add(_levels(y)[2])
+    assert new_levels == {0, 2}
+
+
+@pytest.mark.parametrize("start", [0.1, 0.5, 0.9])
+def test_mutate_ordinal_moves_at_least_one_level(start):
+    rng = np.random.RandomState(0)
+    x = snap_units([0.5, start, 0.5, 0.5], N_LEVELS)
+    for _ in range(50):
+        y = mutate(x, N_LEVELS, IS_CATEGORICAL, 1e-6, 1, rng)
+        assert abs(_levels(y)[1] - _levels(x)[1]) >= 1
+
+
+def test_mutate_never_changes_a_single_level():
+    rng = np.random.RandomState(0)
+    for _ in range(50):
+        x = _random_individual(rng)
+        assert mutate(x, N_LEVELS, IS_CATEGORICAL, 0.5, 1, rng)[3] == x[3]
+
+
+def test_mutate_changes_one_coordinate_when_none_drawn():
+    rng = np.random.RandomState(0)
+    for _ in range(50):
+        x = _random_individual(rng)
+        y = mutate(x, N_LEVELS, IS_CATEGORICAL, 0.2, 0, rng)
+        assert np.sum(np.abs(y - x) > 1e-12) == 1
+        unchanged = mutate(x, N_LEVELS, IS_CATEGORICAL, 0.2, 0, rng, ensure_change=False)
+        np.testing.assert_array_equal(unchanged, x)
+
+
+def test_mutation_scale_shrinks_over_generations():
+    scales = [mutation_scale(g, 10) for g in range(1, 10)]
+    assert scales[0] == pytest.approx(0.25)
+    assert scales[-1] == pytest.approx(0.05)
+    assert np.all(np.diff(scales) < 0)
+
+
+def test_operators_are_deterministic_with_a_seed():
+    def run(seed):
+        rng = np.random.RandomState(seed)
+        a, b = _random_individual(rng), _random_individual(rng)
+        children = crossover(a, b, N_LEVELS, IS_CATEGORICAL, rng)
+        mutant = mutate(children[0], N_LEVELS, IS_CATEGORICAL, 0.2, 0.5, rng)
+        winners = tournament_select(rng.uniform(size=10), 5, 3, rng)
+        return np.concatenate([*children, mutant, winners])
+
+    np.testing.assert_array_equal(run(3), run(3))
+    assert not np.array_equal(run(3), run(4))
+
+
+def test_tournament_select_prefers_fitter_individuals():
+    rng = np.random.RandomState(0)
+    fitness = np.arange(20, dtype=float)
+    winners = tournament_select(fitness, 4000, 3, rng)
+    counts = np.bincount(winners, minlength=20)
+    assert fitness[winners].mean() > fitness.mean() + 3
+    assert counts[-5:].sum() > 3 * counts[:5].sum()
+    # Size 1 is uniform selection.
+    uniform = tournament_select(fitness, 4000, 1, rng)
+    assert abs(fitness[uniform].mean() - fitness.mean()) < 0.5
+
+
+@pytest.mark.parametrize("failure", [np.nan, -np.inf])
+def test_tournament_select_treats_failures_as_worst(failure):
+    rng = np.random.RandomState(0)
+    fitness = np.array([failure, -5.0, failure, -7.0])
+    # Every individual enters each tournament, so the best always wins.
+    assert set(tournament_select(fitness, 50, 4, rng)) == {1}
+
+
+def test_select_elites_keeps_the_best_first():
+    fitness = [0.5, np.nan, 0.9, -np.inf, 0.7, 0.9]
+    np.testing.assert_array_equal(select_elites(fitness, 3), [2, 5, 4])
+    assert set(select_elites(fitness, 6)[-2:]) == {1, 3}
+
+
+def test_population_diversity_ranges_from_zero_to_one():
+    assert population_diversity(np.full((4, 2), 0.3), [False, True]) == 0
+    assert population_diversity([[0.0, 0.25], [1.0, 0.75]], [False, True]) == 1
+    assert population_diversity([[0.5]], [False]) == 0
+
+
+# Strategy on a toy problem ----------------------------------------------------------
+
+
+def _run_strategy(space, objective, seed, **params):
+    params = {
+        "population_size": 6,
+        "n_generations": 8,
+        "crossover_probability": 0.7,
+        "mutation_probability": 0.9,
+        "tournament_size": 3,
+        "elitism": 2,
+        **params,
+    }
+    strategy = GeneticStrategy(space, np.random.RandomState(seed), **params)
+    evaluated = []
+    while (batch := strategy.ask()) is not None:
+        scores = [objective(space.decode(p)) for p in batch.points]
+        evaluated.extend(space.key(p) for p in batch.points)
+        strategy.tell(batch, scores)
+    return strategy, evaluated
+
+
+def _toy_objective(params):
+    return -((params["x"] - 0.3) ** 2) - abs(params["n"] - 7) / 10 + (params["c"] == "b")
+
+
+TOY_SPACE = {"x": Real(0, 1), "n": Integer(0, 20), "c": Categorical(["a", "b", "c"])}
+
+
+def test_strategy_elitism_keeps_the_best():
+    strategy, _ = _run_strategy(Space(TOY_SPACE), _toy_objective, 0)
+    best = np.array(strategy.stats["best_score"])
+    assert len(best) == 8
+    assert np.all(np.diff(best) >= 0)
+    assert best[-1] > best[0]
+
+
+def test_strategy_never_evaluates_a_configuration_twice():
+    # 24 configurations, a budget of 6 + 7 * 4 = 34: the strategy must find new ones.
+    space = Space({"a": [1, 2, 3, 4], "b": ["x", "y", "z"], "c": [True, False]})
+    strategy, evaluated = _run_strategy(space, lambda p: p["a"], 0)
+    assert len(evaluated) == len(set(evaluated))
+    assert len(evaluated) <= 24
+
+
+def test_strategy_failures_count_as_worst():
+    def objective(params):
+        return np.nan if params["x"] > 0.5 else params["x"]
+
+    strategy, _ = _run_strategy(Space({"x": Real(0, 1)}), objective, 0)
+    assert 0.4 < strategy.stats["best_score"][-1] <= 0.5
+
+
+def test_strategy_stays_in_subspaces():
+    space = Space([{"x": Real(0, 1), "k": ["a", "b"]}, {"y": Integer(0, 9)}])
+    strategy, _ = _run_strategy(space, lambda p: p.get("x", 0.5) + p.get("y", 0) / 10, 1)
+    for index, unit in strategy.population:
+        assert len(unit) == space.subspaces[index].n_dims
+
+
+# GeneticSearchCV ---------------------------------------------------------------------
+
+SVC_SPACE = {
+    "C": Real(1e-2, 1e2, prior="log-uniform"),
+    "gamma": Real(1e-3, 1e1, prior="log-uniform"),
+}
+
+
+def _search(estimator=None, space=None, **params):
+    params = {"population_size": 6, "n_generations": 4, "cv": 3, "random_state": 0, **params}
+    return GeneticSearchCV(estimator or SVC(), space or SVC_SPACE, **params)
+
+
+def test_cv_results_has_generation_column_and_a_row_per_configuration(iris):
+    search = _search(elitism=2).fit(*iris)
+    results = search.cv_results_
+    # 6 initial individuals, then 4 children in each of 3 generations.
+    assert len(results["params"]) == 6 + 3 * 4
+    np.testing.assert_array_equal(results["generation"], [0] * 6 + [1] * 4 + [2] * 4 + [3] * 4)
+    assert search.n_generations_ == 4
+    np.testing.assert_array_equal(search.generation_stats_["n_evaluated"], [6, 4, 4, 4])
+    assert len(search.history_["score"]) == 18
+    assert search.best_score_ == pytest.approx(search.generation_stats_["best_score"][-1])
+
+
+def test_no_configuration_is_evaluated_twice(iris):
+    # 30 configurations, a budget of 6 + 7 * 3 = 27.
+    space = {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": [1, 2, 4, 8, 16, 32]}
+    search = _search(DecisionTreeClassifier(random_state=0), space, n_generations=8, elitism=3)
+    search.fit(*iris)
+    params = [tuple(sorted(p.items())) for p in search.cv_results_["params"]]
+    assert len(params) == len(set(params))
+    assert len(params) <= 27
+
+
+def test_elitism_keeps_the_best(iris):
+    search = _search(n_generations=5, elitism=1).fit(*iris)
+    best = search.generation_stats_["best_score"]
+    assert np.all(np.diff(best) >= 0)
+
+
+def test_early_stopping_stops_after_generations_without_improvement(iris):
+    # The score does not depend on the parameter, so nothing ever improves.
+    search = _search(
+        DummyClassifier(strategy="most_frequent"),
+        {"random_state": Integer(0, 10_000)},
+        n_generations=10,
+        early_stopping=2,
+    ).fit(*iris)
+    assert search.n_generations_ == 3
+    assert set(search.cv_results_["generation"]) == {0, 1, 2}
+
+
+def test_max_time_starts_no_new_generation(iris):
+    search = _search(n_generations=10, max_time=1e-9).fit(*iris)
+    assert search.n_generations_ == 1
+    assert len(search.cv_results_["params"]) == 6
+
+
+def _rows(search):
+    results = search.cv_results_
+    return [tuple(sorted(p.items())) for p in results["params"]], list(results["mean_test_score"])
+
+
+def test_same_random_state_gives_same_results(iris):
+    first, second = _search().fit(*iris), _search().fit(*iris)
+    assert _rows(first) == _rows(second)
+    assert _rows(_search(random_state=1).fit(*iris)) != _rows(first)
+
+
+def test_results_do_not_depend_on_n_jobs(iris):
+    assert _rows(_search(n_jobs=1).fit(*iris)) == _rows(_search(n_jobs=2).fit(*iris))
+
+
+def test_clone_and_nested_cross_validation(iris):
+    search = _search(n_generations=2)
+    cloned = clone(search)
+    assert cloned.get_params()["population_size"] == 6
+    scores = cross_validate(search, *iris, cv=2)["test_score"]
+    assert len(scores) == 2 and np.all(scores > 0.8)
+
+
+def test_pipeline_step_parameters(iris):
+    pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
+    space = {"svc__C": Real(1e-2, 1e2, prior="log-uniform"), "svc__kernel": ["linear", "rbf"]}
+    search = _search(pipe, space).fit(*iris)
+    assert set(search.best_params_) == {"svc__C", "svc__kernel"}
+    assert search.best_estimator_.named_steps["svc"].C == search.best_params_["svc__C"]
+
+
+def test_multimetric_evolves_the_refit_metric(iris):
+    scoring = {"acc": "accuracy", "bacc": "balanced_accuracy"}
+    search = _search(scoring=scoring, refit="bacc").fit(*iris)
+    results = search.cv_results_
+    assert search.best_index_ == np.argmax(results["mean_test_bacc"])
+    assert search.best_score_ == pytest.approx(search.generation_stats_["best_score"][-1])
+    assert "generation" in results and "mean_test_acc" in results
+
+
+def test_conditional_subspaces_are_never_mixed(iris):
+    space = [
+        {"kernel": ["linear"], "C": Real(1e-2, 1e2, prior="log-uniform")},
+        {"kernel": ["rbf"], "gamma": Real(1e-3, 1e1, prior="log-uniform")},
+    ]
+    search = _search(space=space, n_generations=5).fit(*iris)
+    for params in search.cv_results_["params"]:
+        assert set(params) in ({"kernel", "C"}, {"kernel", "gamma"})
+        assert (params["kernel"] == "linear") == ("C" in params)
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_failed_fits_count_as_worst(iris):
+    # max_depth below 1 is invalid: those fits fail and score NaN.
+    space = {"max_depth": Integer(-8, 17)}
+    search = _search(DecisionTreeClassifier(random_state=0), space, error_score=np.nan)
+    with pytest.warns(FitFailedWarning):
+        search.fit(*iris)
+    depths = np.array([p["max_depth"] for p in search.cv_results_["params"]])
+    scores = search.cv_results_["mean_test_score"]
+    assert np.any(depths < 1)
+    np.testing.assert_array_equal(np.isnan(scores), depths < 1)
+    assert search.best_params_["max_depth"] >= 1
+    assert np.isfinite(search.generation_stats_["best_score"]).all()
+
+
+def test_small_finite_space_is_evaluated_exhaustively(iris):
+    with pytest.warns(UserWarning, match="smaller than"):
+        search = _search(space={"C": [0.1, 1, 10], "kernel": ["linear", "rbf"]}).fit(*iris)
+    assert len(search.cv_results_["params"]) == 6
+    np.testing.assert_array_equal(search.cv_results_["generation"], [0] * 6)
+    assert search.n_generations_ == 1
+
+
+def test_pickle_round_trip(iris):
+    X, y = iris
+    search = _search(n_generations=2).fit(X, y)
+    restored = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(restored.predict(X), search.predict(X))
+    np.testing.assert_array_equal(
+        restored.generation_stats_["best_score"], search.generation_stats_["best_score"]
+    )
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"population_size": 1}, "population_size"),
+        ({"population_size": 2.5}, "population_size"),
+        ({"n_generations": 0}, "n_generations"),
+        ({"crossover_probability": 1.5}, "crossover_probability"),
+        ({"mutation_probability": -0.1}, "mutation_probability"),
+        ({"tournament_size": 0}, "tournament_size"),
+        ({"elitism": -1}, "elitism"),
+        ({"elitism": "all"}, "elitism"),
+        ({"elitism": 6}, "elitism"),
+        ({"early_stopping": 0}, "early_stopping"),
+    ],
+)
+def test_invalid_parameters_raise_at_fit(iris, params, name):
+    search = _search(**params)  # __init__ accepts anything
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+        search.fit(*iris)
