@@ -15,6 +15,7 @@ from abc import abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
@@ -52,10 +53,12 @@ class Batch:
 def check_parameter_names(estimator, space):
     """Raise if the space names a parameter the estimator does not have.
 
-    A nested name is accepted when one of its prefixes is itself searched or is not
-    an estimator yet (e.g. a ``Pipeline`` step set to ``None`` that the search fills).
+    Names are checked against the deepest estimator that owns them. An owner that
+    is not a scikit-learn ``BaseEstimator`` (whose ``set_params`` may accept any
+    name) or that is itself searched, or still ``None`` (a ``Pipeline`` step the
+    search fills), cannot be checked and is trusted.
     """
-    if not hasattr(estimator, "get_params"):
+    if not isinstance(estimator, BaseEstimator):
         return
     valid = estimator.get_params(deep=True)
     for sub in space.subspaces:
@@ -63,11 +66,10 @@ def check_parameter_names(estimator, space):
             if name in valid:
                 continue
             parts = name.split("__")
-            prefixes = ["__".join(parts[:i]) for i in range(1, len(parts))]
-            if any(
-                prefix in sub.names
-                or (prefix in valid and not hasattr(valid[prefix], "get_params"))
-                for prefix in prefixes
+            owners = ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+            owner = next((o for o in owners if o in valid or o in sub.names), None)
+            if owner is not None and (
+                owner in sub.names or not isinstance(valid[owner], BaseEstimator)
             ):
                 continue
             raise ValueError(
