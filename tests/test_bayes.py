@@ -1,0 +1,179 @@
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.datasets import load_iris
+from sklearn.model_selection import RandomizedSearchCV
+from sklearn.svm import SVC
+
+from skhptune import BayesSearchCV
+from skhptune.space import Categorical, Integer, Real
+
+X_iris, y_iris = load_iris(return_X_y=True)
+X_toy, y_toy = np.zeros((20, 1)), np.zeros(20)
+
+
+class ToyObjective(RegressorMixin, BaseEstimator):
+    """An "estimator" whose score is a known function of its parameters."""
+
+    def __init__(self, x=0.0, y=0.0, level=1, noise_dim=0.0, kind="a"):
+        self.x = x
+        self.y = y
+        self.level = level
+        self.noise_dim = noise_dim
+        self.kind = kind
+
+    def fit(self, X, y=None):
+        if self.kind == "fail":
+            raise ValueError("this kind always fails")
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        # Negative Branin on x in [-5, 10], y in [0, 15]: best -0.398.
+        b = 5.1 / (4 * np.pi**2)
+        value = (self.y - b * self.x**2 + 5 / np.pi * self.x - 6) ** 2
+        value += 10 * (1 - 1 / (8 * np.pi)) * np.cos(self.x) + 10
+        return -value - 0.1 * (self.level - 3) ** 2
+
+
+BRANIN = {"x": Real(-5, 10), "y": Real(0, 15)}
+
+
+def _counting_calls(search):
+    calls = []
+    run_search = search._run_search
+
+    def wrapped(evaluate_candidates, callback_ctx=None):
+        def counting(candidates, **kwargs):
+            calls.append(len(list(candidates)))
+            return evaluate_candidates(candidates, **kwargs)
+
+        return run_search(counting, callback_ctx=callback_ctx)
+
+    search._run_search = wrapped
+    return calls
+
+
+def test_beats_random_search_on_branin():
+    ours, theirs = [], []
+    for seed in range(3):
+        ours.append(
+            BayesSearchCV(ToyObjective(), BRANIN, n_iter=25, cv=2, random_state=seed)
+            .fit(X_toy, y_toy)
+            .best_score_
+        )
+        theirs.append(
+            RandomizedSearchCV(ToyObjective(), BRANIN, n_iter=25, cv=2, random_state=seed)
+            .fit(X_toy, y_toy)
+            .best_score_
+        )
+    assert np.mean(ours) > np.mean(theirs) + 0.5
+    assert np.mean(ours) > -1.5  # optimum is -0.398
+
+
+def test_initial_design_then_batches_of_batch_size():
+    search = BayesSearchCV(
+        ToyObjective(), BRANIN, n_iter=13, n_initial_points=5, batch_size=3, cv=2, random_state=0
+    )
+    calls = _counting_calls(search)
+    search.fit(X_toy, y_toy)
+    assert calls == [5, 3, 3, 2]
+    assert len(search.cv_results_["params"]) == 13
+
+
+def test_default_batch_holds_eight_fits_and_ignores_n_jobs():
+    calls = []
+    for n_jobs in (1, 2):
+        search = BayesSearchCV(ToyObjective(), BRANIN, n_iter=12, n_initial_points=4, cv=4,
+                               n_jobs=n_jobs, random_state=0)
+        calls.append(_counting_calls(search))
+        search.fit(X_toy, y_toy)
+    assert calls[0] == calls[1] == [4, 2, 2, 2, 2]
+
+
+def test_discrete_space_never_repeats_a_configuration():
+    space = {"x": Integer(-5, 10), "level": [1, 2, 3, 4, 5], "kind": ["a", "b"]}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=40, cv=2, random_state=0)
+    search.fit(X_toy, y_toy)
+    keys = [tuple(sorted(p.items())) for p in search.cv_results_["params"]]
+    assert len(keys) == len(set(keys)) == 40
+    assert all(type(p["x"]) is int for p in search.cv_results_["params"])
+
+
+def test_log_integer_space_never_repeats_a_configuration():
+    space = {"level": Integer(1, 30, prior="log-uniform")}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=20, cv=2, random_state=0)
+    search.fit(X_toy, y_toy)
+    levels = [p["level"] for p in search.cv_results_["params"]]
+    assert len(levels) == len(set(levels)) == 20
+    assert search.best_params_["level"] == 3
+
+
+def test_failed_configurations_are_avoided():
+    space = {"x": Real(-5, 10), "kind": ["a", "fail"]}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=20, n_initial_points=6, cv=2, random_state=0)
+    with pytest.warns(Warning):
+        search.fit(X_toy, y_toy)
+    kinds = [p["kind"] for p in search.cv_results_["params"]]
+    assert kinds.count("fail") <= 4
+    assert search.best_params_["kind"] == "a"
+
+
+def test_conditional_subspaces_use_the_better_one():
+    space = [{"kind": ["a"], "x": Real(-5, 10), "y": Real(0, 15)}, {"kind": ["b"], "level": Integer(1, 40)}]
+    search = BayesSearchCV(ToyObjective(), space, n_iter=30, cv=2, random_state=0)
+    search.fit(X_toy, y_toy)
+    kinds = [p["kind"] for p in search.cv_results_["params"]]
+    assert {"a", "b"} <= set(kinds)
+    # Sub-space "b" leaves x = y = 0, far from Branin's minima: the model moves on.
+    assert search.best_params_["kind"] == "a"
+    assert kinds[10:].count("a") >= 15
+
+
+def test_parameter_importances_find_the_relevant_parameter():
+    space = {**BRANIN, "noise_dim": Real(0, 1)}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=25, cv=2, random_state=0).fit(X_toy, y_toy)
+    importances = search.parameter_importances_
+    assert set(importances) == {"x", "y", "noise_dim"}
+    assert sum(importances.values()) == pytest.approx(1.0)
+    assert importances["noise_dim"] < min(importances["x"], importances["y"])
+
+
+@pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])
+def test_every_acquisition_runs_and_improves_on_the_start(acquisition):
+    search = BayesSearchCV(
+        ToyObjective(), BRANIN, n_iter=16, n_initial_points=6, acquisition=acquisition, cv=2, random_state=0
+    ).fit(X_toy, y_toy)
+    scores = search.cv_results_["mean_test_score"]
+    assert scores[6:].max() >= scores[:6].max()
+
+
+def test_same_seed_same_results():
+    first = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e2, "log-uniform")}, n_iter=8, cv=3, random_state=4)
+    second = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e2, "log-uniform")}, n_iter=8, cv=3, random_state=4)
+    assert first.fit(X_iris, y_iris).cv_results_["params"] == second.fit(X_iris, y_iris).cv_results_["params"]
+
+
+def test_categorical_objects_are_searched():
+    space = {"kind": Categorical(["a", "b", None]), "x": Real(-5, 10)}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=10, cv=2, random_state=0).fit(X_toy, y_toy)
+    assert {p["kind"] for p in search.cv_results_["params"]} <= {"a", "b", None}
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"n_iter": 0}, "'n_iter' parameter"),
+        ({"n_iter": 2.5}, "'n_iter' parameter"),
+        ({"n_initial_points": 0}, "'n_initial_points' parameter"),
+        ({"batch_size": 0}, "'batch_size' parameter"),
+        ({"acquisition": "ei"}, "'acquisition' parameter.*'ei'"),
+        ({"max_time": 0}, "'max_time' parameter"),
+    ],
+)
+def test_invalid_parameters_raise_at_fit(params, match):
+    search = BayesSearchCV(ToyObjective(), BRANIN, **params)  # constructing never raises
+    with pytest.raises(ValueError, match=match):
+        search.fit(X_toy, y_toy)

@@ -1,0 +1,173 @@
+"""GridSearchCV scenarios, run against every skhptune search.
+
+Each test is something a ``GridSearchCV`` user does; swapping the class must keep
+it working. Budgets are tiny: these tests check behaviour, not search quality.
+"""
+
+import pickle
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import clone
+from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import make_scorer, recall_score
+from sklearn.model_selection import GroupKFold, KFold, cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skhptune import BayesSearchCV, GeneticSearchCV, HyperbandSearchCV
+from skhptune.space import Real
+
+X, y = load_iris(return_X_y=True)
+BUDGETS = {
+    BayesSearchCV: {"n_iter": 6},
+    GeneticSearchCV: {"population_size": 4, "n_generations": 2},
+    HyperbandSearchCV: {"min_resource": 30, "eta": 2},
+}
+SEARCHES = list(BUDGETS)
+
+
+def make(Search, estimator, space, **params):
+    return Search(estimator, space, **{**BUDGETS[Search], "random_state": 0, **params})
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_pipeline_with_nested_names(Search):
+    pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
+    space = {"svc__C": loguniform(1e-2, 1e2), "svc__kernel": ["rbf", "linear"]}
+    search = make(Search, pipe, space, cv=3).fit(X, y)
+    assert set(search.best_params_) >= {"svc__C", "svc__kernel"}
+    best = search.best_estimator_.named_steps["svc"]
+    assert best.C == search.best_params_["svc__C"]
+    assert search.predict(X).shape == (150,)
+    np.testing.assert_array_equal(search.classes_, [0, 1, 2])
+    assert search.n_features_in_ == 4
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_grid_of_lists_is_accepted(Search):
+    search = make(Search, SVC(), {"C": [0.1, 1, 10], "kernel": ["rbf", "linear"]}, cv=3).fit(X, y)
+    params = search.cv_results_["params"]
+    assert all(p["C"] in (0.1, 1, 10) and p["kernel"] in ("rbf", "linear") for p in params)
+    assert search.best_params_ in params
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_multimetric_with_refit_name(Search):
+    search = make(
+        Search,
+        LogisticRegression(max_iter=500),
+        {"C": Real(1e-3, 1e2, prior="log-uniform")},
+        scoring={"acc": "accuracy", "recall": make_scorer(recall_score, average="macro")},
+        refit="recall",
+        cv=3,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert {"mean_test_acc", "mean_test_recall", "rank_test_recall"} <= set(results)
+    assert search.best_score_ == results["mean_test_recall"][search.best_index_]
+    assert search.multimetric_
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_refit_callable_picks_the_row(Search):
+    def lowest_score(results):
+        return int(np.argmin(results["mean_test_score"]))
+
+    search = make(Search, SVC(), {"C": Real(1e-3, 1e2, prior="log-uniform")}, refit=lowest_score, cv=3)
+    search.fit(X, y)
+    assert search.best_index_ == np.argmin(search.cv_results_["mean_test_score"])
+    assert not hasattr(search, "best_score_")
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_refit_false_keeps_results_but_cannot_predict(Search):
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, refit=False, cv=3).fit(X, y)
+    assert hasattr(search, "best_params_") and not hasattr(search, "best_estimator_")
+    with pytest.raises(AttributeError, match="predict"):
+        search.predict(X)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_groups_are_respected(Search):
+    X_, y_ = make_classification(n_samples=120, random_state=0)
+    groups = np.repeat(np.arange(12), 10)
+    search = make(Search, LogisticRegression(), {"C": Real(0.1, 10)}, cv=GroupKFold(3))
+    search.fit(X_, y_, groups=groups)
+    assert search.n_splits_ == 3
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_error_score_nan_keeps_going_and_raise_raises(Search):
+    space = {"C": Real(-1, 1)}  # SVC rejects C <= 0 at fit
+    search = make(Search, SVC(), space, cv=3)
+    with pytest.warns(Warning):
+        search.fit(X, y)
+    assert search.best_params_["C"] > 0
+    with pytest.raises(ValueError, match="C"):
+        make(Search, SVC(), {"C": Real(-2, -1)}, cv=3, error_score="raise").fit(X, y)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_return_train_score(Search):
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3, return_train_score=True).fit(X, y)
+    assert "mean_train_score" in search.cv_results_
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y)
+    assert "mean_train_score" not in search.cv_results_
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_pickled_search_predicts_the_same(Search):
+    search = make(Search, SVC(probability=True), {"C": Real(0.1, 10)}, cv=3).fit(X, y)
+    restored = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(restored.predict(X), search.predict(X))
+    np.testing.assert_allclose(restored.predict_proba(X), search.predict_proba(X))
+    assert restored.best_params_ == search.best_params_
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_same_seed_same_results_for_n_jobs_1_and_2(Search):
+    space = {"C": Real(1e-2, 1e2, prior="log-uniform"), "gamma": Real(1e-3, 1, prior="log-uniform")}
+    one = make(Search, SVC(), space, cv=3, n_jobs=1).fit(X, y)
+    two = make(Search, SVC(), space, cv=3, n_jobs=2).fit(X, y)
+    assert one.cv_results_["params"] == two.cv_results_["params"]
+    np.testing.assert_array_equal(one.cv_results_["mean_test_score"], two.cv_results_["mean_test_score"])
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_clone_and_nested_cross_validation(Search):
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3)
+    assert repr(clone(search)) == repr(search)
+    scores = cross_validate(search, X, y, cv=KFold(3, shuffle=True, random_state=0))
+    assert len(scores["test_score"]) == 3 and np.all(scores["test_score"] > 0.8)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_regressor_and_sample_weight(Search):
+    X_, y_ = make_regression(n_samples=90, n_features=5, noise=1.0, random_state=0)
+    search = make(Search, Ridge(), {"alpha": Real(1e-3, 1e2, prior="log-uniform")}, cv=3)
+    search.fit(X_, y_, sample_weight=np.ones(len(y_)))
+    assert search.score(X_, y_) > 0.9
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_conditional_subspaces(Search):
+    space = [
+        {"kernel": ["rbf"], "C": Real(0.1, 10), "gamma": Real(1e-3, 1, prior="log-uniform")},
+        {"kernel": ["poly"], "degree": [2, 3]},
+    ]
+    search = make(Search, SVC(), space, cv=3).fit(X, y)
+    for params in search.cv_results_["params"]:
+        if params["kernel"] == "poly":
+            assert "gamma" not in params and params["degree"] in (2, 3)
+        else:
+            assert "degree" not in params
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_unknown_parameter_is_reported_at_fit(Search):
+    search = make(Search, SVC(), {"not_a_param": [1, 2]})
+    with pytest.raises(ValueError, match="Invalid parameter 'not_a_param'"):
+        search.fit(X, y)
