@@ -1,0 +1,222 @@
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from skhptune._acquisition import (
+    BatchProposal,
+    _acquisition,
+    log_expected_improvement,
+    log_probability_of_improvement,
+    propose_batch,
+    snap_to_levels,
+    upper_confidence_bound,
+)
+from skhptune._gp import GaussianProcess
+
+MIXED_LEVELS = np.array([0, 5, 3, 0])
+MIXED_CATEGORICAL = np.array([False, False, True, False])
+
+
+def _branin(U):
+    x1, x2 = 15 * U[:, 0] - 5, 15 * U[:, 1]
+    return (
+        (x2 - 5.1 / (4 * np.pi**2) * x1**2 + 5 / np.pi * x1 - 6) ** 2
+        + 10 * (1 - 1 / (8 * np.pi)) * np.cos(x1)
+        + 10
+    )
+
+
+def _mixed_observations(n=15, seed=0):
+    rng = np.random.default_rng(seed)
+    X = snap_to_levels(rng.random((n, 4)), MIXED_LEVELS)
+    y = (
+        -((X[:, 0] - 0.3) ** 2)
+        + X[:, 1]
+        + np.where(X[:, 2] > 0.5, 0.5, 0.0)
+        + 0.1 * X[:, 3]
+    )
+    return X, y
+
+
+def _is_row_of(row, rows):
+    return len(rows) > 0 and bool(np.any(np.all(np.abs(rows - row) <= 1e-9, axis=1)))
+
+
+def test_log_ei_is_finite_where_ei_underflows():
+    z = -40.0
+    assert norm.pdf(z) + z * norm.cdf(z) == 0.0
+    value = log_expected_improvement(z, 1.0, 0.0)
+    # Asymptotically EI ~ phi(z) / z^2.
+    assert np.isfinite(value)
+    assert value == pytest.approx(norm.logpdf(z) - 2 * np.log(-z), abs=1e-2)
+
+
+@pytest.mark.parametrize("std", [0.3, 1.0, 7.0])
+def test_log_ei_matches_log_of_ei_where_representable(std):
+    z = np.linspace(-5, 5, 101)
+    mean, best = z * std + 2.0, 2.0
+    ei = std * (norm.pdf(z) + z * norm.cdf(z))
+    np.testing.assert_allclose(
+        log_expected_improvement(mean, std, best), np.log(ei), rtol=1e-9
+    )
+
+
+def test_log_ei_is_increasing_in_the_mean_across_branches():
+    mean = np.linspace(-1e9, -1e3, 50)
+    mean = np.concatenate([mean, np.linspace(-999, 10, 5000)])
+    values = log_expected_improvement(mean, 1.0, 0.0)
+    assert np.all(np.isfinite(values))
+    assert np.all(np.diff(values) > 0)
+
+
+def test_log_ei_is_continuous_at_branch_boundaries():
+    for z in (-1.0, -1.0 / np.sqrt(np.finfo(float).eps)):
+        left, right = log_expected_improvement(
+            np.array([z * (1 + 1e-12), z * (1 - 1e-12)]), 1.0, 0.0
+        )
+        assert left == pytest.approx(right, rel=1e-6)
+
+
+def test_log_probability_of_improvement_and_ucb():
+    mean, std = np.array([-40.0, 0.0, 1.0]), np.array([1.0, 2.0, 0.5])
+    np.testing.assert_allclose(
+        log_probability_of_improvement(mean[1:], std[1:], 0.0),
+        np.log(norm.cdf(mean[1:] / std[1:])),
+    )
+    assert np.isfinite(log_probability_of_improvement(mean, std, 0.0)).all()
+    np.testing.assert_allclose(upper_confidence_bound(mean, std), mean + 2 * std)
+
+
+@pytest.mark.parametrize("name", ["log_ei", "ucb", "pi"])
+def test_acquisition_gradients_match_finite_differences(name):
+    X, y = _mixed_observations()
+    gp = GaussianProcess(MIXED_LEVELS, MIXED_CATEGORICAL).fit(X, y, rng=0)
+    U = np.array([[0.2, 0.3, 0.5, 0.7], [0.9, 0.7, 0.1, 0.1]])
+    _, grad = _acquisition(gp, U, name, y.max(), with_grad=True)
+    h = 1e-6
+    for j in (0, 3):
+        step = np.zeros(4)
+        step[j] = h
+        numeric = (
+            _acquisition(gp, U + step, name, y.max())
+            - _acquisition(gp, U - step, name, y.max())
+        ) / (2 * h)
+        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-3, atol=1e-5)
+
+
+def test_snap_to_levels_moves_discrete_coordinates_to_bin_centres():
+    U = np.array(
+        [[0.0, 0.0, 0.0, 0.123], [1.0, 1.0, 1.0, 1.2], [0.5, 0.39, 0.34, -0.1]]
+    )
+    expected = np.array(
+        [[0.0, 0.1, 1 / 6, 0.123], [1.0, 0.9, 5 / 6, 1.0], [0.5, 0.3, 0.5, 0.0]]
+    )
+    np.testing.assert_allclose(snap_to_levels(U, MIXED_LEVELS), expected)
+
+
+@pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])
+def test_proposals_are_valid_snapped_and_new(acquisition):
+    X, y = _mixed_observations()
+    pending = snap_to_levels(np.random.default_rng(1).random((3, 4)), MIXED_LEVELS)
+    result = propose_batch(
+        X,
+        y,
+        MIXED_LEVELS,
+        MIXED_CATEGORICAL,
+        4,
+        0,
+        acquisition=acquisition,
+        X_pending=pending,
+    )
+    assert isinstance(result, BatchProposal)
+    P = result.proposals
+    assert P.shape == (4, 4) and result.acquisition_values.shape == (4,)
+    assert np.all((P >= 0) & (P <= 1))
+    np.testing.assert_array_equal(P, snap_to_levels(P, MIXED_LEVELS))
+    for i, row in enumerate(P):
+        assert not _is_row_of(row, X) and not _is_row_of(row, pending)
+        assert not _is_row_of(row, np.delete(P, i, axis=0))
+
+
+def test_small_discrete_space_fills_the_remaining_configurations():
+    levels, categorical = np.array([3, 4]), np.array([True, False])
+    grid = np.array(
+        [[(i + 0.5) / 3, (j + 0.5) / 4] for i in range(3) for j in range(4)]
+    )
+    X, pending = grid[:6], grid[6:9]
+    result = propose_batch(X, X.sum(1), levels, categorical, 5, 0, X_pending=pending)
+    assert len(result.proposals) == 3  # only three configurations are left
+    remaining = {tuple(np.round(r, 9)) for r in grid[9:]}
+    assert {tuple(np.round(r, 9)) for r in result.proposals} == remaining
+
+
+def test_exhausted_space_returns_no_rows():
+    grid = (np.arange(3)[:, None] + 0.5) / 3
+    result = propose_batch(grid, np.arange(3.0), [3], [True], 2, 0)
+    assert result.proposals.shape == (0, 1)
+    assert result.acquisition_values.shape == (0,)
+
+
+def test_large_discrete_space_never_repeats_observations():
+    levels, categorical = np.array([10, 10, 10]), np.array([False, True, False])
+    rng = np.random.default_rng(0)
+    X = snap_to_levels(rng.random((60, 3)), levels)
+    # A sharp optimum at an observed configuration tempts repeats.
+    y = -np.sum((X - X[0]) ** 2, axis=1)
+    P = propose_batch(X, y, levels, categorical, 6, rng, n_sweep=64).proposals
+    assert len(P) == 6
+    assert len(np.unique(P, axis=0)) == 6
+    assert not any(_is_row_of(row, X) for row in P)
+
+
+@pytest.mark.parametrize("make_rng", [np.random.default_rng, np.random.RandomState])
+def test_same_seed_gives_same_proposals(make_rng):
+    X, y = _mixed_observations()
+    first = propose_batch(
+        X, y, MIXED_LEVELS, MIXED_CATEGORICAL, 3, make_rng(7)
+    ).proposals
+    second = propose_batch(
+        X, y, MIXED_LEVELS, MIXED_CATEGORICAL, 3, make_rng(7)
+    ).proposals
+    np.testing.assert_array_equal(first, second)
+
+
+def test_gp_state_warm_starts_the_fit_and_mismatched_state_is_ignored():
+    X, y = _mixed_observations()
+    previous = propose_batch(X[:-1], y[:-1], MIXED_LEVELS, MIXED_CATEGORICAL, 1, 0).gp
+    warm = propose_batch(X, y, MIXED_LEVELS, MIXED_CATEGORICAL, 1, 0, gp_state=previous)
+    np.testing.assert_allclose(
+        np.log(warm.gp.lengthscales_), np.log(previous.lengthscales_), atol=1.0
+    )
+    other = GaussianProcess([0], [False]).fit(np.array([[0.5]]), np.array([1.0]))
+    result = propose_batch(X, y, MIXED_LEVELS, MIXED_CATEGORICAL, 1, 0, gp_state=other)
+    assert result.proposals.shape == (1, 4)
+
+
+def test_invalid_acquisition_raises():
+    X, y = _mixed_observations()
+    with pytest.raises(ValueError, match="acquisition"):
+        propose_batch(X, y, MIXED_LEVELS, MIXED_CATEGORICAL, 1, 0, acquisition="ei")
+
+
+def test_bayesian_optimisation_beats_random_search_on_branin():
+    n_initial, n_total = 5, 25
+    levels, categorical = np.zeros(2, int), np.zeros(2, bool)
+    bo_best, random_best = [], []
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        X = rng.random((n_initial, 2))
+        y = -_branin(X)
+        gp = None
+        while len(X) < n_total:
+            result = propose_batch(X, y, levels, categorical, 1, rng, gp_state=gp)
+            gp = result.gp
+            X = np.vstack([X, result.proposals])
+            y = np.concatenate([y, -_branin(result.proposals)])
+        bo_best.append(-y.max())
+        random_best.append(
+            _branin(np.random.default_rng(100 + seed).random((n_total, 2))).min()
+        )
+    regret_bo = np.mean(bo_best) - 0.397887
+    regret_random = np.mean(random_best) - 0.397887
+    assert regret_bo < 0.5 * regret_random
