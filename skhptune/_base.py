@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
@@ -319,6 +320,19 @@ class AskTellSearchCV(BaseSearchCV):
     def _evaluation_budget(self):
         """Evaluations the search may spend, or ``None`` when it sets its own end."""
         return None
+
+    def _n_splits(self):
+        """Number of CV splits, known to a strategy before the first evaluation.
+
+        scikit-learn sets ``n_splits_`` before ``_run_search`` from 1.5 on; with
+        older versions it is computed from ``cv`` (``None`` if that needs the data).
+        """
+        if hasattr(self, "n_splits_"):
+            return self.n_splits_
+        try:
+            return check_cv(self.cv).get_n_splits()
+        except (TypeError, ValueError):
+            return None
 
     def _grid_columns(self, n_points):
         """Extra ``cv_results_`` columns for an exhaustive grid of ``n_points``."""

@@ -321,7 +321,7 @@ class BayesSearchCV(AskTellSearchCV):
     def _make_strategy(self, space, rng):
         n_dims = max(sub.n_dims for sub in space.subspaces)
         n_initial = self.n_initial_points or min(max(5, 2 * n_dims), 10)
-        batch_size = self.batch_size or -(-_FITS_PER_BATCH // self.n_splits_)
+        batch_size = self.batch_size or -(-_FITS_PER_BATCH // (self._n_splits() or _FITS_PER_BATCH))
         return BayesStrategy(space, rng, self.n_iter, n_initial, batch_size, self.acquisition)
 
     def _store_strategy_results(self, strategy):

@@ -281,4 +281,4 @@ def test_verbose_zero_prints_nothing(capsys):
 
 def test_integer_parameters_are_native_ints_in_results():
     search = RandomSearch(LogisticRegression(), {"max_iter": Integer(50, 200)}, random_state=0).fit(X, y)
-    assert search.cv_results_["param_max_iter"].dtype.kind == "i"
+    assert all(type(p["max_iter"]) is int for p in search.cv_results_["params"])

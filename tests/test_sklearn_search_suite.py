@@ -27,6 +27,8 @@ def test_sklearn_search_tests_pass_with_bayes_search_cv(tmp_path):
     assert source.count("BayesSearchCV") > 10
     test_file = tmp_path / "test_search_bayes.py"
     test_file.write_text(source)
+    # The fixtures scikit-learn's tests expect (e.g. metadata-routing switches).
+    (tmp_path / "conftest.py").write_text("from sklearn.conftest import *  # noqa: F403\n")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", str(test_file), "-q", "-x", "-p", "no:cacheprovider",
          "-k", "Bayes or random", "-W", "ignore::DeprecationWarning"],
