@@ -146,12 +146,23 @@ class SearchRunner:
     def run(self, strategy):
         """Ask and tell until the strategy or the budget is exhausted."""
         self._begin_search(n_points=None)
-        while not self.out_of_budget():
-            batch = strategy.ask()
-            if batch is None or not batch.points:
-                break
-            scores = self.evaluate(batch)
-            strategy.tell(batch, self.impute_failures(scores))
+        try:
+            while not self.out_of_budget():
+                batch = strategy.ask()
+                if batch is None or not batch.points:
+                    break
+                scores = self.evaluate(batch)
+                strategy.tell(batch, self.impute_failures(scores))
+        except KeyboardInterrupt:
+            # Ctrl-C ends the search, not the fit: the finished batches stand and
+            # the best of them is refitted, so a long search is never lost.
+            if not self._row_scores:
+                raise
+            warnings.warn(
+                f"Search interrupted after {len(self._row_scores)} evaluations; "
+                "keeping the results so far.",
+                UserWarning,
+            )
         self._end_search()
 
     def run_once(self, batch):

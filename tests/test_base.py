@@ -282,3 +282,29 @@ def test_verbose_zero_prints_nothing(capsys):
 def test_integer_parameters_are_native_ints_in_results():
     search = RandomSearch(LogisticRegression(), {"max_iter": Integer(50, 200)}, random_state=0).fit(X, y)
     assert all(type(p["max_iter"]) is int for p in search.cv_results_["params"])
+
+
+def test_keyboard_interrupt_keeps_finished_batches():
+    class InterruptingStrategy(RandomStrategy):
+        def ask(self):
+            if len(self.told) == 2:
+                raise KeyboardInterrupt
+            return super().ask()
+
+    search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=30, random_state=0)
+    search._make_strategy = lambda space, rng: InterruptingStrategy(space, rng, 3)
+    with pytest.warns(UserWarning, match="interrupted after 6 evaluations"):
+        search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 6
+    assert hasattr(search, "best_estimator_")
+
+
+def test_keyboard_interrupt_before_any_result_propagates():
+    class InterruptingStrategy(RandomStrategy):
+        def ask(self):
+            raise KeyboardInterrupt
+
+    search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0)
+    search._make_strategy = lambda space, rng: InterruptingStrategy(space, rng, 3)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
