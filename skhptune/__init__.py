@@ -2,6 +2,7 @@
 
 from ._bayes import BayesSearchCV
 from ._genetic import GeneticSearchCV
+from ._hyperband import HyperbandSearchCV
 
-__all__ = ["BayesSearchCV", "GeneticSearchCV"]
+__all__ = ["BayesSearchCV", "GeneticSearchCV", "HyperbandSearchCV"]
 __version__ = "0.1.0.dev0"

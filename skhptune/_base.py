@@ -285,6 +285,9 @@ class AskTellSearchCV(BaseSearchCV):
     budget in evaluations through ``_evaluation_budget()``.
     """
 
+    # Read by the estimator checks of scikit-learn < 1.6.
+    _required_parameters = ["estimator", "param_distributions"]
+
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
         "param_distributions": [dict, list],

@@ -1,0 +1,905 @@
+"""Hyperband: the bracket/rung schedule (pure functions) and :class:`HyperbandSearchCV`.
+
+The schedule follows Li et al., "Hyperband: a novel bandit-based approach to
+hyperparameter optimization" (JMLR 2018), in exact integer arithmetic: no
+floating-point logarithm or root is ever taken, so budgets such as 243 = 3**5
+get all their brackets (``math.log(243, 3)`` is 4.999...).
+
+A bracket is a run of successive halving: ``n`` configurations at a small
+resource, the best ``1/eta`` of them promoted to a resource about ``eta`` times
+larger, and so on up to ``max_resource``. Brackets differ in how aggressively
+they cut: the first starts at ``min_resource`` with the most configurations, the
+last evaluates a few configurations at ``max_resource`` only.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import _fit_context, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import indexable
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import type_of_target
+
+from ._acquisition import propose_batch
+from ._base import AskTellSearchCV, Batch
+
+# Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
+# for eta=3), so that the most aggressive bracket starts with eta**4 configurations
+# rather than thousands of nearly meaningless tiny fits.
+_DEFAULT_MAX_HALVINGS = 4
+# Default smallest training subsample: enough samples for every class to show up
+# several times (classifiers), or for a model to be fitted at all (others).
+_MIN_SAMPLES_PER_CLASS = 5
+_MIN_SAMPLES = 10
+# BOHB (Falkner et al. 2018) keeps a third of new configurations random, which
+# keeps exploring and bounds the loss against plain Hyperband.
+_RANDOM_FRACTION = 1 / 3
+
+
+def integer_log(n, base):
+    """Largest ``s`` with ``base**s <= n``, in exact integer arithmetic.
+
+    Parameters
+    ----------
+    n : int
+        A positive integer.
+    base : int
+        An integer of at least 2.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> integer_log(243, 3)
+    5
+    >>> integer_log(242, 3)
+    4
+    """
+    n, base = _as_int(n, "n", 1), _as_int(base, "base", 2)
+    s, power = 0, base
+    while power <= n:
+        s += 1
+        power *= base
+    return s
+
+
+def integer_root(n, k):
+    """Largest integer ``r`` with ``r**k <= n``, in exact integer arithmetic.
+
+    Parameters
+    ----------
+    n : int
+        A non-negative integer.
+    k : int
+        A positive integer.
+
+    Returns
+    -------
+    int
+    """
+    n, k = _as_int(n, "n", 0), _as_int(k, "k", 1)
+    low, high = 0, 1 << (n.bit_length() // k + 1)  # high**k > n
+    while high - low > 1:
+        middle = (low + high) // 2
+        if middle**k <= n:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _as_int(value, name, minimum):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    return int(value)
+
+
+def resource_levels(min_resource, max_resource, eta):
+    """Resources of the rungs: ``s_max + 1`` levels from min to max resource.
+
+    ``s_max`` is the largest ``s`` with ``min_resource * eta**s <= max_resource``.
+    Level ``k`` is ``floor(min_resource * q**k)`` with ``q = (max_resource /
+    min_resource) ** (1 / s_max)``, computed as an integer root: the first level is
+    exactly ``min_resource``, the last exactly ``max_resource``, and consecutive
+    levels grow by a factor of at least ``eta`` (exactly ``eta`` when the ratio is a
+    power of ``eta``).
+
+    Parameters
+    ----------
+    min_resource, max_resource : int
+        Smallest and largest resource, ``1 <= min_resource <= max_resource``.
+    eta : int
+        Ratio between consecutive levels, at least 2.
+
+    Returns
+    -------
+    list of int
+        Increasing levels; ``[max_resource]`` when ``max_resource < eta *
+        min_resource`` (no room for a halving).
+
+    Examples
+    --------
+    >>> resource_levels(1, 81, 3)
+    [1, 3, 9, 27, 81]
+    >>> resource_levels(1, 80, 3)
+    [1, 4, 18, 80]
+    """
+    min_resource = _as_int(min_resource, "min_resource", 1)
+    max_resource = _as_int(max_resource, "max_resource", 1)
+    eta = _as_int(eta, "eta", 2)
+    if min_resource > max_resource:
+        raise ValueError(
+            f"min_resource={min_resource} must not exceed max_resource={max_resource}."
+        )
+    s_max = integer_log(max_resource // min_resource, eta)
+    if s_max == 0:
+        return [max_resource]
+    return [
+        integer_root(min_resource ** (s_max - k) * max_resource**k, s_max)
+        for k in range(s_max + 1)
+    ]
+
+
+def hyperband_schedule(
+    min_resource, max_resource, eta, n_brackets=None, max_configs=None
+):
+    """Brackets of Hyperband, each a list of rungs ``(n_configs, resource)``.
+
+    With ``s_max + 1`` resource levels (see :func:`resource_levels`), bracket
+    ``s`` (``s = s_max, ..., 0``) starts ``n = ceil((s_max + 1) * eta**s / (s +
+    1))`` configurations at level ``s_max - s`` and keeps the best
+    ``floor(n_i / eta)`` (at least one) at each following level, so its last rung
+    is at ``max_resource``.
+
+    Parameters
+    ----------
+    min_resource, max_resource : int
+        Smallest and largest resource, ``1 <= min_resource <= max_resource``.
+    eta : int
+        Halving rate, at least 2: the best ``1/eta`` of a rung is promoted.
+    n_brackets : int, default=None
+        Keep only this many brackets, the most aggressive first; ``1`` is plain
+        successive halving from ``min_resource``. ``None`` keeps all ``s_max + 1``.
+    max_configs : int, default=None
+        Number of distinct configurations in the space: no rung asks for more.
+
+    Returns
+    -------
+    list of list of (int, int)
+        Brackets, most aggressive first.
+
+    Examples
+    --------
+    >>> for bracket in hyperband_schedule(1, 81, 3):
+    ...     print(bracket)
+    [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)]
+    [(34, 3), (11, 9), (3, 27), (1, 81)]
+    [(15, 9), (5, 27), (1, 81)]
+    [(8, 27), (2, 81)]
+    [(5, 81)]
+    """
+    levels = resource_levels(min_resource, max_resource, eta)
+    s_max = len(levels) - 1
+    if n_brackets is not None:
+        n_brackets = _as_int(n_brackets, "n_brackets", 1)
+    if max_configs is not None:
+        max_configs = _as_int(max_configs, "max_configs", 1)
+    brackets = []
+    for s in range(s_max, -1, -1)[:n_brackets]:
+        n = -(-(s_max + 1) * eta**s // (s + 1))  # ceil, in integers
+        if max_configs is not None:
+            n = min(n, max_configs)
+        brackets.append(
+            [(max(1, n // eta**i), levels[s_max - s + i]) for i in range(s + 1)]
+        )
+    return brackets
+
+
+def select_promoted(scores, n_promoted):
+    """Indices of the ``n_promoted`` best scores, in their original order.
+
+    NaN (a failed evaluation) ranks below every finite score; ties go to the
+    earlier position.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+        Scores to maximise.
+    n_promoted : int
+        How many to keep.
+
+    Returns
+    -------
+    ndarray of int of shape (min(n_promoted, n),)
+    """
+    scores = np.asarray(scores, dtype=float)
+    failed = np.isnan(scores)
+    worst_first = np.where(failed, np.inf, -scores)
+    order = np.lexsort((np.arange(len(scores)), failed, worst_first))
+    return np.sort(order[:n_promoted])
+
+
+def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
+    """A subsample of a training fold: whole groups, or stratified by class.
+
+    With ``groups``, whole groups are taken in random order until at least
+    ``n_samples`` samples are in. Otherwise the samples of each class are
+    shuffled and interleaved so that any prefix holds the classes in their
+    proportions (within one sample), every class at least once as soon as
+    ``n_samples`` reaches the number of classes; the first ``n_samples`` are
+    kept. The same ``rng`` state gives nested subsamples for growing
+    ``n_samples``.
+
+    Parameters
+    ----------
+    train : array-like of int
+        Indices of the training fold.
+    n_samples : int
+        Samples wanted; the whole fold when it has no more.
+    rng : RandomState
+        Source of randomness, consumed the same way for any ``n_samples``.
+    y : array-like of shape (n_total,), default=None
+        Class labels of all samples, to stratify on.
+    groups : array-like of shape (n_total,), default=None
+        Group labels of all samples; takes precedence over ``y``.
+
+    Returns
+    -------
+    ndarray of int
+        Sorted indices, a subset of ``train``.
+    """
+    train = np.asarray(train)
+    if n_samples >= len(train):
+        return train
+    if groups is not None:
+        _, group_of = np.unique(np.asarray(groups)[train], return_inverse=True)
+        group_of = group_of.reshape(-1)
+        order = rng.permutation(group_of.max() + 1)
+        cumulative = np.cumsum(np.bincount(group_of)[order])
+        n_groups = int(np.searchsorted(cumulative, n_samples)) + 1
+        keep = np.isin(group_of, order[:n_groups])
+        return np.sort(train[keep])
+    if y is None:
+        label = np.zeros(len(train), dtype=int)
+    else:
+        _, label = np.unique(np.asarray(y)[train], return_inverse=True)
+        label = label.reshape(-1)
+    shuffled = rng.permutation(len(train))
+    # A sample's key is its rank within its class over the class size: sorting by
+    # key interleaves the classes in proportion, each class's first sample at 0.
+    key = np.empty(len(train))
+    for c, count in enumerate(np.bincount(label)):
+        members = shuffled[label[shuffled] == c]
+        key[members] = np.arange(len(members)) / count
+    order = np.lexsort((rng.random_sample(len(train)), key))
+    return np.sort(train[order[:n_samples]])
+
+
+def _as_indices(train):
+    """Integer indices of a training fold given as indices or a boolean mask."""
+    train = np.asarray(train)
+    return np.flatnonzero(train) if train.dtype == bool else train
+
+
+class SubsampledCV:
+    """Folds of a splitter, with training folds subsampled to ``n_samples``.
+
+    The inner splitter is called at most once; later calls replay its folds, so
+    every resource level sees the same folds, even for a splitter that shuffles
+    without a seed or can only split once. Validation folds are never changed.
+
+    Parameters
+    ----------
+    cv : cross-validation splitter
+        The checked splitter of the search.
+    n_samples : int or None, default=None
+        Training samples per fold; ``None`` keeps whole folds.
+    folds : list of (ndarray, ndarray), default=None
+        Folds already computed from ``cv`` (training folds as indices); ``None``
+        computes them on the first call to :meth:`split`.
+    stratify : bool, default=False
+        Keep class proportions of each training fold (classification targets).
+    random_state : int, default=0
+        Seed of the subsampling; fold ``i`` uses ``RandomState([random_state, i])``
+        whatever ``n_samples``, so smaller subsamples are nested in larger ones.
+    """
+
+    def __init__(self, cv, n_samples=None, *, folds=None, stratify=False, random_state=0):
+        self.cv = cv
+        self.n_samples = n_samples
+        self.stratify = stratify
+        self.random_state = random_state
+        self._folds = [] if folds is None else folds  # shared by every level of at()
+
+    def at(self, n_samples):
+        """The same folds, subsampled to ``n_samples`` (``None``: whole folds)."""
+        return SubsampledCV(
+            self.cv,
+            n_samples,
+            folds=self._folds,
+            stratify=self.stratify,
+            random_state=self.random_state,
+        )
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.cv.get_n_splits(X, y, groups)
+
+    def split(self, X, y=None, groups=None):
+        if not self._folds:
+            self._folds.extend(
+                (_as_indices(train), test) for train, test in self.cv.split(X, y, groups)
+            )
+        for fold, (train, test) in enumerate(self._folds):
+            if self.n_samples is not None:
+                rng = np.random.RandomState([self.random_state, fold])
+                train = subsample_training_fold(
+                    train,
+                    self.n_samples,
+                    rng,
+                    y=y if self.stratify else None,
+                    groups=groups,
+                )
+            yield train, test
+
+
+class HyperbandStrategy:
+    """Hyperband as an ask/tell strategy: one batch per resource level.
+
+    Batch ``k`` holds the new configurations of the bracket starting at level
+    ``k`` and the configurations promoted to level ``k`` by every bracket started
+    earlier; all their inputs are known when it is asked for.
+
+    Parameters
+    ----------
+    space : Space
+        The parsed search space.
+    rng : RandomState
+        Source of randomness.
+    schedule : list of list of (int, int)
+        Brackets from :func:`hyperband_schedule`, most aggressive first.
+    levels : list of int
+        Resource levels from :func:`resource_levels`.
+    eta : int
+        Halving rate: each rung keeps the best ``1/eta`` (at least one).
+    level_args : callable
+        ``level_args(resource)`` gives ``(extra_params, cv)`` for a level:
+        the parameters each point gets (``{}`` for none) and the splitter.
+    sampler : {"random", "bayes"}
+        How new configurations are drawn.
+    """
+
+    def __init__(self, space, rng, schedule, levels, eta, level_args, sampler="random"):
+        self.space = space
+        self.rng = rng
+        self.schedule = schedule
+        self.levels = levels
+        self.eta = eta
+        self.level_args = level_args
+        self.sampler = sampler
+        self.level = 0
+        self.start_level = [len(levels) - len(bracket) for bracket in schedule]
+        self.members = [[] for _ in schedule]  # points of each bracket's last rung
+        self.scores = [np.empty(0) for _ in schedule]
+        # Per level: configuration key -> (point, score).
+        self.observed = [{} for _ in levels]
+        # Distinct, space-filling first-rung configurations for every bracket;
+        # shuffled so that the sub-spaces mix in every bracket.
+        total = sum(bracket[0][0] for bracket in schedule)
+        design = space.initial_design(total, rng)
+        self._design = [design[i] for i in rng.permutation(len(design))]
+        self._next = 0
+
+    def ask(self):
+        if self.level >= len(self.levels):
+            return None
+        points, brackets, rungs = [], [], []
+        for b, bracket in enumerate(self.schedule):
+            rung = self.level - self.start_level[b]
+            if rung < 0:
+                continue
+            if rung == 0:
+                self.members[b] = self._new_configurations(bracket[0][0])
+            else:
+                n_promoted = max(1, len(self.members[b]) // self.eta)
+                keep = select_promoted(self.scores[b], n_promoted)
+                self.members[b] = [self.members[b][i] for i in keep]
+            points.extend(self.members[b])
+            brackets.extend([b] * len(self.members[b]))
+            rungs.extend([rung] * len(self.members[b]))
+        resource = self.levels[self.level]
+        extra, cv = self.level_args(resource)
+        return Batch(
+            points,
+            extra_params=[dict(extra) for _ in points] if extra else None,
+            cv=cv,
+            more_results={
+                "bracket": brackets,
+                "iter": rungs,
+                "n_resources": [resource] * len(points),
+            },
+            key_extra=resource,
+        )
+
+    def tell(self, batch, scores):
+        scores = np.asarray(scores, dtype=float)
+        start = 0
+        observed = self.observed[self.level]
+        for b in range(len(self.schedule)):
+            if self.level < self.start_level[b]:
+                continue
+            count = len(self.members[b])
+            self.scores[b] = scores[start : start + count]
+            for point, score in zip(self.members[b], self.scores[b]):
+                observed.setdefault(self.space.key(point), (point, score))
+            start += count
+        self.level += 1
+
+    @property
+    def n_candidates(self):
+        """Distinct configurations evaluated at each level reached."""
+        return [len(observed) for observed in self.observed[: self.level]]
+
+    def _new_configurations(self, n):
+        """``n`` distinct configurations (fewer if the space is smaller)."""
+        if self.space.size is not None and n >= self.space.size:
+            # The rung holds the whole space: all of it, in GridSearchCV's order.
+            return self.space.grid()
+        points, keys = [], set()
+        if self.sampler == "bayes":
+            n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
+            self._add_distinct(points, keys, self._model_proposals(n_model), n)
+        for _ in range(len(self._design)):
+            if len(points) >= n:
+                break
+            point = self._design[self._next % len(self._design)]
+            self._next += 1
+            self._add_distinct(points, keys, [point], n)
+        return points
+
+    def _add_distinct(self, points, keys, candidates, n):
+        for point in candidates:
+            key = self.space.key(point)
+            if len(points) < n and key not in keys:
+                keys.add(key)
+                points.append(point)
+
+    def _model_proposals(self, n):
+        """Up to ``n`` points from one Gaussian process per sub-space (BOHB-style).
+
+        Each sub-space is modelled on the largest level evaluated so far with
+        enough observations of it (``n_dims + 2``); candidates of all sub-spaces
+        compete on their acquisition values.
+        """
+        if n < 1:
+            return []
+        candidates = []
+        for index, sub in enumerate(self.space.subspaces):
+            data = self._model_data(index, sub.n_dims + 2)
+            if sub.n_dims == 0 or data is None:
+                continue
+            X, y = data
+            result = propose_batch(X, y, sub.n_levels, sub.is_categorical, n, self.rng)
+            candidates.extend(
+                (value, index, unit)
+                for unit, value in zip(result.proposals, result.acquisition_values)
+            )
+        candidates.sort(key=lambda candidate: -candidate[0])
+        return [(index, unit) for _, index, unit in candidates[:n]]
+
+    def _model_data(self, index, n_needed):
+        """``(X, y)`` of a sub-space at the largest level with ``n_needed`` finite
+        scores, or ``None``."""
+        for observed in reversed(self.observed[: self.level]):
+            rows = [
+                (point[1], score)
+                for point, score in observed.values()
+                if point[0] == index and np.isfinite(score)
+            ]
+            if len(rows) >= max(n_needed, 3):
+                return np.array([u for u, _ in rows]), np.array([s for _, s in rows])
+        return None
+
+
+class HyperbandSearchCV(AskTellSearchCV):
+    """Hyperband search: many configurations on a small resource, the best on more.
+
+    Hyperband (Li et al. 2018) runs several brackets of successive halving. A
+    bracket evaluates ``n`` random configurations with a small resource (a
+    subsample of each training fold, or few iterations/trees), keeps the best
+    ``1/eta`` of them and evaluates those with ``eta`` times more, until the
+    survivors reach ``max_resource``. Brackets trade breadth for depth: the first
+    starts many configurations at ``min_resource``, the last evaluates a few at
+    ``max_resource`` only, which hedges against problems where small resources
+    mislead. Use it when one full-resource fit is expensive and cheaper fits
+    rank configurations roughly right: it usually reaches the score of a random
+    search of the same number of configurations in a fraction of the time.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The object to tune; it must implement ``fit`` and be scored by ``scoring``
+        or its own ``score`` method.
+
+    param_distributions : dict or list of dicts
+        Parameter names (``step__param`` in a pipeline) mapped to the values to
+        search: :class:`~skhptune.space.Real`, :class:`~skhptune.space.Integer`,
+        :class:`~skhptune.space.Categorical`, a list (numbers are searched as
+        ordered values, anything else as categories) or a frozen
+        ``scipy.stats`` distribution. A list of dicts gives conditional
+        sub-spaces.
+
+    resource : str, default="n_samples"
+        What a rung spends. ``"n_samples"`` subsamples each training fold (never
+        the validation fold): classes keep their proportions for classifiers, and
+        groups stay whole when ``groups`` are passed to ``fit``. Otherwise the
+        name of a positive integer parameter of the estimator, such as
+        ``"max_iter"``, ``"n_estimators"`` or ``"clf__max_iter"``; it must not be
+        in ``param_distributions``.
+
+    min_resource : int, default=None
+        Resource of the first rung of the most aggressive bracket. ``None``
+        means ``max_resource // eta**4`` (five brackets), but at least 1 for a
+        parameter, and for ``"n_samples"`` at least 5 samples per class
+        (classifiers) or 10 samples (others).
+
+    max_resource : int, default=None
+        Resource of the last rung of every bracket. Required for a parameter
+        resource; for ``"n_samples"``, ``None`` means the size of the smallest
+        training fold, and larger values are an error.
+
+    eta : int, default=3
+        Halving rate, at least 2: each rung keeps the best ``1/eta`` of its
+        configurations, and resources grow about ``eta``-fold between rungs.
+
+    n_brackets : int, default=None
+        Number of brackets, the most aggressive first; ``None`` runs all of them
+        (Hyperband), ``1`` runs successive halving from ``min_resource``.
+
+    sampler : {"random", "bayes"}, default="random"
+        How brackets draw new configurations. ``"random"``: a space-filling
+        random design (scrambled Sobol points, or sampling without replacement
+        for a space of lists). ``"bayes"``: as in BOHB, two thirds of a bracket's
+        new configurations are proposed by a Gaussian process with log expected
+        improvement, fitted on the scores at the largest resource with enough of
+        them (at least ``n_dims + 2``); the rest, and all while too few scores are
+        known, are random.
+
+    scoring : str, callable, list, tuple or dict, default=None
+        Strategy to evaluate the cross-validated model, as in
+        :class:`~sklearn.model_selection.GridSearchCV`. Promotions follow the
+        ``refit`` metric (the first one when ``refit`` is not a metric name).
+
+    n_jobs : int, default=None
+        Number of jobs to run in parallel; ``-1`` means all processors.
+
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole dataset at ``max_resource``, as in
+        ``GridSearchCV``.
+
+    cv : int, cross-validation generator or iterable, default=None
+        Cross-validation splitting strategy (5-fold by default, stratified for
+        classifiers). The splitter is called once per fit, so a shuffling
+        splitter gives every rung the same folds.
+
+    verbose : int, default=0
+        ``1`` prints one line per resource level; higher values are passed to
+        the fits.
+
+    pre_dispatch : int or str, default="2*n_jobs"
+        Controls the number of jobs dispatched during parallel execution.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the configurations and of the subsamples. An int gives the same
+        ``cv_results_`` on every run, for any ``n_jobs``.
+
+    error_score : "raise" or numeric, default=np.nan
+        Score of a failed fit. A configuration with a NaN score is never promoted
+        ahead of one with a finite score.
+
+    return_train_score : bool, default=False
+        Whether ``cv_results_`` includes training scores.
+
+    max_time : float, default=None
+        Seconds after which no new resource level starts; finished results stand.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per evaluation, as in ``GridSearchCV``, plus ``bracket`` (index
+        into ``brackets_``), ``iter`` (rung within the bracket) and
+        ``n_resources``. A promoted configuration gets a new row at each
+        resource; for a parameter resource ``params`` holds its value.
+    best_estimator_ : estimator
+        Estimator refitted with the best parameters (if ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best row.
+    best_params_ : dict
+        Parameters of the best row, the resource parameter included.
+    best_index_ : int
+        Best row among those at the largest resource with a finite score (see
+        Notes).
+    scorer_ : function or dict
+        Scorer(s) used on the held-out data.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting the best model.
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+    min_resource_, max_resource_ : int
+        Resources of the first and last levels actually used.
+    brackets_ : list of list of (int, int)
+        The schedule: per bracket, most aggressive first, its rungs as
+        ``(n_configurations, resource)``.
+    n_resources_ : list of int
+        Resource of each level evaluated, increasing.
+    n_candidates_ : list of int
+        Configurations evaluated at each level of ``n_resources_``, over all
+        brackets.
+    history_ : dict of ndarrays
+        Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
+        (best so far) and ``"elapsed_time"`` (seconds since the search started).
+    classes_, n_features_in_, feature_names_in_
+        Delegated to the best estimator, as in ``GridSearchCV``.
+
+    See Also
+    --------
+    BayesSearchCV : Model-based search at full resource.
+    GeneticSearchCV : Evolutionary search.
+    sklearn.model_selection.HalvingRandomSearchCV : Successive halving, one bracket.
+
+    Notes
+    -----
+    The schedule uses exact integer arithmetic. ``s_max`` is the largest ``s``
+    with ``min_resource * eta**s <= max_resource``; the ``s_max + 1`` resource
+    levels run geometrically from exactly ``min_resource`` to exactly
+    ``max_resource`` (``min_resource * eta**k`` when the ratio is a power of
+    ``eta``). Bracket ``s`` starts ``ceil((s_max + 1) * eta**s / (s + 1))``
+    configurations at level ``s_max - s``. No rung has more configurations than
+    the space. When ``max_resource < eta * min_resource`` (for instance on a
+    dataset too small for the default ``min_resource``) there is nothing to
+    halve: five configurations are evaluated at ``max_resource``, as many as the
+    last bracket of the default schedule. A finite space that costs no more to
+    evaluate whole at ``max_resource`` than the schedule (in resource units) is
+    evaluated that way, in ``GridSearchCV`` order.
+
+    Evaluation order: one ``evaluate_candidates`` call per resource level, from
+    the smallest to the largest. The call for level ``k`` holds the new
+    configurations of the bracket that starts at ``k`` together with those
+    promoted to ``k`` in every bracket started earlier; each is ready, since
+    level ``k - 1`` is done. All brackets thus share ``s_max + 1`` parallel
+    calls, and the last one holds every evaluation at ``max_resource``.
+
+    ``best_index_`` is chosen among the rows at the largest resource reached
+    that has a finite score, normally ``max_resource``. If ``max_time`` stops
+    the search earlier, it is a smaller resource, and with a parameter resource
+    the refit uses that row's value. A callable ``refit`` sees all rows.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhptune import HyperbandSearchCV
+    >>> from skhptune.space import Real
+    >>> X, y = load_iris(return_X_y=True)
+    >>> space = {"C": Real(1e-2, 1e3, prior="log-uniform"),
+    ...          "gamma": Real(1e-4, 1e1, prior="log-uniform")}
+    >>> search = HyperbandSearchCV(SVC(), space, min_resource=10, random_state=0)
+    >>> search.fit(X, y).brackets_  # (configurations, training samples) per rung
+    [[(9, 10), (3, 34), (1, 120)], [(5, 34), (1, 120)], [(3, 120)]]
+    >>> search.n_resources_, search.n_candidates_
+    ([10, 34, 120], [9, 8, 5])
+    >>> int(search.cv_results_["n_resources"][search.best_index_])
+    120
+    """
+
+    _parameter_constraints: dict = {
+        **AskTellSearchCV._parameter_constraints,
+        "resource": [str],
+        "min_resource": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_resource": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "eta": [Interval(numbers.Integral, 2, None, closed="left")],
+        "n_brackets": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "sampler": [StrOptions({"random", "bayes"})],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        resource="n_samples",
+        min_resource=None,
+        max_resource=None,
+        eta=3,
+        n_brackets=None,
+        sampler="random",
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+    ):
+        self.resource = resource
+        self.min_resource = min_resource
+        self.max_resource = max_resource
+        self.eta = eta
+        self.n_brackets = n_brackets
+        self.sampler = sampler
+        super().__init__(
+            estimator,
+            param_distributions,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            random_state=random_state,
+            error_score=error_score,
+            return_train_score=return_train_score,
+            max_time=max_time,
+        )
+
+    @_fit_context(
+        # The estimator is validated by its own fit, as in BaseSearchCV.
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y=None, **params):
+        """Run Hyperband: every fit of a resource level in one parallel batch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; ``None`` for unsupervised learning.
+
+        **params : dict of str -> object
+            Parameters of the estimator's ``fit``, the scorer and the splitter
+            (such as ``groups``), as in
+            :meth:`~sklearn.model_selection.GridSearchCV.fit`.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        # The schedule needs the training fold sizes before the first batch, so
+        # the folds are computed here, once, and replayed at every level.
+        X, y = indexable(X, y)
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        split_params = self._get_routed_params_for_fit(params).splitter.split
+        self._cv = cv
+        self._cv_folds = [
+            (_as_indices(train), test) for train, test in cv.split(X, y, **split_params)
+        ]
+        self._n_classes = None
+        if y is not None and is_classifier(self.estimator):
+            if type_of_target(y) in ("binary", "multiclass"):
+                self._n_classes = len(np.unique(np.asarray(y)))
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            del self._cv, self._cv_folds, self._n_classes  # only needed while fitting
+
+    def _resource_range(self, space, largest):
+        """``(min_resource, max_resource)`` after defaults and checks.
+
+        ``largest`` is the size of the smallest training fold.
+        """
+        name = type(self).__name__
+        if self.resource == "n_samples":
+            if self.max_resource is not None and self.max_resource > largest:
+                raise ValueError(
+                    f"{name}: max_resource={self.max_resource} exceeds the "
+                    f"smallest training fold ({largest} samples) with "
+                    "resource='n_samples'."
+                )
+            max_resource = self.max_resource or largest
+            if self._n_classes is not None:
+                floor = _MIN_SAMPLES_PER_CLASS * self._n_classes
+            else:
+                floor = _MIN_SAMPLES
+        else:
+            self._check_resource_parameter(space)
+            max_resource, floor = self.max_resource, 1
+        if self.min_resource is None:
+            min_resource = max(floor, max_resource // self.eta**_DEFAULT_MAX_HALVINGS)
+            # Too little data for the floor: a single level at max_resource.
+            min_resource = min(min_resource, max_resource)
+        else:
+            min_resource = self.min_resource
+        if min_resource > max_resource:
+            raise ValueError(
+                f"{name}: min_resource={min_resource} must not exceed "
+                f"max_resource={max_resource}."
+            )
+        return min_resource, max_resource
+
+    def _check_resource_parameter(self, space):
+        name, resource = type(self).__name__, self.resource
+        if self.max_resource is None:
+            raise ValueError(
+                f"{name}: max_resource is required when resource={resource!r} is a "
+                "parameter (it is only inferred for resource='n_samples')."
+            )
+        if resource in space.names:
+            raise ValueError(
+                f"{name}: the resource parameter {resource!r} must not be in "
+                "param_distributions; the search sets it for every rung."
+            )
+        owner = resource.rpartition("__")[0]
+        if hasattr(self.estimator, "get_params") and owner not in space.names:
+            if resource not in self.estimator.get_params(deep=True):
+                raise ValueError(
+                    f"{name}: resource={resource!r} is neither 'n_samples' nor a "
+                    f"parameter of {self.estimator!r}."
+                )
+
+    def _make_strategy(self, space, rng):
+        subsample_seed = rng.randint(np.iinfo(np.int32).max)
+        smallest = min(len(train) for train, _ in self._cv_folds)
+        min_resource, max_resource = self._resource_range(space, smallest)
+        levels = resource_levels(min_resource, max_resource, self.eta)
+        schedule = hyperband_schedule(
+            min_resource, max_resource, self.eta, self.n_brackets, max_configs=space.size
+        )
+        if len(levels) == 1:
+            # Nothing to halve (tiny data or a narrow range): rather than the one
+            # configuration of Hyperband's formula, as many as the full-resource
+            # bracket of the default five-bracket schedule evaluates.
+            schedule = [[(_DEFAULT_MAX_HALVINGS + 1, max_resource)]]
+        cost = sum(n * r for bracket in schedule for n, r in bracket)
+        if space.size is not None and space.size * max_resource <= cost:
+            # Evaluating the whole space at max_resource is no dearer: do that.
+            levels, schedule = [max_resource], [[(space.size, max_resource)]]
+        folds = SubsampledCV(
+            self._cv,
+            folds=self._cv_folds,
+            stratify=self._n_classes is not None,
+            random_state=subsample_seed,
+        )
+        resource = self.resource
+
+        def level_args(level):
+            if resource != "n_samples":
+                return {resource: level}, folds
+            # Folds are subsampled only below the smallest training fold.
+            return {}, folds.at(level if level < smallest else None)
+
+        self.min_resource_, self.max_resource_ = min_resource, max_resource
+        self.brackets_ = schedule
+        return HyperbandStrategy(
+            space, rng, schedule, levels, self.eta, level_args, self.sampler
+        )
+
+    def _store_strategy_results(self, strategy):
+        self.n_resources_ = strategy.levels[: strategy.level]
+        self.n_candidates_ = strategy.n_candidates
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        # Low resources flatter some configurations: the best is taken among the
+        # rows at the largest resource reached that has a finite score.
+        if callable(refit):
+            return BaseSearchCV._select_best_index(refit, refit_metric, results)
+        n_resources = np.asarray(results["n_resources"])
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+        finite = np.isfinite(scores)
+        pool = n_resources[finite] if finite.any() else n_resources
+        rows = np.flatnonzero(n_resources == pool.max())
+        ranks = np.asarray(results[f"rank_test_{refit_metric}"])[rows]
+        return int(rows[np.argmin(ranks)])

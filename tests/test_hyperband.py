@@ -1,0 +1,490 @@
+"""Hyperband: the integer schedule, subsampling, promotions and HyperbandSearchCV."""
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.datasets import load_iris, make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skhptune._hyperband import (
+    HyperbandSearchCV,
+    SubsampledCV,
+    hyperband_schedule,
+    integer_log,
+    integer_root,
+    resource_levels,
+    select_promoted,
+    subsample_training_fold,
+)
+from skhptune.space import Real
+
+X_iris, y_iris = load_iris(return_X_y=True)
+
+
+class Toy(BaseEstimator):
+    """Instant estimator: scores peak at ``a = 0.7``, grow with ``budget``.
+
+    Fails to fit for ``a < fail_below``; records its training size.
+    """
+
+    def __init__(self, a=0.0, budget=1, fail_below=None):
+        self.a = a
+        self.budget = budget
+        self.fail_below = fail_below
+
+    def fit(self, X, y=None):
+        if self.fail_below is not None and self.a < self.fail_below:
+            raise ValueError("failing on purpose")
+        self.n_fit_ = len(X)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        return -((self.a - 0.7) ** 2) - 1.0 / self.budget
+
+
+def _fits(estimator, X, y=None):
+    return estimator.n_fit_
+
+
+def _tests(estimator, X, y=None):
+    return len(X)
+
+
+# --- schedule -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n, base, expected",
+    [(1, 3, 0), (2, 3, 0), (3, 3, 1), (80, 3, 3), (81, 3, 4), (242, 3, 4), (243, 3, 5),
+     (728, 3, 5), (729, 3, 6), (3**40, 3, 40), (3**40 - 1, 3, 39)],
+)
+def test_integer_log_is_exact(n, base, expected):
+    assert integer_log(n, base) == expected
+
+
+def test_integer_log_where_float_log_is_wrong():
+    # The budgets a float schedule gets one bracket short on.
+    assert math.log(243, 3) < 5
+    assert int(math.log(243, 3)) == 4
+    assert integer_log(243, 3) == 5
+    for k in range(1, 64):
+        assert integer_log(2**k, 2) == k
+        assert integer_log(2**k - 1, 2) == k - 1
+        assert integer_log(3**k, 3) == k
+
+
+def test_integer_root_is_exact():
+    for k in range(1, 8):
+        for r in [1, 2, 3, 10, 99, 3**20]:
+            assert integer_root(r**k, k) == r
+            assert integer_root(r**k - 1, k) == r - 1
+    assert integer_root(0, 3) == 0
+
+
+@pytest.mark.parametrize(
+    "min_resource, max_resource, eta, expected",
+    [
+        (1, 81, 3, [1, 3, 9, 27, 81]),
+        (1, 243, 3, [1, 3, 9, 27, 81, 243]),
+        (3, 243, 3, [3, 9, 27, 81, 243]),
+        (1, 729, 3, [1, 3, 9, 27, 81, 243, 729]),
+        (1, 1024, 2, [2**k for k in range(11)]),
+        (5, 640, 2, [5 * 2**k for k in range(8)]),
+        (1, 80, 3, [1, 4, 18, 80]),
+        (30, 100, 2, [30, 100]),
+        (10, 29, 3, [29]),
+        (7, 7, 2, [7]),
+    ],
+)
+def test_resource_levels(min_resource, max_resource, eta, expected):
+    assert resource_levels(min_resource, max_resource, eta) == expected
+
+
+@pytest.mark.parametrize(
+    "min_resource, max_resource, eta", [(1, 1000, 3), (7, 10**6, 4), (3, 50, 2)]
+)
+def test_resource_levels_run_from_min_to_max_by_at_least_eta(
+    min_resource, max_resource, eta
+):
+    levels = resource_levels(min_resource, max_resource, eta)
+    assert levels[0] == min_resource and levels[-1] == max_resource
+    assert all(b >= eta * a for a, b in zip(levels, levels[1:]))
+    assert min_resource * eta ** len(levels) > max_resource  # no level missing
+
+
+def test_textbook_schedule():
+    # Li et al. 2018, Table 1: R = 81, eta = 3.
+    assert hyperband_schedule(1, 81, 3) == [
+        [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)],
+        [(34, 3), (11, 9), (3, 27), (1, 81)],
+        [(15, 9), (5, 27), (1, 81)],
+        [(8, 27), (2, 81)],
+        [(5, 81)],
+    ]
+    assert sum(bracket[0][0] for bracket in hyperband_schedule(1, 81, 3)) == 143
+
+
+@pytest.mark.parametrize(
+    "max_resource, eta, n_brackets",
+    [(243, 3, 6), (729, 3, 7), (2**10, 2, 11), (2**16, 2, 17), (4**5, 4, 6)],
+)
+def test_schedule_has_every_bracket_for_exact_powers(max_resource, eta, n_brackets):
+    schedule = hyperband_schedule(1, max_resource, eta)
+    assert len(schedule) == n_brackets
+    s_max = n_brackets - 1
+    assert schedule[0][0] == (eta**s_max, 1)
+    for s, bracket in zip(range(s_max, -1, -1), schedule):
+        assert len(bracket) == s + 1
+        assert bracket[-1][1] == max_resource
+        assert bracket[0][0] == -(-(s_max + 1) * eta**s // (s + 1))
+        assert [n for n, _ in bracket] == [bracket[0][0] // eta**i for i in range(s + 1)]
+
+
+def test_n_brackets_keeps_the_most_aggressive():
+    full = hyperband_schedule(1, 81, 3)
+    assert hyperband_schedule(1, 81, 3, n_brackets=1) == full[:1]
+    assert hyperband_schedule(1, 81, 3, n_brackets=2) == full[:2]
+    assert hyperband_schedule(1, 81, 3, n_brackets=10) == full
+    halving = hyperband_schedule(16, 1000, 2, n_brackets=1)
+    assert halving[0][0][1] == 16 and halving[0][-1][1] == 1000
+
+
+def test_schedule_never_asks_more_configurations_than_the_space():
+    schedule = hyperband_schedule(1, 81, 3, max_configs=6)
+    assert schedule[0] == [(6, 1), (2, 3), (1, 9), (1, 27), (1, 81)]
+    assert all(n <= 6 for bracket in schedule for n, _ in bracket)
+
+
+def test_single_level_when_no_room_to_halve():
+    assert hyperband_schedule(20, 50, 3) == [[(1, 50)]]
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [((0, 10, 3), "min_resource"), ((5, 4, 3), "must not exceed"), ((1, 10, 1), "eta"),
+     ((1.5, 10, 3), "integer")],
+)
+def test_schedule_rejects_bad_arguments(args, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        hyperband_schedule(*args)
+
+
+def test_select_promoted_never_puts_nan_ahead_of_finite():
+    scores = [np.nan, 0.2, np.nan, 0.9, -np.inf, 0.2]
+    assert list(select_promoted(scores, 2)) == [1, 3]
+    assert list(select_promoted(scores, 4)) == [1, 3, 4, 5]  # -inf is a score, NaN is not
+    assert list(select_promoted(scores, 5)) == [0, 1, 3, 4, 5]
+    assert list(select_promoted([np.nan, np.nan], 1)) == [0]
+
+
+# --- subsampling ----------------------------------------------------------------
+
+
+def test_stratified_subsample_keeps_class_proportions_and_is_nested():
+    y = np.repeat([0, 1, 2], [60, 30, 10])
+    train = np.arange(100)
+    previous = np.array([], dtype=int)
+    for n in [3, 10, 20, 50, 99]:
+        sub = subsample_training_fold(train, n, np.random.RandomState(0), y=y)
+        assert len(sub) == n
+        counts = np.bincount(y[sub], minlength=3)
+        assert np.all(counts >= 1)
+        assert np.all(np.abs(counts - n * np.array([0.6, 0.3, 0.1])) <= 1)
+        assert set(previous) <= set(sub)
+        previous = sub
+
+
+def test_grouped_subsample_keeps_whole_groups():
+    groups = np.repeat(np.arange(10), np.arange(1, 11))  # group g has g + 1 samples
+    train = np.flatnonzero(groups != 3)
+    sub = subsample_training_fold(train, 20, np.random.RandomState(0), groups=groups)
+    assert len(sub) >= 20 and set(sub) <= set(train)
+    for g in np.unique(groups[sub]):
+        assert set(np.flatnonzero(groups == g)) <= set(sub)
+
+
+def test_subsampled_cv_changes_training_folds_only():
+    X, y = make_classification(n_samples=90, weights=[0.7], random_state=0)
+    inner = StratifiedKFold(3, shuffle=True, random_state=0)
+    folds = SubsampledCV(inner, stratify=True, random_state=1)
+    full = list(folds.at(None).split(X, y))
+    small = list(folds.at(20).split(X, y))
+    reference = inner.split(X, y)
+    for (train, test), (sub, sub_test), (ref_train, ref_test) in zip(full, small, reference):
+        np.testing.assert_array_equal(test, ref_test)
+        np.testing.assert_array_equal(sub_test, ref_test)
+        np.testing.assert_array_equal(train, ref_train)
+        assert len(sub) == 20 and set(sub) <= set(train)
+        assert abs(np.mean(y[sub]) - np.mean(y[train])) <= 1 / 20
+
+
+def test_subsampled_cv_replays_the_folds_of_a_shuffling_splitter():
+    folds = SubsampledCV(KFold(3, shuffle=True))  # no seed: each split() would differ
+    first = [test for _, test in folds.at(None).split(X_iris)]
+    again = [test for _, test in folds.at(30).split(X_iris)]
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+
+
+# --- HyperbandSearchCV ----------------------------------------------------------
+
+
+def _rung(results, bracket, rung):
+    """Rows of one rung of one bracket."""
+    return np.flatnonzero((results["bracket"] == bracket) & (results["iter"] == rung))
+
+
+def _toy_search(**params):
+    params = {"random_state": 0, "cv": 3, **params}
+    return HyperbandSearchCV(Toy(), {"a": Real(0, 1)}, **params)
+
+
+def test_n_samples_resource_subsamples_training_folds_only():
+    X = np.zeros((120, 1))
+    search = _toy_search(
+        min_resource=8, eta=2, scoring={"fits": _fits, "tests": _tests}, refit="fits"
+    ).fit(X)
+    results = search.cv_results_
+    assert search.n_resources_ == [8, 17, 37, 80] and search.max_resource_ == 80
+    np.testing.assert_array_equal(results["mean_test_fits"], results["n_resources"])
+    np.testing.assert_array_equal(results["mean_test_tests"], 40)
+    assert search.best_estimator_.n_fit_ == 120  # refit on all of X
+
+
+def test_results_columns_follow_the_schedule():
+    search = _toy_search(resource="budget", max_resource=27).fit(np.zeros((30, 1)))
+    results = search.cv_results_
+    assert search.brackets_ == hyperband_schedule(1, 27, 3)
+    assert search.n_resources_ == [1, 3, 9, 27]
+    assert sum(search.n_candidates_) == len(results["params"])
+    # One evaluate_candidates call per level, smallest first.
+    assert np.all(np.diff(results["n_resources"]) >= 0)
+    for b, bracket in enumerate(search.brackets_):
+        for i, (n, resource) in enumerate(bracket):
+            rows = _rung(results, b, i)
+            assert len(rows) == n
+            assert np.all(results["n_resources"][rows] == resource)
+            assert all(results["params"][r]["budget"] == resource for r in rows)
+            if i:  # promoted: the best of the previous rung
+                a = [results["params"][r]["a"] for r in _rung(results, b, i - 1)]
+                kept = sorted(a, key=lambda v: (v - 0.7) ** 2)[:n]
+                assert sorted(results["params"][r]["a"] for r in rows) == sorted(kept)
+
+
+def test_best_index_is_among_the_largest_resource():
+    search = _toy_search(resource="budget", max_resource=27).fit(np.zeros((30, 1)))
+    results = search.cv_results_
+    assert results["n_resources"][search.best_index_] == 27
+    top = results["n_resources"] == 27
+    assert search.best_score_ == results["mean_test_score"][top].max()
+    assert search.best_params_["budget"] == 27 and search.best_estimator_.budget == 27
+
+
+def test_resource_parameter_inside_a_pipeline():
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
+    search = HyperbandSearchCV(
+        pipe,
+        {"clf__C": Real(1e-2, 1e2, prior="log-uniform")},
+        resource="clf__max_iter",
+        min_resource=10,
+        max_resource=50,
+        eta=5,
+        cv=3,
+        random_state=0,
+    )
+    with pytest.warns(Warning):  # few iterations do not converge
+        search.fit(X_iris, y_iris)
+    results = search.cv_results_
+    for params, resource in zip(results["params"], results["n_resources"]):
+        assert params["clf__max_iter"] == resource
+    assert search.best_params_["clf__max_iter"] == 50
+    assert search.best_estimator_.named_steps["clf"].max_iter == 50
+    assert search.best_score_ > 0.9
+
+
+def test_promotion_follows_the_refit_metric():
+    scoring = {
+        "near": lambda est, X, y=None: -abs(est.a - 0.7),
+        "far": lambda est, X, y=None: abs(est.a - 0.7),
+    }
+    for refit, sign in [("near", 1), ("far", -1)]:
+        search = _toy_search(
+            resource="budget", max_resource=9, scoring=scoring, refit=refit
+        )
+        results = search.fit(np.zeros((30, 1))).cv_results_
+        first, second = _rung(results, 0, 0), _rung(results, 0, 1)
+        distance = np.array([abs(p["a"] - 0.7) for p in results["params"]])
+        cut = np.sort(sign * distance[first])[len(second) - 1]
+        assert np.all(sign * distance[second] <= cut)
+        assert search.best_score_ == results[f"mean_test_{refit}"][search.best_index_]
+
+
+def test_failed_configurations_are_never_promoted_over_finite_ones():
+    search = HyperbandSearchCV(
+        Toy(fail_below=0.2), {"a": Real(0, 1)}, resource="budget", max_resource=81,
+        cv=2, random_state=0,
+    )
+    with pytest.warns(Warning):
+        results = search.fit(np.zeros((10, 1))).cv_results_
+    scores = results["mean_test_score"]
+    assert np.isnan(scores).any()
+    for b, bracket in enumerate(search.brackets_):
+        for i in range(1, len(bracket)):
+            previous = _rung(results, b, i - 1)
+            promoted = {results["params"][r]["a"] for r in _rung(results, b, i)}
+            kept = np.array([results["params"][r]["a"] in promoted for r in previous])
+            if np.isfinite(scores[previous]).sum() >= len(promoted):
+                assert np.all(np.isfinite(scores[previous][kept]))
+    assert np.isfinite(search.best_score_) and search.best_params_["a"] >= 0.2
+
+
+def test_same_seed_same_results_for_n_jobs_1_and_2():
+    X, y = make_classification(n_samples=150, random_state=0)
+    groups = np.repeat(np.arange(15), 10)
+    space = {"C": Real(1e-2, 1e2, prior="log-uniform")}
+
+    def run(n_jobs):
+        search = HyperbandSearchCV(
+            LogisticRegression(), space, min_resource=20, eta=2, cv=GroupKFold(3),
+            n_jobs=n_jobs, random_state=0,
+        )
+        return search.fit(X, y, groups=groups).cv_results_
+
+    one, two = run(1), run(2)
+    assert one["params"] == two["params"]
+    np.testing.assert_array_equal(one["mean_test_score"], two["mean_test_score"])
+    np.testing.assert_array_equal(one["n_resources"], two["n_resources"])
+
+
+def test_pickled_search_predicts_the_same():
+    search = HyperbandSearchCV(
+        SVC(), {"C": Real(0.1, 10)}, min_resource=20, cv=3, random_state=0
+    )
+    search.fit(X_iris, y_iris)
+    restored = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(restored.predict(X_iris), search.predict(X_iris))
+    assert restored.best_params_ == search.best_params_
+    assert restored.brackets_ == search.brackets_
+
+
+def test_tiny_dataset_degrades_to_the_largest_resource():
+    X, y = make_classification(n_samples=10, n_features=4, random_state=0)
+    search = HyperbandSearchCV(
+        LogisticRegression(), {"C": Real(0.1, 10)}, cv=2, random_state=0
+    )
+    search.fit(X, y)
+    assert search.brackets_ == [[(5, 5)]] and search.n_resources_ == [5]
+    assert len(search.cv_results_["params"]) == 5
+    search = HyperbandSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2).fit(X, y)
+    assert search.brackets_ == [[(2, 5)]]
+    assert sorted(p["C"] for p in search.cv_results_["params"]) == [0.1, 1.0]
+    assert search.predict(X).shape == (10,)
+
+
+def test_default_min_resource_gives_five_brackets_on_large_folds():
+    search = _toy_search(resource="budget", max_resource=243).fit(np.zeros((30, 1)))
+    assert search.min_resource_ == 3 and len(search.brackets_) == 5
+    search = _toy_search().fit(np.zeros((30, 1)))  # 20 training samples: floor of 10
+    assert search.min_resource_ == 10 and search.n_resources_ == [20]
+
+
+def test_finite_space_gives_distinct_configurations_per_rung():
+    values = list(np.linspace(0, 1, 20))
+    search = HyperbandSearchCV(
+        Toy(), {"a": values}, resource="budget", max_resource=27, cv=2, random_state=0
+    ).fit(np.zeros((10, 1)))
+    results = search.cv_results_
+    assert search.brackets_[0] == [(20, 1), (6, 3), (2, 9), (1, 27)]
+    for b, bracket in enumerate(search.brackets_):
+        # A configuration shared with a rung of an earlier bracket at the same
+        # resource is evaluated once; its row names the earlier bracket.
+        rows = _rung(results, b, 0)
+        assert len({results["params"][r]["a"] for r in rows}) == len(rows)
+        assert len(rows) <= bracket[0][0]
+    first = _rung(results, 0, 0)
+    assert {results["params"][r]["a"] for r in first} == set(values)
+
+
+def test_small_finite_space_is_evaluated_whole_at_max_resource():
+    # Four configurations at 27 cost less than the Hyperband schedule.
+    search = HyperbandSearchCV(
+        Toy(), {"a": [0.1, 0.5, 0.7, 0.9]}, resource="budget", max_resource=27, cv=2
+    ).fit(np.zeros((10, 1)))
+    assert search.brackets_ == [[(4, 27)]] and search.n_resources_ == [27]
+    assert [p["a"] for p in search.cv_results_["params"]] == [0.1, 0.5, 0.7, 0.9]
+    assert search.best_params_ == {"a": 0.7, "budget": 27}
+
+
+def test_bayes_sampler_proposes_near_the_optimum_reproducibly():
+    def later_bracket_configurations(sampler):
+        search = _toy_search(resource="budget", max_resource=27, sampler=sampler)
+        results = search.fit(np.zeros((30, 1))).cv_results_
+        rows = np.flatnonzero((results["bracket"] >= 1) & (results["iter"] == 0))
+        return np.array([results["params"][r]["a"] for r in rows])
+
+    bayes = later_bracket_configurations("bayes")
+    random = later_bracket_configurations("random")
+    # Two thirds of the new configurations are the model's, one third random.
+    assert np.median(np.abs(bayes - 0.7)) < 0.05 < np.median(np.abs(random - 0.7))
+    np.testing.assert_array_equal(later_bracket_configurations("bayes"), bayes)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"resource": "budget"}, "max_resource is required"),
+        ({"resource": "a", "max_resource": 9}, "'a' must not be in param_distributions"),
+        ({"resource": "depth", "max_resource": 9}, "neither 'n_samples' nor a parameter"),
+        ({"resource": "budget", "min_resource": 10, "max_resource": 9}, "min_resource=10"),
+        ({"max_resource": 21}, "exceeds the smallest training fold"),
+    ],
+)
+def test_resource_errors_name_the_problem(params, match):
+    with pytest.raises(ValueError, match=match):
+        _toy_search(**params).fit(np.zeros((30, 1)))
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [({"eta": 1}, "eta"), ({"eta": 2.5}, "eta"), ({"n_brackets": 0}, "n_brackets"),
+     ({"min_resource": 0}, "min_resource"), ({"max_resource": -3}, "max_resource"),
+     ({"sampler": "tpe"}, "sampler"), ({"resource": 3}, "resource")],
+)
+def test_invalid_parameters_raise_at_fit(params, name):
+    search = _toy_search(**params)  # construction does no validation
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        search.fit(np.zeros((30, 1)))
+
+
+def test_cv_given_as_boolean_masks():
+    mask = np.arange(90) % 3 > 0
+    search = _toy_search(
+        cv=[(mask, ~mask), (~mask, mask)],
+        min_resource=10,
+        scoring={"fits": _fits, "tests": _tests},
+        refit="fits",
+    ).fit(np.zeros((90, 1)))
+    assert search.max_resource_ == 30
+    results = search.cv_results_
+    np.testing.assert_array_equal(results["split0_test_tests"], 30)
+    np.testing.assert_array_equal(results["split1_test_tests"], 60)
+    np.testing.assert_array_equal(results["split1_test_fits"], results["n_resources"])
+
+
+def test_max_time_keeps_the_levels_reached():
+    search = _toy_search(resource="budget", max_resource=27, max_time=1e-9)
+    results = search.fit(np.zeros((30, 1))).cv_results_
+    assert search.n_resources_ == [1] and search.n_candidates_ == [27]
+    assert np.all(results["n_resources"] == 1)
+    assert search.best_params_["budget"] == 1
