@@ -1,0 +1,1186 @@
+"""Plots of a fitted search: convergence, parameters, importances, Hyperband, evolution.
+
+Each display follows scikit-learn's ``*Display`` convention: build it from a fitted
+search with ``Display.from_estimator(search)``, which draws it at once, or create it
+from arrays and call :meth:`plot`. The drawn artists are kept as attributes ending in
+``_`` (``ax_``, ``figure_``, ``line_``, ...) for further styling.
+
+The displays read ``cv_results_``, so they also work on scikit-learn's
+:class:`~sklearn.model_selection.GridSearchCV` and
+:class:`~sklearn.model_selection.RandomizedSearchCV` where the plot makes sense, and
+use what the skhptune searches add (``history_``, ``parameter_importances_``,
+``generation_stats_``, the Hyperband columns) when it is there.
+
+Matplotlib is an optional dependency (``pip install "skhptune[plot]"``), imported
+only when something is drawn.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+
+__all__ = [
+    "ConvergenceDisplay",
+    "EvolutionDisplay",
+    "HyperbandDisplay",
+    "ParameterImportanceDisplay",
+    "ParameterScoreDisplay",
+]
+
+# A numeric parameter whose positive values span this ratio gets a log axis.
+_LOG_RATIO = 100.0
+_LABEL_WIDTH = 18
+
+
+def _pyplot():
+    """Import ``matplotlib.pyplot``, or say how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError(
+            "skhptune.plot needs matplotlib, which is not installed. Install it with "
+            '`pip install "skhptune[plot]"` (or `pip install matplotlib`).'
+        ) from error
+    return plt
+
+
+def _check_fitted(search):
+    if not hasattr(search, "cv_results_"):
+        raise NotFittedError(
+            f"This {type(search).__name__} instance is not fitted yet: call `fit` "
+            "before plotting it."
+        )
+    return search.cv_results_
+
+
+def _resolve_metric(search, metric):
+    """Name of the metric to plot: ``metric``, else the refit metric, else ``"score"``."""
+    results = _check_fitted(search)
+    available = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+    if metric is not None:
+        if metric not in available:
+            raise ValueError(f"metric={metric!r} is not in cv_results_; choose one of {available}.")
+        return metric
+    refit = getattr(search, "refit", None)
+    if isinstance(refit, str) and refit in available:
+        return refit
+    if "score" in available:
+        return "score"
+    if len(available) == 1:
+        return available[0]
+    raise ValueError(
+        f"The search evaluated several metrics {available} and none is its refit "
+        "metric; pass metric=<name>."
+    )
+
+
+def _score_label(metric):
+    return "mean test score" if metric == "score" else f"mean test {metric}"
+
+
+def _is_default_metric(search, metric):
+    return metric == _resolve_metric(search, None)
+
+
+def _test_scores(search, metric):
+    return np.asarray(search.cv_results_[f"mean_test_{metric}"], dtype=float)
+
+
+def _best_so_far(scores):
+    best = np.full(len(scores), np.nan)
+    current = np.nan
+    for i, score in enumerate(scores):
+        if np.isfinite(score) and not current >= score:
+            current = score
+        best[i] = current
+    return best
+
+
+def _param_names(results):
+    return [key[len("param_") :] for key in results if key.startswith("param_")]
+
+
+def _param_column(results, name):
+    """Values of one parameter and a mask of the rows that have it."""
+    column = results[f"param_{name}"]
+    present = ~np.ma.getmaskarray(column)
+    return np.asarray(np.ma.getdata(column), dtype=object), present
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _declared_log_scale(search, name):
+    """Whether the search space declares a log scale for ``name`` (``None``: not known)."""
+    spaces = getattr(search, "param_distributions", None)
+    if spaces is None:
+        return None
+    for space in spaces if isinstance(spaces, (list, tuple)) else [spaces]:
+        dimension = space.get(name) if isinstance(space, dict) else None
+        if getattr(dimension, "prior", None) == "log-uniform":
+            return True
+        dist = getattr(dimension, "dist", None)
+        if getattr(dist, "name", None) in ("loguniform", "reciprocal"):
+            return True
+    return None
+
+
+def _wants_log_scale(values):
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return bool(len(values) and values.min() > 0 and values.max() / values.min() >= _LOG_RATIO)
+
+
+def _short_label(value):
+    if isinstance(value, str):
+        text = value
+    elif hasattr(value, "get_params"):
+        text = type(value).__name__
+    else:
+        text = repr(value)
+    return text if len(text) <= _LABEL_WIDTH else text[: _LABEL_WIDTH - 1] + "…"
+
+
+def _same_number(value, number):
+    return _is_number(value) and float(value) == float(number)
+
+
+def _distinct_colors(cmap, n):
+    """``n`` colours: the first ``n`` of a qualitative map, else spread over ``cmap``."""
+    import matplotlib
+
+    colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+    if isinstance(colormap, matplotlib.colors.ListedColormap) and n <= colormap.N:
+        return [colormap(i) for i in range(n)]
+    return [colormap(v) for v in np.linspace(0, 1, n)]
+
+
+def _params_key(params, drop=()):
+    return tuple(sorted((name, repr(value)) for name, value in params.items() if name not in drop))
+
+
+def _panel_axes(plt, ax, n_panels, n_cols, sharey):
+    """A flat list of ``n_panels`` axes: new ones, the given ones, or ``ax`` split up."""
+    n_cols = max(1, min(n_cols, n_panels))
+    n_rows = -(-n_panels // n_cols)
+    if ax is None:
+        figure, grid = plt.subplots(
+            n_rows,
+            n_cols,
+            figsize=(3.6 * n_cols, 3.0 * n_rows),
+            squeeze=False,
+            sharey=sharey,
+            layout="constrained",
+        )
+        axes = list(grid.ravel())
+        for unused in axes[n_panels:]:
+            unused.set_visible(False)
+        return figure, axes[:n_panels]
+    if hasattr(ax, "get_subplotspec") and not isinstance(ax, np.ndarray):
+        if n_panels == 1:
+            return ax.figure, [ax]
+        figure = ax.figure
+        spec = ax.get_subplotspec().subgridspec(n_rows, n_cols)
+        ax.set_axis_off()
+        axes = []
+        for i in range(n_panels):
+            share = axes[0] if sharey and axes else None
+            axes.append(figure.add_subplot(spec[i // n_cols, i % n_cols], sharey=share))
+        return figure, axes
+    axes = list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(axes) != n_panels:
+        raise ValueError(f"Expected {n_panels} axes, one per parameter, got {len(axes)}.")
+    return axes[0].figure, axes
+
+
+class ConvergenceDisplay:
+    """Best score so far against evaluations or time.
+
+    The staircase shows how quickly a search finds good configurations; draw
+    several searches on one axes to compare them at equal budget. Create it with
+    :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_evaluations,)
+        Evaluation number (from 1) or time in seconds of each evaluation.
+    best_score : array-like of shape (n_evaluations,)
+        Best score so far after each evaluation.
+    score : array-like of shape (n_evaluations,), default=None
+        Score of each evaluation, drawn as points when given.
+    x_label : str, default="evaluations"
+        Label of the x axis.
+    score_label : str, default="mean test score"
+        Label of the y axis.
+    name : str, default=None
+        Name of the search in the legend; ``None`` or ``""`` leaves it out.
+
+    Attributes
+    ----------
+    line_ : matplotlib.lines.Line2D
+        The best-so-far staircase.
+    scatter_ : matplotlib.collections.PathCollection or None
+        The individual scores, when drawn.
+    ax_ : matplotlib.axes.Axes
+        Axes with the plot.
+    figure_ : matplotlib.figure.Figure
+        Figure containing the plot.
+
+    See Also
+    --------
+    EvolutionDisplay : Scores per generation of a genetic search.
+    HyperbandDisplay : Scores per resource level of a Hyperband search.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import RandomizedSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from scipy.stats import loguniform
+    >>> from skhptune.plot import ConvergenceDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = RandomizedSearchCV(
+    ...     SVC(), {"C": loguniform(1e-3, 1e3)}, n_iter=8, random_state=0
+    ... ).fit(X, y)
+    >>> display = ConvergenceDisplay.from_estimator(search)
+    >>> len(display.line_.get_xdata())
+    8
+    >>> plt.close("all")
+    """
+
+    def __init__(
+        self,
+        x,
+        best_score,
+        score=None,
+        *,
+        x_label="evaluations",
+        score_label="mean test score",
+        name=None,
+    ):
+        self.x = x
+        self.best_score = best_score
+        self.score = score
+        self.x_label = x_label
+        self.score_label = score_label
+        self.name = name
+
+    def plot(self, ax=None, *, name=None, show_scores=True, **kwargs):
+        """Draw the convergence curve.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``. Pass the ``ax_`` of an
+            earlier display to compare searches.
+        name : str, default=None
+            Legend entry; ``self.name`` when ``None``; ``""`` leaves the curve out
+            of the legend.
+        show_scores : bool, default=True
+            Also draw each evaluation's score as a faint point.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.plot` for the staircase.
+
+        Returns
+        -------
+        display : ConvergenceDisplay
+            The display, with its artists stored.
+        """
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(layout="constrained")
+        name = self.name if name is None else name
+        x = np.asarray(self.x, dtype=float)
+        line_kwargs = {"drawstyle": "steps-post", **kwargs}
+        if name:
+            line_kwargs.setdefault("label", name)
+        (self.line_,) = ax.plot(x, np.asarray(self.best_score, dtype=float), **line_kwargs)
+        self.scatter_ = None
+        if show_scores and self.score is not None:
+            self.scatter_ = ax.scatter(
+                x, np.asarray(self.score, dtype=float), s=12, alpha=0.35,
+                color=self.line_.get_color(),
+            )
+        ax.set_xlabel(self.x_label)
+        ax.set_ylabel(self.score_label)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="lower right")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, search, *, x="evaluations", metric=None, ax=None, name=None, show_scores=True, **kwargs
+    ):
+        """Plot the convergence of a fitted search.
+
+        Parameters
+        ----------
+        search : fitted search
+            A skhptune search, or any scikit-learn ``*SearchCV`` with
+            ``cv_results_``. Rows are taken in evaluation order.
+        x : {"evaluations", "time"}, default="evaluations"
+            What the x axis counts. ``"time"`` uses the elapsed wall time of
+            ``history_`` (skhptune searches), else the cumulative fit and score
+            time of ``cv_results_`` over all splits (the time a single worker
+            would need, not the wall time of a parallel search).
+        metric : str, default=None
+            Metric to plot, for multi-metric searches; the refit metric by
+            default.
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``.
+        name : str, default=None
+            Legend entry; the class name of the search by default; ``""`` leaves
+            the curve out of the legend.
+        show_scores : bool, default=True
+            Also draw each evaluation's score as a faint point.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.plot` for the staircase.
+
+        Returns
+        -------
+        display : ConvergenceDisplay
+        """
+        metric = _resolve_metric(search, metric)
+        scores = _test_scores(search, metric)
+        history = getattr(search, "history_", None)
+        if x == "evaluations":
+            x_values, x_label = np.arange(1, len(scores) + 1), "evaluations"
+        elif x == "time":
+            if history is not None and len(history.get("elapsed_time", ())) == len(scores):
+                x_values, x_label = np.asarray(history["elapsed_time"]), "elapsed time (s)"
+            else:
+                results = search.cv_results_
+                per_split = np.asarray(results["mean_fit_time"]) + np.asarray(
+                    results["mean_score_time"]
+                )
+                n_splits = getattr(search, "n_splits_", 1)
+                x_values = np.cumsum(per_split * n_splits)
+                x_label = "cumulative fit and score time (s)"
+        else:
+            raise ValueError(f'x must be "evaluations" or "time", got {x!r}.')
+        display = cls(
+            x_values,
+            _best_so_far(scores),
+            scores,
+            x_label=x_label,
+            score_label=_score_label(metric),
+            name=type(search).__name__ if name is None else name,
+        )
+        return display.plot(ax=ax, show_scores=show_scores, **kwargs)
+
+
+class ParameterScoreDisplay:
+    """Score against the value of each parameter, one panel per parameter.
+
+    Shows where in the space the good configurations lie and how densely the
+    search sampled each region. Numeric parameters get a log axis when the space
+    declares a log prior, or when their positive values span two decades or more;
+    other parameters are drawn as strips, one per value. Points are coloured by
+    evaluation order (or by another numeric column such as ``n_resources``); the
+    best configuration is marked with a star.
+
+    Parameters
+    ----------
+    values : dict of str to ndarray of object
+        Per parameter, its value in each row (ignored where ``present`` is False).
+    present : dict of str to ndarray of bool
+        Per parameter, the rows that set it (sub-spaces may not).
+    score : ndarray of shape (n_rows,)
+        Score of each row.
+    log_scale : dict of str to bool, default=None
+        Per numeric parameter, whether to use a log axis; inferred when missing.
+    color : ndarray of shape (n_rows,), default=None
+        Value mapped to the colour of each point; evaluation order when ``None``.
+    color_label : str, default="evaluation"
+        Label of the colour bar.
+    best_index : int, default=None
+        Row to mark as the best.
+    score_label : str, default="mean test score"
+        Label of the y axes.
+
+    Attributes
+    ----------
+    axes_ : list of matplotlib.axes.Axes
+        One axes per parameter, in the order of ``values``.
+    scatters_ : list of matplotlib.collections.PathCollection
+        The points of each parameter.
+    best_markers_ : list of matplotlib.collections.PathCollection or None
+        The star of the best row in each panel (``None`` where it does not set
+        the parameter, or without ``best_index``).
+    colorbar_ : matplotlib.colorbar.Colorbar
+        The colour scale.
+    figure_ : matplotlib.figure.Figure
+        Figure containing the plot.
+
+    See Also
+    --------
+    ParameterImportanceDisplay : Which parameters matter most.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import RandomizedSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from scipy.stats import loguniform
+    >>> from skhptune.plot import ParameterScoreDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = RandomizedSearchCV(
+    ...     SVC(), {"C": loguniform(1e-3, 1e3), "kernel": ["rbf", "linear"]},
+    ...     n_iter=8, random_state=0,
+    ... ).fit(X, y)
+    >>> display = ParameterScoreDisplay.from_estimator(search)
+    >>> [ax.get_xscale() for ax in display.axes_]
+    ['log', 'linear']
+    >>> plt.close("all")
+    """
+
+    def __init__(
+        self,
+        values,
+        present,
+        score,
+        *,
+        log_scale=None,
+        color=None,
+        color_label="evaluation",
+        best_index=None,
+        score_label="mean test score",
+    ):
+        self.values = values
+        self.present = present
+        self.score = score
+        self.log_scale = log_scale
+        self.color = color
+        self.color_label = color_label
+        self.best_index = best_index
+        self.score_label = score_label
+
+    def plot(self, ax=None, *, n_cols=3, cmap="viridis", **kwargs):
+        """Draw one panel per parameter.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or array-like of Axes, default=None
+            ``None`` makes a new figure; a single axes is split into one panel
+            per parameter; an array gives one axes per parameter.
+        n_cols : int, default=3
+            Panels per row when the axes are made here.
+        cmap : str or Colormap, default="viridis"
+            Colour map of the points.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.scatter`.
+
+        Returns
+        -------
+        display : ParameterScoreDisplay
+        """
+        plt = _pyplot()
+        import matplotlib
+
+        names = list(self.values)
+        if not names:
+            raise ValueError("The search has no parameters to plot.")
+        self.figure_, self.axes_ = _panel_axes(plt, ax, len(names), n_cols, sharey=True)
+        score = np.asarray(self.score, dtype=float)
+        color = np.arange(1, len(score) + 1) if self.color is None else np.asarray(self.color)
+        low, high = np.nanmin(color), np.nanmax(color)
+        # Resources grow geometrically: a log colour scale separates the levels.
+        log_color = self.color is not None and low > 0 and high / low >= 10
+        norm = (matplotlib.colors.LogNorm if log_color else matplotlib.colors.Normalize)(low, high)
+        log_scale = self.log_scale or {}
+        rng = np.random.RandomState(0)  # fixed jitter: the same plot every time
+        self.scatters_, self.best_markers_ = [], []
+        for axis, name in zip(self.axes_, names):
+            rows = np.flatnonzero(self.present[name])
+            values = self.values[name][rows]
+            numeric = all(_is_number(v) for v in values)
+            if numeric:
+                x = values.astype(float)
+                log = log_scale.get(name)
+                if log is None:
+                    log = _wants_log_scale(x)
+                if log:
+                    axis.set_xscale("log")
+            else:
+                labels = [_short_label(v) for v in values]
+                categories = sorted(set(labels))
+                codes = np.array([categories.index(label) for label in labels], dtype=float)
+                x = codes + rng.uniform(-0.15, 0.15, size=len(codes))
+                axis.set_xticks(range(len(categories)))
+                axis.set_xticklabels(categories, rotation=30 if len(categories) > 3 else 0)
+                axis.set_xlim(-0.5, len(categories) - 0.5)
+            scatter_kwargs = {"s": 18, "alpha": 0.8, "cmap": cmap, "norm": norm, **kwargs}
+            self.scatters_.append(axis.scatter(x, score[rows], c=color[rows], **scatter_kwargs))
+            marker = None
+            if self.best_index is not None and self.best_index in set(rows):
+                where = int(np.flatnonzero(rows == self.best_index)[0])
+                marker = axis.scatter(
+                    x[where], score[self.best_index], marker="*", s=160, color="tab:red",
+                    edgecolor="black", linewidth=0.5, zorder=3, label="best",
+                )
+            self.best_markers_.append(marker)
+            axis.set_xlabel(name)
+        for axis in self.axes_:
+            if axis.get_subplotspec() is None or axis.get_subplotspec().is_first_col():
+                axis.set_ylabel(self.score_label)
+        self.colorbar_ = self.figure_.colorbar(
+            self.scatters_[0], ax=self.axes_, label=self.color_label
+        )
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, search, *, params=None, metric=None, color_by="auto", ax=None, n_cols=3, **kwargs
+    ):
+        """Plot score against each parameter of a fitted search.
+
+        Parameters
+        ----------
+        search : fitted search
+            A skhptune search, or any scikit-learn ``*SearchCV``.
+        params : list of str, default=None
+            Parameters to plot, in this order; all those in ``cv_results_`` by
+            default.
+        metric : str, default=None
+            Metric to plot, for multi-metric searches; the refit metric by
+            default.
+        color_by : "auto", "evaluation" or str, default="auto"
+            What the colour shows: ``"evaluation"`` the evaluation order, or the
+            name of a numeric ``cv_results_`` column (e.g. ``"n_resources"``).
+            ``"auto"`` uses ``n_resources`` when present (Hyperband and the
+            halving searches), else the evaluation order.
+        ax : matplotlib.axes.Axes or array-like of Axes, default=None
+            See :meth:`plot`.
+        n_cols : int, default=3
+            Panels per row when the axes are made here.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.scatter`.
+
+        Returns
+        -------
+        display : ParameterScoreDisplay
+        """
+        metric = _resolve_metric(search, metric)
+        results = search.cv_results_
+        names = _param_names(results) if params is None else list(params)
+        values, present, log_scale = {}, {}, {}
+        for name in names:
+            if f"param_{name}" not in results:
+                raise ValueError(
+                    f"Parameter {name!r} is not in cv_results_; choose from {_param_names(results)}."
+                )
+            values[name], present[name] = _param_column(results, name)
+            declared = _declared_log_scale(search, name)
+            if declared is not None:
+                log_scale[name] = declared
+        if color_by == "auto":
+            color_by = "n_resources" if "n_resources" in results else "evaluation"
+        if color_by == "evaluation":
+            color, color_label = None, "evaluation"
+        elif color_by in results:
+            color, color_label = np.asarray(results[color_by], dtype=float), color_by
+        else:
+            raise ValueError(f'color_by must be "auto", "evaluation" or a cv_results_ column, got {color_by!r}.')
+        best_index = getattr(search, "best_index_", None) if _is_default_metric(search, metric) else None
+        display = cls(
+            values,
+            present,
+            _test_scores(search, metric),
+            log_scale=log_scale,
+            color=color,
+            color_label=color_label,
+            best_index=best_index,
+            score_label=_score_label(metric),
+        )
+        return display.plot(ax=ax, n_cols=n_cols, **kwargs)
+
+
+def _encode_parameters(search, results, names):
+    """One numeric column per parameter, for a tree model: log for log-scaled numbers,
+    codes for other values, a value below the range where a row lacks the parameter."""
+    columns = []
+    for name in names:
+        values, present = _param_column(results, name)
+        column = np.zeros(len(values))
+        if present.any() and all(_is_number(v) for v in values[present]):
+            numbers_ = values[present].astype(float)
+            log = _declared_log_scale(search, name)
+            if log is None:
+                log = _wants_log_scale(numbers_)
+            column[present] = np.log10(numbers_) if log else numbers_
+        else:
+            labels = [repr(v) for v in values[present]]
+            categories = sorted(set(labels))
+            column[present] = [categories.index(label) for label in labels]
+        if present.any() and not present.all():
+            low, high = column[present].min(), column[present].max()
+            column[~present] = low - max(high - low, 1.0)
+        columns.append(column)
+    return np.column_stack(columns)
+
+
+def _model_importances(search, metric, n_repeats, random_state):
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.inspection import permutation_importance
+
+    results = search.cv_results_
+    names = _param_names(results)
+    X = _encode_parameters(search, results, names)
+    if "n_resources" in results:
+        # Scores at small resources are lower whatever the parameters: give the
+        # model the resource, unless a parameter already is the resource.
+        resources = np.asarray(results["n_resources"], dtype=float)
+        if not any(np.array_equal(X[:, j], resources) for j in range(X.shape[1])):
+            X, names = np.column_stack([X, resources]), names + ["n_resources"]
+    y = _test_scores(search, metric)
+    finite = np.isfinite(y)
+    if finite.sum() < 3:
+        raise ValueError(
+            "Estimating parameter importances needs at least 3 evaluations with a "
+            f"finite score; the search has {int(finite.sum())}."
+        )
+    X, y = X[finite], y[finite]
+    model = RandomForestRegressor(n_estimators=100, min_samples_leaf=2, random_state=random_state)
+    model.fit(X, y)
+    result = permutation_importance(model, X, y, n_repeats=n_repeats, random_state=random_state)
+    importances = np.clip(result.importances_mean, 0, None)
+    total = importances.sum()
+    if total > 0:
+        importances = importances / total
+    return dict(zip(names, importances.tolist()))
+
+
+class ParameterImportanceDisplay:
+    """How much each parameter matters, as a horizontal bar chart.
+
+    For a :class:`~skhptune.BayesSearchCV` the importances come from the fitted
+    Gaussian process (its ``parameter_importances_``: inverse lengthscales,
+    normalised). For any other search a random forest is fitted to predict the
+    score from the parameters and its permutation importances are shown: the
+    drop in fit when one parameter's values are shuffled. Both are normalised to
+    sum to 1, and both describe the evaluated configurations, not the whole space.
+
+    Parameters
+    ----------
+    importances : dict of str to float
+        Importance of each parameter.
+    method : str, default=""
+        How the importances were computed, for the axis label.
+
+    Attributes
+    ----------
+    bars_ : matplotlib.container.BarContainer
+        The bars, most important at the top.
+    ax_ : matplotlib.axes.Axes
+        Axes with the plot.
+    figure_ : matplotlib.figure.Figure
+        Figure containing the plot.
+
+    See Also
+    --------
+    ParameterScoreDisplay : Score against each parameter.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import RandomizedSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from scipy.stats import loguniform
+    >>> from skhptune.plot import ParameterImportanceDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = RandomizedSearchCV(
+    ...     SVC(), {"C": loguniform(1e-3, 1e3), "gamma": loguniform(1e-4, 1e1)},
+    ...     n_iter=12, random_state=0,
+    ... ).fit(X, y)
+    >>> display = ParameterImportanceDisplay.from_estimator(search, random_state=0)
+    >>> len(display.bars_)
+    2
+    >>> plt.close("all")
+    """
+
+    def __init__(self, importances, *, method=""):
+        self.importances = importances
+        self.method = method
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the bar chart.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.barh`.
+
+        Returns
+        -------
+        display : ParameterImportanceDisplay
+        """
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(
+                figsize=(6.0, 1.0 + 0.4 * max(len(self.importances), 2)), layout="constrained"
+            )
+        ordered = sorted(self.importances.items(), key=lambda item: item[1])
+        names = [name for name, _ in ordered]
+        self.bars_ = ax.barh(names, [value for _, value in ordered], **kwargs)
+        label = "importance" if not self.method else f"importance ({self.method})"
+        ax.set_xlabel(label)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, search, *, method="auto", metric=None, n_repeats=10, random_state=None, ax=None,
+        **kwargs,
+    ):
+        """Plot the parameter importances of a fitted search.
+
+        Parameters
+        ----------
+        search : fitted search
+            A skhptune search, or any scikit-learn ``*SearchCV``.
+        method : {"auto", "search", "permutation"}, default="auto"
+            ``"search"`` uses the search's own ``parameter_importances_``
+            (:class:`~skhptune.BayesSearchCV`); ``"permutation"`` fits a random
+            forest to the evaluated configurations; ``"auto"`` uses the first
+            when the search has it for the plotted metric, else the second.
+        metric : str, default=None
+            Metric to explain, for multi-metric searches; the refit metric by
+            default.
+        n_repeats : int, default=10
+            Shuffles per parameter for the permutation importances.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the forest and of the shuffles.
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.barh`.
+
+        Returns
+        -------
+        display : ParameterImportanceDisplay
+        """
+        metric = _resolve_metric(search, metric)
+        own = getattr(search, "parameter_importances_", None) or None
+        if method not in ("auto", "search", "permutation"):
+            raise ValueError(f'method must be "auto", "search" or "permutation", got {method!r}.')
+        if method == "search" and own is None:
+            raise ValueError(
+                f"{type(search).__name__} has no parameter_importances_; use "
+                'method="permutation".'
+            )
+        if method == "search" or (
+            method == "auto" and own is not None and _is_default_metric(search, metric)
+        ):
+            importances, label = dict(own), "Gaussian process"
+        else:
+            importances = _model_importances(search, metric, n_repeats, random_state)
+            label = "permutation, random forest"
+        return cls(importances, method=label).plot(ax=ax, **kwargs)
+
+
+class HyperbandDisplay:
+    """Scores per resource level of a Hyperband search, with promotions.
+
+    Each point is one evaluation: its resource on a log x axis and its score. A
+    line links the evaluations of one configuration promoted from rung to rung;
+    colours tell the brackets apart. The best row (at the largest resource) is
+    marked with a star.
+
+    Parameters
+    ----------
+    n_resources : ndarray of shape (n_rows,)
+        Resource of each evaluation.
+    score : ndarray of shape (n_rows,)
+        Score of each evaluation.
+    bracket : ndarray of shape (n_rows,)
+        Bracket of each evaluation.
+    configuration : ndarray of shape (n_rows,)
+        An id per configuration: rows of the same bracket with the same id are
+        one configuration at successive rungs.
+    best_index : int, default=None
+        Row to mark as the best.
+    score_label : str, default="mean test score"
+        Label of the y axis.
+
+    Attributes
+    ----------
+    scatters_ : list of matplotlib.collections.PathCollection
+        The points of each bracket, in increasing bracket order.
+    promotion_lines_ : list of matplotlib.collections.LineCollection
+        The promotion lines of each bracket; one segment per promotion.
+    best_marker_ : matplotlib.collections.PathCollection or None
+        The star of the best row.
+    ax_ : matplotlib.axes.Axes
+        Axes with the plot.
+    figure_ : matplotlib.figure.Figure
+        Figure containing the plot.
+
+    See Also
+    --------
+    ConvergenceDisplay : Best score so far.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhptune import HyperbandSearchCV
+    >>> from skhptune.plot import HyperbandDisplay
+    >>> from skhptune.space import Real
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = HyperbandSearchCV(
+    ...     SVC(), {"C": Real(1e-2, 1e3, prior="log-uniform")},
+    ...     min_resource=10, eta=3, random_state=0,
+    ... ).fit(X, y)
+    >>> display = HyperbandDisplay.from_estimator(search)
+    >>> display.ax_.get_xscale()
+    'log'
+    >>> plt.close("all")
+    """
+
+    def __init__(
+        self, n_resources, score, bracket, configuration, *, best_index=None,
+        score_label="mean test score",
+    ):
+        self.n_resources = n_resources
+        self.score = score
+        self.bracket = bracket
+        self.configuration = configuration
+        self.best_index = best_index
+        self.score_label = score_label
+
+    def plot(self, ax=None, *, show_promotions=True, dodge=True, cmap="tab10", **kwargs):
+        """Draw the rungs.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``.
+        show_promotions : bool, default=True
+            Draw the lines linking a configuration across rungs.
+        dodge : bool, default=True
+            Shift the brackets slightly apart along x, so that brackets at the same
+            resource do not hide one another.
+        cmap : str or Colormap, default="tab10"
+            Colours of the brackets.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.scatter`.
+
+        Returns
+        -------
+        display : HyperbandDisplay
+        """
+        plt = _pyplot()
+        from matplotlib.collections import LineCollection
+
+        if ax is None:
+            _, ax = plt.subplots(layout="constrained")
+        resources = np.asarray(self.n_resources, dtype=float)
+        score = np.asarray(self.score, dtype=float)
+        bracket = np.asarray(self.bracket)
+        configuration = np.asarray(self.configuration)
+        brackets = np.unique(bracket)
+        levels = np.unique(resources[np.isfinite(resources)])
+        # Dodge by a fixed fraction of the log range, centred on the true level.
+        span = np.log10(levels[-1] / levels[0]) if len(levels) > 1 else 1.0
+        step = 0.06 * span / max(len(brackets) - 1, 1) if dodge else 0.0
+        self.scatters_, self.promotion_lines_ = [], []
+        for i, (b, color) in enumerate(zip(brackets, _distinct_colors(cmap, len(brackets)))):
+            rows = np.flatnonzero(bracket == b)
+            x = resources * 10 ** (step * (i - (len(brackets) - 1) / 2))
+            if show_promotions:
+                segments = []
+                for config in np.unique(configuration[rows]):
+                    path = rows[configuration[rows] == config]
+                    path = path[np.argsort(resources[path], kind="stable")]
+                    points = np.column_stack([x[path], score[path]])
+                    segments.extend(points[j : j + 2] for j in range(len(path) - 1))
+                lines = LineCollection(segments, colors=[color], linewidths=0.9, alpha=0.6)
+                self.promotion_lines_.append(ax.add_collection(lines))
+            scatter_kwargs = {"s": 20, "alpha": 0.85, "label": f"bracket {b}", **kwargs}
+            self.scatters_.append(
+                ax.scatter(x[rows], score[rows], color=color, **scatter_kwargs)
+            )
+            if self.best_index is not None and bracket[self.best_index] == b:
+                best_x = x[self.best_index]
+        self.best_marker_ = None
+        if self.best_index is not None:
+            self.best_marker_ = ax.scatter(
+                best_x, score[self.best_index], marker="*", s=220,
+                color="gold", edgecolor="black", linewidth=0.6, zorder=3, label="best",
+            )
+        ax.set_xscale("log")
+        ax.set_xticks(levels)
+        ax.set_xticklabels([f"{level:g}" for level in levels])
+        ax.minorticks_off()
+        ax.set_xlabel("n_resources")
+        ax.set_ylabel(self.score_label)
+        ax.legend(loc="lower right", fontsize="small")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, search, *, metric=None, ax=None, show_promotions=True, **kwargs):
+        """Plot the rungs of a fitted Hyperband search.
+
+        Parameters
+        ----------
+        search : fitted search
+            A search whose ``cv_results_`` has the columns ``bracket``,
+            ``n_resources`` and ``params``: :class:`~skhptune.HyperbandSearchCV`.
+            scikit-learn's halving searches (one bracket, column ``iter``) work
+            too.
+        metric : str, default=None
+            Metric to plot, for multi-metric searches; the refit metric by
+            default.
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``.
+        show_promotions : bool, default=True
+            Draw the lines linking a configuration across rungs.
+        **kwargs : dict
+            Passed to :meth:`matplotlib.axes.Axes.scatter`.
+
+        Returns
+        -------
+        display : HyperbandDisplay
+        """
+        metric = _resolve_metric(search, metric)
+        results = search.cv_results_
+        if "n_resources" not in results:
+            raise ValueError(
+                f"{type(search).__name__} has no n_resources column in cv_results_; "
+                "HyperbandDisplay needs a Hyperband or successive-halving search."
+            )
+        resources = np.asarray(results["n_resources"])
+        bracket = np.asarray(results["bracket"]) if "bracket" in results else np.zeros(len(resources), int)
+        params = list(results["params"])
+        # A parameter resource (max_iter, n_estimators, ...) changes between rungs:
+        # leave it out when recognising a configuration.
+        drop = {getattr(search, "resource", None)}
+        if params:
+            drop |= {
+                name for name in params[0]
+                if all(_same_number(p.get(name), r) for p, r in zip(params, resources))
+            }
+        keys = [_params_key(p, drop) for p in params]
+        ids = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+        best_index = getattr(search, "best_index_", None) if _is_default_metric(search, metric) else None
+        display = cls(
+            resources,
+            _test_scores(search, metric),
+            bracket,
+            np.array([ids[key] for key in keys]),
+            best_index=best_index,
+            score_label=_score_label(metric),
+        )
+        return display.plot(ax=ax, show_promotions=show_promotions, **kwargs)
+
+
+class EvolutionDisplay:
+    """Best and mean score per generation of a genetic search, and its diversity.
+
+    The best score climbs as the population improves; the gap to the mean and the
+    diversity (on a second axis) show how far the population has converged.
+    Each new configuration is drawn as a faint point in its generation.
+
+    Parameters
+    ----------
+    generation : ndarray of shape (n_generations,)
+        Generation numbers.
+    best_score : ndarray of shape (n_generations,)
+        Best score of each generation.
+    mean_score : ndarray of shape (n_generations,)
+        Mean score of each generation.
+    diversity : ndarray of shape (n_generations,), default=None
+        Diversity of each generation, drawn on a second y axis when given.
+    individual_generation : ndarray of shape (n_rows,), default=None
+        Generation of each evaluated configuration.
+    individual_score : ndarray of shape (n_rows,), default=None
+        Score of each evaluated configuration.
+    score_label : str, default="mean test score"
+        Label of the y axis.
+
+    Attributes
+    ----------
+    best_line_ : matplotlib.lines.Line2D
+        Best score per generation.
+    mean_line_ : matplotlib.lines.Line2D
+        Mean score per generation.
+    scatter_ : matplotlib.collections.PathCollection or None
+        The individual configurations.
+    diversity_line_ : matplotlib.lines.Line2D or None
+        Diversity per generation.
+    diversity_ax_ : matplotlib.axes.Axes or None
+        The second y axis of the diversity.
+    ax_ : matplotlib.axes.Axes
+        Axes with the scores.
+    figure_ : matplotlib.figure.Figure
+        Figure containing the plot.
+
+    See Also
+    --------
+    ConvergenceDisplay : Best score so far per evaluation.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhptune import GeneticSearchCV
+    >>> from skhptune.plot import EvolutionDisplay
+    >>> from skhptune.space import Real
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = GeneticSearchCV(
+    ...     SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")},
+    ...     population_size=6, n_generations=3, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> display = EvolutionDisplay.from_estimator(search)
+    >>> len(display.best_line_.get_xdata())
+    3
+    >>> plt.close("all")
+    """
+
+    def __init__(
+        self,
+        generation,
+        best_score,
+        mean_score,
+        *,
+        diversity=None,
+        individual_generation=None,
+        individual_score=None,
+        score_label="mean test score",
+    ):
+        self.generation = generation
+        self.best_score = best_score
+        self.mean_score = mean_score
+        self.diversity = diversity
+        self.individual_generation = individual_generation
+        self.individual_score = individual_score
+        self.score_label = score_label
+
+    def plot(self, ax=None, *, show_individuals=True, show_diversity=True):
+        """Draw the evolution.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``. The diversity goes on
+            its twin y axis.
+        show_individuals : bool, default=True
+            Draw each evaluated configuration as a point.
+        show_diversity : bool, default=True
+            Draw the diversity, when known.
+
+        Returns
+        -------
+        display : EvolutionDisplay
+        """
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(layout="constrained")
+        generation = np.asarray(self.generation)
+        self.scatter_ = None
+        if show_individuals and self.individual_score is not None:
+            self.scatter_ = ax.scatter(
+                self.individual_generation, self.individual_score, s=12, alpha=0.3,
+                color="grey", label="configurations",
+            )
+        (self.best_line_,) = ax.plot(generation, self.best_score, marker="o", label="best")
+        (self.mean_line_,) = ax.plot(generation, self.mean_score, marker="o", label="mean")
+        ax.set_xlabel("generation")
+        ax.set_ylabel(self.score_label)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        handles = [self.best_line_, self.mean_line_]
+        if self.scatter_ is not None:
+            handles.append(self.scatter_)
+        self.diversity_ax_ = self.diversity_line_ = None
+        if show_diversity and self.diversity is not None:
+            self.diversity_ax_ = ax.twinx()
+            (self.diversity_line_,) = self.diversity_ax_.plot(
+                generation, self.diversity, linestyle="--", color="tab:green", label="diversity"
+            )
+            self.diversity_ax_.set_ylabel("diversity")
+            self.diversity_ax_.set_ylim(0, 1.05)
+            handles.append(self.diversity_line_)
+        ax.legend(handles=handles, loc="best", fontsize="small")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, search, *, metric=None, ax=None, show_individuals=True, show_diversity=True
+    ):
+        """Plot the evolution of a fitted genetic search.
+
+        Parameters
+        ----------
+        search : fitted search
+            A search whose ``cv_results_`` has a ``generation`` column:
+            :class:`~skhptune.GeneticSearchCV`. Its ``generation_stats_`` gives
+            the population's best, mean and diversity; without it, each
+            generation shows the best score so far and the mean of its new
+            configurations.
+        metric : str, default=None
+            Metric to plot, for multi-metric searches; the refit metric by
+            default.
+        ax : matplotlib.axes.Axes, default=None
+            Axes to draw on; a new figure when ``None``.
+        show_individuals : bool, default=True
+            Draw each evaluated configuration as a point.
+        show_diversity : bool, default=True
+            Draw the diversity, when known.
+
+        Returns
+        -------
+        display : EvolutionDisplay
+        """
+        metric = _resolve_metric(search, metric)
+        results = search.cv_results_
+        if "generation" not in results:
+            raise ValueError(
+                f"{type(search).__name__} has no generation column in cv_results_; "
+                "EvolutionDisplay needs a genetic search."
+            )
+        individual_generation = np.asarray(results["generation"])
+        scores = _test_scores(search, metric)
+        stats = getattr(search, "generation_stats_", None)
+        if stats is not None and _is_default_metric(search, metric):
+            generation = np.asarray(stats["generation"])
+            best, mean = np.asarray(stats["best_score"]), np.asarray(stats["mean_score"])
+            diversity = stats.get("diversity")
+        else:
+            generation = np.unique(individual_generation)
+            best = _best_so_far([_nanmax(scores[individual_generation == g]) for g in generation])
+            mean = np.array([_nanmean(scores[individual_generation == g]) for g in generation])
+            diversity = None
+        display = cls(
+            generation,
+            best,
+            mean,
+            diversity=diversity,
+            individual_generation=individual_generation,
+            individual_score=scores,
+            score_label=_score_label(metric),
+        )
+        return display.plot(
+            ax=ax, show_individuals=show_individuals, show_diversity=show_diversity
+        )
+
+
+def _nanmean(values):
+    finite = values[np.isfinite(values)]
+    return finite.mean() if len(finite) else np.nan
+
+
+def _nanmax(values):
+    finite = values[np.isfinite(values)]
+    return finite.max() if len(finite) else np.nan

@@ -1,0 +1,498 @@
+import sys
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from scipy.stats import loguniform  # noqa: E402
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
+
+import skhptune  # noqa: E402
+from skhptune.plot import (  # noqa: E402
+    ConvergenceDisplay,
+    EvolutionDisplay,
+    HyperbandDisplay,
+    ParameterImportanceDisplay,
+    ParameterScoreDisplay,
+)
+from skhptune.space import Real  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def random_search(iris):
+    space = {"C": loguniform(1e-3, 1e3), "gamma": loguniform(1e-4, 1e1), "kernel": ["rbf", "linear"]}
+    return RandomizedSearchCV(SVC(), space, n_iter=12, cv=3, random_state=0).fit(*iris)
+
+
+@pytest.fixture(scope="module")
+def conditional_grid(iris):
+    # Two sub-spaces: gamma is masked in the rows of the linear kernel.
+    grid = [
+        {"kernel": ["linear"], "C": [0.01, 1.0, 100.0]},
+        {"kernel": ["rbf"], "C": [0.01, 1.0, 100.0], "gamma": [0.001, 0.1]},
+    ]
+    return GridSearchCV(SVC(), grid, cv=3).fit(*iris)
+
+
+class FittedSearch:
+    """A stand-in for a fitted search: only the attributes a test sets."""
+
+    refit = True
+
+    def __init__(self, **attributes):
+        for name, value in attributes.items():
+            setattr(self, name, value)
+
+
+def masked(values):
+    column = np.ma.MaskedArray(np.empty(len(values), dtype=object), mask=False)
+    column[:] = values
+    return column
+
+
+def fake_hyperband(resource_param=False):
+    """Three brackets over resources 1, 3, 9 (eta=3): 9-3-1, 3-1 and 3 configurations."""
+    rng = np.random.RandomState(0)
+    rows = []  # (bracket, iter, n_resources, configuration id)
+    rows += [(0, 0, 1, c) for c in range(9)] + [(0, 1, 3, c) for c in range(3)] + [(0, 2, 9, 0)]
+    rows += [(1, 0, 3, c) for c in range(9, 12)] + [(1, 1, 9, 9)]
+    rows += [(2, 0, 9, c) for c in range(12, 15)]
+    bracket, it, resources, ids = map(np.array, zip(*rows))
+    alpha = np.logspace(-3, 2, 15)[ids]
+    params = [{"alpha": float(a)} for a in alpha]
+    if resource_param:
+        for p, r in zip(params, resources):
+            p["max_iter"] = int(r)
+    scores = 0.5 + 0.04 * resources + rng.uniform(0, 0.01, len(rows))
+    best = int(np.flatnonzero(resources == 9)[np.argmax(scores[resources == 9])])
+    results = {
+        "params": params,
+        "param_alpha": masked(list(alpha)),
+        "mean_test_score": scores,
+        "bracket": bracket,
+        "iter": it,
+        "n_resources": resources,
+    }
+    return FittedSearch(cv_results_=results, best_index_=best)
+
+
+def fake_genetic(with_stats=True):
+    generation = np.array([0, 0, 0, 0, 1, 1, 2, 2])
+    scores = np.array([0.5, 0.6, np.nan, 0.7, 0.65, 0.8, 0.75, 0.78])
+    results = {
+        "params": [{"C": c} for c in range(8)],
+        "param_C": masked(list(range(8))),
+        "mean_test_score": scores,
+        "generation": generation,
+    }
+    search = FittedSearch(cv_results_=results)
+    if with_stats:
+        search.generation_stats_ = {
+            "generation": np.array([0, 1, 2]),
+            "best_score": np.array([0.7, 0.8, 0.8]),
+            "mean_score": np.array([0.6, 0.7, 0.77]),
+            "diversity": np.array([0.6, 0.4, 0.2]),
+            "n_evaluated": np.array([4, 2, 2]),
+        }
+    return search
+
+
+# ---------------------------------------------------------------- optional matplotlib
+
+
+def test_missing_matplotlib_error_names_the_extra(monkeypatch, random_search):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match=r"pip install \"skhptune\[plot\]\""):
+        ConvergenceDisplay.from_estimator(random_search)
+
+
+def test_importing_the_module_does_not_need_matplotlib(monkeypatch):
+    import importlib
+
+    import skhptune.plot
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    importlib.reload(skhptune.plot)
+
+
+@pytest.mark.parametrize(
+    "display",
+    [
+        ConvergenceDisplay,
+        ParameterScoreDisplay,
+        ParameterImportanceDisplay,
+        HyperbandDisplay,
+        EvolutionDisplay,
+    ],
+)
+def test_unfitted_search_raises(display):
+    with pytest.raises(NotFittedError, match="not fitted"):
+        display.from_estimator(RandomizedSearchCV(SVC(), {"C": [1, 2]}))
+
+
+# ---------------------------------------------------------------- metric choice
+
+
+def test_multimetric_search_plots_the_refit_metric(iris):
+    search = GridSearchCV(
+        SVC(), {"C": [0.1, 1, 10]}, scoring=["accuracy", "f1_macro"], refit="f1_macro", cv=3
+    ).fit(*iris)
+    display = ConvergenceDisplay.from_estimator(search)
+    best = np.maximum.accumulate(search.cv_results_["mean_test_f1_macro"])
+    np.testing.assert_allclose(display.line_.get_ydata(), best)
+    assert display.ax_.get_ylabel() == "mean test f1_macro"
+    other = ConvergenceDisplay.from_estimator(search, metric="accuracy")
+    assert other.ax_.get_ylabel() == "mean test accuracy"
+
+
+def test_multimetric_search_without_refit_metric_asks_for_one(iris):
+    search = GridSearchCV(
+        SVC(), {"C": [0.1, 1]}, scoring=["accuracy", "f1_macro"], refit=False, cv=3
+    ).fit(*iris)
+    with pytest.raises(ValueError, match="pass metric="):
+        ConvergenceDisplay.from_estimator(search)
+    with pytest.raises(ValueError, match="metric='recall' is not in cv_results_"):
+        ConvergenceDisplay.from_estimator(search, metric="recall")
+
+
+# ---------------------------------------------------------------- ConvergenceDisplay
+
+
+def test_convergence_draws_best_so_far_staircase(random_search):
+    display = ConvergenceDisplay.from_estimator(random_search)
+    scores = random_search.cv_results_["mean_test_score"]
+    np.testing.assert_array_equal(display.line_.get_xdata(), np.arange(1, 13))
+    np.testing.assert_allclose(display.line_.get_ydata(), np.maximum.accumulate(scores))
+    assert display.line_.get_drawstyle() == "steps-post"
+    assert len(display.scatter_.get_offsets()) == 12
+    assert display.ax_.get_xlabel() == "evaluations"
+    assert display.ax_.get_ylabel() == "mean test score"
+    assert display.figure_ is display.ax_.figure
+    assert [t.get_text() for t in display.ax_.get_legend().get_texts()] == ["RandomizedSearchCV"]
+
+
+def test_convergence_of_two_searches_on_one_axes(random_search, conditional_grid):
+    first = ConvergenceDisplay.from_estimator(random_search, show_scores=False)
+    second = ConvergenceDisplay.from_estimator(conditional_grid, ax=first.ax_, name="grid")
+    assert second.ax_ is first.ax_
+    assert len(first.ax_.get_lines()) == 2
+    assert first.scatter_ is None
+    legend = [t.get_text() for t in first.ax_.get_legend().get_texts()]
+    assert legend == ["RandomizedSearchCV", "grid"]
+
+
+def test_convergence_skips_failed_evaluations():
+    results = {"mean_test_score": np.array([np.nan, 0.5, np.nan, 0.4, 0.7]), "params": [{}] * 5}
+    display = ConvergenceDisplay.from_estimator(FittedSearch(cv_results_=results))
+    np.testing.assert_allclose(display.line_.get_ydata(), [np.nan, 0.5, 0.5, 0.5, 0.7])
+
+
+def test_convergence_against_time_uses_history():
+    results = {"mean_test_score": np.array([0.5, 0.7, 0.6]), "params": [{}] * 3}
+    history = {
+        "score": results["mean_test_score"],
+        "best_score": np.array([0.5, 0.7, 0.7]),
+        "elapsed_time": np.array([1.0, 1.0, 2.5]),
+    }
+    display = ConvergenceDisplay.from_estimator(
+        FittedSearch(cv_results_=results, history_=history), x="time"
+    )
+    np.testing.assert_allclose(display.line_.get_xdata(), [1.0, 1.0, 2.5])
+    assert display.ax_.get_xlabel() == "elapsed time (s)"
+
+
+def test_convergence_against_time_of_sklearn_search_sums_fit_times(random_search):
+    display = ConvergenceDisplay.from_estimator(random_search, x="time")
+    results = random_search.cv_results_
+    expected = np.cumsum((results["mean_fit_time"] + results["mean_score_time"]) * 3)
+    np.testing.assert_allclose(display.line_.get_xdata(), expected)
+    assert display.ax_.get_xlabel() == "cumulative fit and score time (s)"
+
+
+def test_convergence_rejects_unknown_x(random_search):
+    with pytest.raises(ValueError, match='x must be "evaluations" or "time"'):
+        ConvergenceDisplay.from_estimator(random_search, x="rows")
+
+
+# ---------------------------------------------------------------- ParameterScoreDisplay
+
+
+def test_parameter_scores_one_panel_per_parameter(random_search):
+    display = ParameterScoreDisplay.from_estimator(random_search)
+    assert [ax.get_xlabel() for ax in display.axes_] == ["C", "gamma", "kernel"]
+    assert [len(s.get_offsets()) for s in display.scatters_] == [12, 12, 12]
+    # loguniform spaces spanning decades get log axes; strings become strips.
+    assert [ax.get_xscale() for ax in display.axes_] == ["log", "log", "linear"]
+    kernel_ax = display.axes_[2]
+    assert [t.get_text() for t in kernel_ax.get_xticklabels()] == ["linear", "rbf"]
+    strip_x = display.scatters_[2].get_offsets()[:, 0]
+    assert np.all(np.abs(strip_x - np.round(strip_x)) <= 0.15)
+    assert display.axes_[0].get_ylabel() == "mean test score"
+    assert display.colorbar_.ax.get_ylabel() == "evaluation"
+
+
+def test_parameter_scores_marks_the_best_row(random_search):
+    display = ParameterScoreDisplay.from_estimator(random_search)
+    best = random_search.best_index_
+    for marker in display.best_markers_:
+        assert marker.get_offsets()[0][1] == pytest.approx(random_search.cv_results_["mean_test_score"][best])
+
+
+def test_parameter_scores_leave_out_rows_without_the_parameter(conditional_grid):
+    display = ParameterScoreDisplay.from_estimator(conditional_grid, params=["C", "gamma"])
+    assert [len(s.get_offsets()) for s in display.scatters_] == [9, 6]
+    # C in [0.01, 100] spans four decades; gamma [0.001, 0.1] two.
+    assert [ax.get_xscale() for ax in display.axes_] == ["log", "log"]
+
+
+def test_parameter_scores_linear_axis_for_narrow_range(iris):
+    search = GridSearchCV(SVC(), {"C": [1.0, 2.0, 5.0]}, cv=3).fit(*iris)
+    display = ParameterScoreDisplay.from_estimator(search)
+    assert display.axes_[0].get_xscale() == "linear"
+
+
+def test_parameter_scores_follow_declared_log_prior():
+    # Values spanning less than two decades, but the space says log-uniform.
+    results = {
+        "params": [{"C": c} for c in (1.0, 2.0, 5.0)],
+        "param_C": masked([1.0, 2.0, 5.0]),
+        "mean_test_score": np.array([0.1, 0.2, 0.3]),
+    }
+    search = FittedSearch(
+        cv_results_=results, param_distributions={"C": Real(1.0, 5.0, prior="log-uniform")}
+    )
+    display = ParameterScoreDisplay.from_estimator(search)
+    assert display.axes_[0].get_xscale() == "log"
+
+
+def test_parameter_scores_split_a_given_axes(random_search):
+    _, ax = plt.subplots()
+    display = ParameterScoreDisplay.from_estimator(random_search, ax=ax, n_cols=2)
+    assert len(display.axes_) == 3
+    assert not ax.axison
+    assert display.figure_ is ax.figure
+
+
+def test_parameter_scores_on_given_axes_array(random_search):
+    _, axes = plt.subplots(1, 2)
+    display = ParameterScoreDisplay.from_estimator(random_search, params=["C", "kernel"], ax=axes)
+    assert list(display.axes_) == list(axes)
+    with pytest.raises(ValueError, match="Expected 3 axes"):
+        ParameterScoreDisplay.from_estimator(random_search, ax=axes)
+
+
+def test_parameter_scores_color_by_resource():
+    search = fake_hyperband()
+    display = ParameterScoreDisplay.from_estimator(search)
+    assert display.colorbar_.ax.get_ylabel() == "n_resources"
+    np.testing.assert_array_equal(display.scatters_[0].get_array(), search.cv_results_["n_resources"])
+    with pytest.raises(ValueError, match="color_by"):
+        ParameterScoreDisplay.from_estimator(search, color_by="nonexistent")
+
+
+def test_parameter_scores_unknown_parameter(random_search):
+    with pytest.raises(ValueError, match="'degree' is not in cv_results_"):
+        ParameterScoreDisplay.from_estimator(random_search, params=["degree"])
+
+
+# ---------------------------------------------------------------- ParameterImportanceDisplay
+
+
+def test_importances_from_a_model_for_sklearn_search(random_search):
+    display = ParameterImportanceDisplay.from_estimator(random_search, random_state=0)
+    widths = [bar.get_width() for bar in display.bars_]
+    assert len(widths) == 3
+    assert sum(widths) == pytest.approx(1.0)
+    assert widths == sorted(widths)  # most important at the top
+    assert set(display.importances) == {"C", "gamma", "kernel"}
+    assert "permutation" in display.ax_.get_xlabel()
+
+
+def test_importances_from_the_search_when_it_has_them(random_search):
+    search = FittedSearch(
+        cv_results_=random_search.cv_results_,
+        parameter_importances_={"C": 0.6, "gamma": 0.3, "kernel": 0.1},
+    )
+    display = ParameterImportanceDisplay.from_estimator(search)
+    labels = [t.get_text() for t in display.ax_.get_yticklabels()]
+    assert labels == ["kernel", "gamma", "C"]
+    assert [bar.get_width() for bar in display.bars_] == [0.1, 0.3, 0.6]
+    assert "Gaussian process" in display.ax_.get_xlabel()
+    forced = ParameterImportanceDisplay.from_estimator(search, method="permutation", random_state=0)
+    assert "permutation" in forced.ax_.get_xlabel()
+
+
+def test_importances_method_search_needs_the_attribute(random_search):
+    with pytest.raises(ValueError, match="has no parameter_importances_"):
+        ParameterImportanceDisplay.from_estimator(random_search, method="search")
+    with pytest.raises(ValueError, match="method must be"):
+        ParameterImportanceDisplay.from_estimator(random_search, method="gini")
+
+
+def test_importances_see_the_resource_of_hyperband():
+    display = ParameterImportanceDisplay.from_estimator(fake_hyperband(), random_state=0)
+    assert set(display.importances) == {"alpha", "n_resources"}
+    # The scores are driven by the resource only.
+    assert display.importances["n_resources"] > display.importances["alpha"]
+
+
+def test_importances_need_a_few_finite_scores():
+    results = {
+        "params": [{"C": 1}, {"C": 2}],
+        "param_C": masked([1, 2]),
+        "mean_test_score": np.array([0.5, np.nan]),
+    }
+    with pytest.raises(ValueError, match="at least 3 evaluations"):
+        ParameterImportanceDisplay.from_estimator(FittedSearch(cv_results_=results))
+
+
+# ---------------------------------------------------------------- HyperbandDisplay
+
+
+@pytest.mark.parametrize("resource_param", [False, True])
+def test_hyperband_rungs_and_promotions(resource_param):
+    search = fake_hyperband(resource_param=resource_param)
+    display = HyperbandDisplay.from_estimator(search)
+    assert [len(s.get_offsets()) for s in display.scatters_] == [13, 4, 3]
+    # Bracket 0 promotes 3 then 1 configurations, bracket 1 one, bracket 2 none.
+    assert [len(lines.get_segments()) for lines in display.promotion_lines_] == [4, 1, 0]
+    assert display.ax_.get_xscale() == "log"
+    assert display.ax_.get_xlabel() == "n_resources"
+    assert display.ax_.get_ylabel() == "mean test score"
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == ["1", "3", "9"]
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["bracket 0", "bracket 1", "bracket 2", "best"]
+    best_y = display.best_marker_.get_offsets()[0][1]
+    assert best_y == search.cv_results_["mean_test_score"][search.best_index_]
+
+
+def test_hyperband_promotion_lines_join_the_same_configuration():
+    search = fake_hyperband()
+    display = HyperbandDisplay.from_estimator(search, dodge=False)
+    scores = search.cv_results_["mean_test_score"]
+    # The top configuration of bracket 0 goes 1 -> 3 -> 9: rows 0, 9 and 12.
+    segments = [tuple(map(tuple, s)) for s in display.promotion_lines_[0].get_segments()]
+    assert ((1.0, scores[0]), (3.0, scores[9])) in segments
+    assert ((3.0, scores[9]), (9.0, scores[12])) in segments
+
+
+def test_hyperband_dodge_keeps_points_near_their_level():
+    display = HyperbandDisplay.from_estimator(fake_hyperband())
+    for scatter in display.scatters_:
+        x = scatter.get_offsets()[:, 0]
+        nearest = np.array([1, 3, 9])[np.abs(np.log(x)[:, None] - np.log([1, 3, 9])).argmin(axis=1)]
+        np.testing.assert_allclose(x, nearest, rtol=0.1)
+    plain = HyperbandDisplay.from_estimator(fake_hyperband(), dodge=False, show_promotions=False)
+    assert plain.promotion_lines_ == []
+    assert set(plain.scatters_[1].get_offsets()[:, 0]) == {3.0, 9.0}
+
+
+def test_hyperband_display_reads_sklearn_halving_search(iris):
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    search = HalvingGridSearchCV(
+        SVC(), {"C": [0.01, 0.1, 1, 10, 100, 1000]}, factor=3, cv=3, random_state=0
+    ).fit(*iris)
+    display = HyperbandDisplay.from_estimator(search)
+    assert len(display.scatters_) == 1
+    assert len(display.scatters_[0].get_offsets()) == len(search.cv_results_["params"])
+    assert len(display.promotion_lines_[0].get_segments()) == sum(search.n_candidates_[1:])
+
+
+def test_hyperband_display_needs_resources(random_search):
+    with pytest.raises(ValueError, match="no n_resources column"):
+        HyperbandDisplay.from_estimator(random_search)
+
+
+# ---------------------------------------------------------------- EvolutionDisplay
+
+
+def test_evolution_from_generation_stats():
+    search = fake_genetic()
+    display = EvolutionDisplay.from_estimator(search)
+    np.testing.assert_array_equal(display.best_line_.get_xdata(), [0, 1, 2])
+    np.testing.assert_allclose(display.best_line_.get_ydata(), [0.7, 0.8, 0.8])
+    np.testing.assert_allclose(display.mean_line_.get_ydata(), [0.6, 0.7, 0.77])
+    np.testing.assert_allclose(display.diversity_line_.get_ydata(), [0.6, 0.4, 0.2])
+    assert display.diversity_ax_.get_ylabel() == "diversity"
+    assert len(display.scatter_.get_offsets()) == 8
+    assert display.ax_.get_xlabel() == "generation"
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["best", "mean", "configurations", "diversity"]
+
+
+def test_evolution_from_cv_results_only():
+    display = EvolutionDisplay.from_estimator(fake_genetic(with_stats=False), show_individuals=False)
+    np.testing.assert_allclose(display.best_line_.get_ydata(), [0.7, 0.8, 0.8])
+    np.testing.assert_allclose(display.mean_line_.get_ydata(), [0.6, 0.725, 0.765])
+    assert display.diversity_ax_ is None
+    assert display.scatter_ is None
+    assert len(display.figure_.axes) == 1
+
+
+def test_evolution_needs_generations(random_search):
+    with pytest.raises(ValueError, match="no generation column"):
+        EvolutionDisplay.from_estimator(random_search)
+
+
+# ---------------------------------------------------------------- the skhptune searches
+
+
+def _search_class(name):
+    cls = getattr(skhptune, name, None)
+    if cls is None:
+        pytest.skip(f"skhptune.{name} is not available yet")
+    return cls
+
+
+SPACE = {"C": Real(1e-2, 1e3, prior="log-uniform"), "kernel": ["rbf", "linear"]}
+
+
+def test_bayes_search_plots(iris):
+    search = _search_class("BayesSearchCV")(SVC(), SPACE, n_iter=8, cv=3, random_state=0).fit(*iris)
+    convergence = ConvergenceDisplay.from_estimator(search, x="time")
+    np.testing.assert_allclose(convergence.line_.get_xdata(), search.history_["elapsed_time"])
+    np.testing.assert_allclose(convergence.line_.get_ydata(), search.history_["best_score"])
+    importance = ParameterImportanceDisplay.from_estimator(search)
+    if search.parameter_importances_:
+        assert "Gaussian process" in importance.ax_.get_xlabel()
+    scores = ParameterScoreDisplay.from_estimator(search)
+    assert [ax.get_xscale() for ax in scores.axes_] == ["log", "linear"]
+
+
+def test_hyperband_search_plots(iris):
+    cls = _search_class("HyperbandSearchCV")
+    search = cls(SVC(), SPACE, min_resource=10, eta=3, cv=3, random_state=0).fit(*iris)
+    display = HyperbandDisplay.from_estimator(search)
+    n_rows = len(search.cv_results_["params"])
+    assert sum(len(s.get_offsets()) for s in display.scatters_) == n_rows
+    n_promotions = sum(len(lines.get_segments()) for lines in display.promotion_lines_)
+    n_first_rungs = int(np.sum(search.cv_results_["iter"] == 0))
+    assert n_promotions == n_rows - n_first_rungs
+
+
+def test_genetic_search_plots(iris):
+    cls = _search_class("GeneticSearchCV")
+    search = cls(SVC(), SPACE, population_size=6, n_generations=3, cv=3, random_state=0).fit(*iris)
+    display = EvolutionDisplay.from_estimator(search)
+    assert len(display.best_line_.get_xdata()) == search.n_generations_
+    assert display.diversity_line_ is not None
