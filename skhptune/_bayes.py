@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
-from ._acquisition import propose_batch
+from ._acquisition import normal_scores, propose_batch
 from ._base import AskTellSearchCV, Batch
 
 # Enough configurations per batch that a batch holds this many fits: a typical
@@ -66,8 +66,9 @@ class BayesStrategy:
 
     def _propose(self, n):
         """The ``n`` unseen points with the best acquisition over all sub-spaces."""
-        scored = [s for obs in self.observed for _, s in obs if np.isfinite(s)]
-        best = max(scored) if scored else None
+        warped = self._warped_scores()
+        best = max(max(w, default=-np.inf) for w in warped)
+        best = best if np.isfinite(best) else None
         candidates = []
         for index, sub in enumerate(self.space.subspaces):
             if sub.size is not None and self._n_seen(index) >= sub.size:
@@ -75,7 +76,7 @@ class BayesStrategy:
             # The GP's matrices are small: threaded BLAS only adds contention with
             # the fits running beside it (measured 10x slower on a busy machine).
             with threadpool_limits(limits=1, user_api="blas"):
-                units, values = self._model_proposals(index, n, best)
+                units, values = self._model_proposals(index, n, warped[index], best)
             candidates.extend(
                 (value, index, unit) for unit, value in zip(units, values)
             )
@@ -92,14 +93,24 @@ class BayesStrategy:
     def _n_seen(self, index):
         return len(self.observed[index])
 
-    def _model_proposals(self, index, n, best):
+    def _warped_scores(self):
+        """Per sub-space, the finite scores as normal scores of their ranks among
+        all finite scores, so the sub-spaces share one scale and incumbent."""
+        finite = [[s for _, s in obs if np.isfinite(s)] for obs in self.observed]
+        flat = np.concatenate([np.asarray(f, dtype=float) for f in finite])
+        if not len(flat):
+            return [np.empty(0) for _ in finite]
+        bounds = np.cumsum([0] + [len(f) for f in finite])
+        warped = normal_scores(flat)
+        return [warped[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+    def _model_proposals(self, index, n, y, best):
         sub = self.space.subspaces[index]
-        finite = [(u, s) for u, s in self.observed[index] if np.isfinite(s)]
+        finite = [u for u, s in self.observed[index] if np.isfinite(s)]
         if sub.n_dims == 0 or len(finite) < 2:
             # Too little to model: a random point, ranked below any modelled one.
             return [sub.sample(1, self.rng)[0]], [-np.inf]
-        X = np.array([u for u, _ in finite])
-        y = np.array([s for _, s in finite])
+        X = np.array(finite)
         # Configurations that failed with no finite score anywhere stay excluded.
         pending = np.array([u for u, s in self.observed[index] if not np.isfinite(s)])
         result = propose_batch(

@@ -220,3 +220,15 @@ def test_bayesian_optimisation_beats_random_search_on_branin():
     regret_bo = np.mean(bo_best) - 0.397887
     regret_random = np.mean(random_best) - 0.397887
     assert regret_bo < 0.5 * regret_random
+
+
+def test_normal_scores_keep_order_and_share_ties():
+    from skhptune._acquisition import normal_scores
+
+    y = np.array([3.0, -1e6, 0.5, 0.5, 2.0])
+    z = normal_scores(y)
+    assert np.argsort(z, kind="stable").tolist() == np.argsort(y, kind="stable").tolist()
+    assert z[2] == z[3]
+    # The outlier is just the lowest rank, whatever its size.
+    assert z[1] == pytest.approx(-1.2815515655446004)  # norm.ppf(0.1)
+    np.testing.assert_allclose(normal_scores(np.array([3.0, -1.0, 0.5, 0.5, 2.0])), z)

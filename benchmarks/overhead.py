@@ -1,0 +1,292 @@
+"""Suite 3: the searches' own time, and their parallel efficiency.
+
+Own time = wall time minus the fit and score time of the evaluations (``n_jobs=1``). A
+cheap synthetic estimator (:class:`Quadratic`: ``fit`` does nothing, the score is
+``-sum((x_i - 0.3)^2)`` over ``d`` real parameters in ``[0, 1]``) makes that almost the
+whole wall time. Each search runs up to 200 evaluations in 2, 10 and 30 dimensions; the
+scorer logs the end of every fold (as in :mod:`time_to_quality`), so the own time per
+evaluation can be read off around 10, 50, 100 and 200 observations (mean over the 10
+evaluations ending there, so that batch-wise searches are averaged over their batches).
+
+Parallel efficiency = ``t(n_jobs=1) / (2 * t(n_jobs=2))`` of the same search with the
+same seed on a moderately expensive problem (1.0 = perfect use of both cores).
+"""
+
+import inspect
+import os
+import tempfile
+import time
+import traceback
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import KFold, StratifiedKFold
+
+import adapters
+from problems import Problem
+from store import ResultStore
+
+SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-genetic"]
+PARALLEL_SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-genetic",
+                     "halving", "skh-hyperband", "skh-halving"]
+DIMS = (2, 10, 30)
+OBSERVATIONS = (10, 50, 100, 200)
+WINDOW = 10
+MAX_DIM = 30
+# A search slower than this (seconds) is stopped where the library allows it (skopt's
+# DeadlineStopper); the points it reached are reported.
+TIME_LIMIT = 300
+
+
+class Quadratic(RegressorMixin, BaseEstimator):
+    """Synthetic estimator with parameters ``x0`` ... ``x29``; free to fit and score.
+
+    A regressor only because sklearn-genetic-opt accepts nothing else.
+    """
+
+    def __init__(self, **params):
+        for i in range(MAX_DIM):
+            setattr(self, f"x{i}", params.get(f"x{i}", 0.5))
+
+    def fit(self, X, y=None):
+        self.fitted_ = True
+        return self
+
+    def score(self, X, y=None):
+        return -sum((getattr(self, f"x{i}") - 0.3) ** 2 for i in range(MAX_DIM))
+
+
+# scikit-learn reads the parameter names from the signature.
+Quadratic.__init__.__signature__ = inspect.Signature(
+    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    + [inspect.Parameter(f"x{i}", inspect.Parameter.KEYWORD_ONLY, default=0.5) for i in range(MAX_DIM)]
+)
+
+
+class StampScorer:
+    """Scores with ``estimator.score`` and appends the wall-clock time to a file."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, estimator, X, y=None):
+        score = estimator.score(X, y)
+        with open(self.path, "a") as f:
+            f.write(f"{time.time()}\n")
+        return score
+
+
+def quadratic_problem(dim, scoring):
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(30, 2)), rng.uniform(size=30)
+    return Problem(
+        name=f"quadratic-{dim}d",
+        estimator=Quadratic(),
+        space={f"x{i}": ("real", 0.0, 1.0, "linear") for i in range(dim)},
+        X=X, y=y, scoring=scoring, cv=KFold(3),
+    )
+
+
+def run_overhead(optimizer, dim, n_evaluations, seed):
+    fd, stamps_path = tempfile.mkstemp(prefix="overhead-", suffix=".txt")
+    os.close(fd)
+    problem = quadratic_problem(dim, StampScorer(stamps_path))
+    record = {"kind": "overhead", "optimizer": optimizer, "dim": dim, "seed": seed}
+    try:
+        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=1)
+    except adapters.Unavailable as exc:
+        return {**record, "status": "unavailable", "error": str(exc)}
+    if hasattr(search, "refit"):
+        search.set_params(refit=False)
+    fit_params = {}
+    if optimizer == "skopt":
+        from skopt.callbacks import DeadlineStopper
+
+        fit_params["callback"] = DeadlineStopper(TIME_LIMIT)
+    start = time.time()
+    try:
+        adapters.fit_search(optimizer, search, problem.X, problem.y, seed, **fit_params)
+    except Exception as exc:
+        return {**record, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(limit=8)}
+    wall = time.time() - start
+    with open(stamps_path) as f:
+        stamps = np.array([float(line) for line in f])
+    os.remove(stamps_path)
+    results = search.cv_results_
+    n_splits = search.n_splits_
+    fit_score = float(np.sum(results["mean_fit_time"]) * n_splits + np.sum(results["mean_score_time"]) * n_splits)
+    # End of each evaluation (its last scorer call), in order. Repeats served from a
+    # cache (sklearn-genetic-opt) have no fits, hence no stamps; a search that always
+    # scores the training folds too (sklearn-genetic-opt) calls the scorer twice a fold.
+    n_distinct = len(adapters.evaluation_trace(search))
+    calls = max(1, round(len(stamps) / (n_distinct * n_splits))) * n_splits
+    ends = np.concatenate([[start], stamps[calls - 1::calls]])
+    per_eval = np.diff(ends)  # the fits are free: this is the own time per evaluation
+    overhead_at = {}
+    for n in OBSERVATIONS:
+        if len(per_eval) >= n:
+            overhead_at[str(n)] = float(np.mean(per_eval[max(0, n - WINDOW):n]))
+    record.update(
+        status="ok",
+        wall_time=wall,
+        n_evaluations=int(len(per_eval)),
+        n_rows=len(results["mean_test_score"]),
+        own_time=wall - fit_score,
+        own_time_per_evaluation=(wall - fit_score) / max(len(per_eval), 1),
+        overhead_at=overhead_at,
+        per_evaluation=per_eval.tolist(),
+    )
+    return record
+
+
+def parallel_problem():
+    X, y = make_classification(n_samples=6000, n_features=20, n_informative=10, random_state=0)
+    return Problem(
+        name="hgb-parallel",
+        estimator=HistGradientBoostingClassifier(max_iter=81, early_stopping=False, random_state=0),
+        space={
+            "learning_rate": ("real", 0.01, 1.0, "log"),
+            "max_leaf_nodes": ("int", 4, 64, "log"),
+            "min_samples_leaf": ("int", 2, 100, "log"),
+            "l2_regularization": ("real", 1e-4, 10.0, "log"),
+        },
+        X=X, y=y, scoring="accuracy", cv=StratifiedKFold(3),
+        resource="max_iter", min_resource=3, max_resource=81, eta=3,
+    )
+
+
+def run_parallel(optimizer, seed, n_evaluations=32):
+    record = {"kind": "parallel", "optimizer": optimizer, "seed": seed}
+    walls, scores = {}, {}
+    for n_jobs in (1, 2):
+        problem = parallel_problem()
+        try:
+            search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=n_jobs)
+        except adapters.Unavailable as exc:
+            return {**record, "status": "unavailable", "error": str(exc)}
+        if hasattr(search, "refit"):
+            search.set_params(refit=False)
+        start = time.perf_counter()
+        try:
+            adapters.fit_search(optimizer, search, problem.X, problem.y, seed)
+        except Exception as exc:
+            return {**record, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+        walls[n_jobs] = time.perf_counter() - start
+        scores[n_jobs] = [float(s) for s in search.cv_results_["mean_test_score"]]
+    record.update(
+        status="ok",
+        wall_1=walls[1],
+        wall_2=walls[2],
+        efficiency=walls[1] / (2 * walls[2]),
+        speedup=walls[1] / walls[2],
+        n_rows=len(scores[1]),
+        same_results=bool(np.allclose(scores[1], scores[2], equal_nan=True)),
+    )
+    return record
+
+
+def run_suite(searches, results_dir, seeds=(0,), log=print):
+    store = ResultStore(os.path.join(results_dir, "overhead.json"))
+    t0 = time.perf_counter()
+    for seed in seeds:
+        for dim in DIMS:
+            for optimizer in searches:
+                key = f"overhead|{optimizer}|{dim}|{seed}"
+                if key in store:
+                    continue
+                record = run_overhead(optimizer, dim, max(OBSERVATIONS), seed)
+                store.put(key, record)
+                msg = record["status"]
+                if msg == "ok":
+                    msg = ", ".join(f"{n}: {1000 * v:.1f} ms" for n, v in record["overhead_at"].items())
+                    msg = f"{record['n_evaluations']} evals in {record['wall_time']:.0f}s; own time per eval {msg}"
+                else:
+                    msg += ": " + record.get("error", "").splitlines()[0][:200]
+                log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+    parallel = [s for s in PARALLEL_SEARCHES if s in searches or s.startswith("skh-") or s == "halving"]
+    for seed in seeds:
+        for optimizer in parallel:
+            if adapters.probe(optimizer) is not None:
+                continue
+            key = f"parallel|{optimizer}|{seed}"
+            if key in store:
+                continue
+            record = run_parallel(optimizer, seed)
+            store.put(key, record)
+            msg = record["status"]
+            if msg == "ok":
+                msg = (f"t1 {record['wall_1']:.1f}s t2 {record['wall_2']:.1f}s efficiency "
+                       f"{record['efficiency']:.2f}, same results: {record['same_results']}")
+            log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+    return store
+
+
+def summarize(records):
+    lines = ["## Suite 3: own time per evaluation (n_jobs=1, free synthetic fits)\n"]
+    rows = [r for r in records if r.get("kind") == "overhead" and r["status"] == "ok"]
+    lines.append("Milliseconds of the search's own time per evaluation, around n observations "
+                 "(mean of the 10 evaluations ending at n; median over seeds).\n")
+    header = "| search | " + " | ".join(f"d={d}, n={n}" for d in DIMS for n in OBSERVATIONS) + " | own s / eval, whole run (d=10) |"
+    lines.append(header)
+    lines.append("|---|" + "---:|" * (len(DIMS) * len(OBSERVATIONS) + 1))
+    for o in [o for o in adapters.ADAPTERS if any(r["optimizer"] == o for r in rows)]:
+        cells = []
+        for d in DIMS:
+            for n in OBSERVATIONS:
+                v = [r["overhead_at"][str(n)] for r in rows if r["optimizer"] == o and r["dim"] == d
+                     and str(n) in r["overhead_at"]]
+                cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
+        whole = [r["own_time_per_evaluation"] for r in rows if r["optimizer"] == o and r["dim"] == 10]
+        lines.append(f"| {o} | " + " | ".join(cells) + f" | {np.median(whole):.3f} |" if whole else " | |")
+    ref = {}
+    for r in rows:
+        ref.setdefault((r["optimizer"], r["dim"]), []).append(r)
+    if any(o == "skopt" for o, _ in ref):
+        lines.append("\nRatio of own time per evaluation to skopt's (same d and n; < 1 is faster):\n")
+        lines.append("| search | " + " | ".join(f"d={d}, n={n}" for d in DIMS for n in OBSERVATIONS) + " |")
+        lines.append("|---|" + "---:|" * (len(DIMS) * len(OBSERVATIONS)))
+        for o in [o for o in adapters.ADAPTERS if any(r["optimizer"] == o for r in rows) and o != "skopt"]:
+            cells = []
+            for d in DIMS:
+                for n in OBSERVATIONS:
+                    a = [r["overhead_at"].get(str(n)) for r in ref.get((o, d), [])]
+                    b = [r["overhead_at"].get(str(n)) for r in ref.get(("skopt", d), [])]
+                    a, b = [x for x in a if x is not None], [x for x in b if x is not None]
+                    cells.append(f"{np.median(a) / np.median(b):.3f}" if a and b else "–")
+            lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    prow = [r for r in records if r.get("kind") == "parallel" and r["status"] == "ok"]
+    if prow:
+        lines.append("\n## Parallel efficiency: t(n_jobs=1) / (2 t(n_jobs=2))\n")
+        lines.append("HistGradientBoostingClassifier(max_iter=81) on make_classification(6000, 20), cv=3, "
+                     "32 evaluations (resource searches: max_iter 3..81, eta 3).\n")
+        lines.append("| search | t(n_jobs=1) s | t(n_jobs=2) s | speed-up | efficiency | same cv_results_ for n_jobs 1 and 2 |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for o in [o for o in adapters.ADAPTERS if any(r["optimizer"] == o for r in prow)]:
+            rs = [r for r in prow if r["optimizer"] == o]
+            lines.append(f"| {o} | {np.mean([r['wall_1'] for r in rs]):.1f} | {np.mean([r['wall_2'] for r in rs]):.1f} "
+                         f"| {np.mean([r['speedup'] for r in rs]):.2f} | {np.mean([r['efficiency'] for r in rs]):.2f} "
+                         f"| {all(r['same_results'] for r in rs)} |")
+    bad = [r for r in records if r["status"] not in ("ok",)]
+    if bad:
+        lines.append("\nRuns that did not complete:\n")
+        for r in bad:
+            lines.append(f"- {r.get('kind')} {r['optimizer']} {r.get('dim', '')}: {r['status']}: "
+                         f"{r.get('error', '').splitlines()[0][:300]}")
+    return "\n".join(lines)
+
+
+def report(results_dir, log=print):
+    import report as figures
+
+    path = os.path.join(results_dir, "overhead.json")
+    if not os.path.exists(path):
+        return
+    records = ResultStore(path).records()
+    with open(os.path.join(results_dir, "overhead.md"), "w") as f:
+        f.write(summarize(records) + "\n")
+    log("wrote results/overhead.md")
+    for p in figures.overhead_figures(records, results_dir):
+        log(f"wrote {os.path.relpath(p, os.path.dirname(results_dir))}")
