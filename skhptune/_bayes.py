@@ -275,8 +275,8 @@ class BayesSearchCV(AskTellSearchCV):
     ... ).fit(X, y)
     >>> len(search.cv_results_["params"])
     12
-    >>> search.best_score_ > 0.95
-    np.True_
+    >>> bool(search.best_score_ > 0.95)
+    True
     """
 
     _parameter_constraints: dict = {
