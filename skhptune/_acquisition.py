@@ -19,7 +19,7 @@ import dataclasses
 import numpy as np
 from scipy.optimize import Bounds, minimize
 from scipy.special import erfcx, log_ndtr, ndtr
-from scipy.stats import norm, qmc, rankdata
+from scipy.stats import qmc
 
 from ._gp import GaussianProcess
 
@@ -69,27 +69,35 @@ def _log1mexp(x):
     )
 
 
-def normal_scores(y):
-    """Scores replaced by the standard normal quantiles of their ranks.
+def robust_scores(y):
+    """Scores centred and scaled robustly, with the tail of bad scores compressed.
 
-    Cross-validated scores are heavy-tailed (one diverging model gives a log-loss
-    many times the others) and often flat on plateaus. A Gaussian process fitted to
-    the raw values spends its variance on the outliers and smooths away the
-    differences between good configurations; on their ranks it models what the
-    search needs, which configuration is better. Ties share their mean rank.
+    Cross-validated scores are heavy-tailed on the bad side: one diverging model
+    gives a log-loss many times the others. A Gaussian process fitted to the raw
+    values spends its variance on those outliers and smooths away the differences
+    between good configurations. Here scores are centred on their median, scaled
+    by their interquartile range, and the ones below the median are compressed
+    logarithmically (``-log1p(-z)``); the good side keeps its shape, so smooth
+    objectives are modelled as before. The map is increasing.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-        Finite scores.
+        Finite scores, higher is better.
 
     Returns
     -------
     ndarray of shape (n_samples,)
-        ``norm.ppf((rank - 0.5) / n_samples)``, in the order of ``y``.
+        The transformed scores, in the order of ``y``.
     """
     y = np.asarray(y, dtype=float)
-    return norm.ppf((rankdata(y) - 0.5) / len(y))
+    q1, median, q3 = np.percentile(y, [25, 50, 75])
+    # 1.349 interquartile ranges make one standard deviation of a normal law.
+    scale = (q3 - q1) / 1.349
+    if scale <= 0:
+        scale = float(np.std(y)) or 1.0
+    z = (y - median) / scale
+    return np.where(z < 0, -np.log1p(np.abs(z)), z)
 
 
 def log_expected_improvement(mean, std, best):

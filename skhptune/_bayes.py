@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
-from ._acquisition import normal_scores, propose_batch
+from ._acquisition import propose_batch, robust_scores
 from ._base import AskTellSearchCV, Batch
 
 # Enough configurations per batch that a batch holds this many fits: a typical
@@ -94,14 +94,14 @@ class BayesStrategy:
         return len(self.observed[index])
 
     def _warped_scores(self):
-        """Per sub-space, the finite scores as normal scores of their ranks among
-        all finite scores, so the sub-spaces share one scale and incumbent."""
+        """Per sub-space, its finite scores through :func:`robust_scores` of all
+        finite scores, so that the sub-spaces share one scale and incumbent."""
         finite = [[s for _, s in obs if np.isfinite(s)] for obs in self.observed]
         flat = np.concatenate([np.asarray(f, dtype=float) for f in finite])
         if not len(flat):
             return [np.empty(0) for _ in finite]
         bounds = np.cumsum([0] + [len(f) for f in finite])
-        warped = normal_scores(flat)
+        warped = robust_scores(flat)
         return [warped[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
     def _model_proposals(self, index, n, y, best):

@@ -22,7 +22,7 @@ from sklearn.utils import indexable
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
-from ._acquisition import normal_scores, propose_batch
+from ._acquisition import robust_scores, propose_batch
 from ._base import AskTellSearchCV, Batch
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
@@ -484,7 +484,7 @@ class HyperbandStrategy:
             if sub.n_dims == 0 or data is None:
                 continue
             X, y = data
-            y = normal_scores(y)  # robust to outliers, as in BayesSearchCV
+            y = robust_scores(y)  # outliers compressed, as in BayesSearchCV
             result = propose_batch(X, y, sub.n_levels, sub.is_categorical, n, self.rng)
             candidates.extend(
                 (value, index, unit)

@@ -222,13 +222,14 @@ def test_bayesian_optimisation_beats_random_search_on_branin():
     assert regret_bo < 0.5 * regret_random
 
 
-def test_normal_scores_keep_order_and_share_ties():
-    from skhptune._acquisition import normal_scores
+def test_robust_scores_compress_only_the_bad_tail():
+    from skhptune._acquisition import robust_scores
 
-    y = np.array([3.0, -1e6, 0.5, 0.5, 2.0])
-    z = normal_scores(y)
-    assert np.argsort(z, kind="stable").tolist() == np.argsort(y, kind="stable").tolist()
-    assert z[2] == z[3]
-    # The outlier is just the lowest rank, whatever its size.
-    assert z[1] == pytest.approx(-1.2815515655446004)  # norm.ppf(0.1)
-    np.testing.assert_allclose(normal_scores(np.array([3.0, -1.0, 0.5, 0.5, 2.0])), z)
+    y = np.array([0.90, 0.91, 0.92, 0.93, 0.94, 0.95, -1e6])
+    z = robust_scores(y)
+    assert np.all(np.diff(z[:-1]) > 0) and z[-1] == z.min()  # order kept
+    # The good side stays linear in the score; the outlier ends within a few units.
+    np.testing.assert_allclose(np.diff(z[3:6]), np.diff(z[3:6])[0])
+    assert -30 < z[-1] < -5
+    # Units of the score do not matter.
+    np.testing.assert_allclose(robust_scores(1000 * y + 5), z)
