@@ -223,9 +223,15 @@ def build_halving(problem, n_evaluations, seed, n_jobs=1):
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import HalvingRandomSearchCV
 
+    min_resources, max_resources = problem.min_resource, problem.max_resource
+    if problem.resource == "n_samples":
+        # Halving counts samples of X and subsamples every training fold by the fraction
+        # resource / len(X); the problem counts samples of a training fold.
+        scale = len(problem.y) / problem.max_resource
+        min_resources, max_resources = round(min_resources * scale), len(problem.y)
     return HalvingRandomSearchCV(
-        problem.estimator, scipy_space(_resource_space(problem)), resource=problem.resource, min_resources=problem.min_resource,
-        max_resources=problem.max_resource, factor=problem.eta, n_candidates="exhaust",
+        problem.estimator, scipy_space(_resource_space(problem)), resource=problem.resource,
+        min_resources=min_resources, max_resources=max_resources, factor=problem.eta, n_candidates="exhaust",
         random_state=seed, refit=False, **_common(problem, n_jobs),
     )
 
@@ -294,12 +300,13 @@ def probe(name):
     """``None`` when search ``name`` can be imported, else the reason why not."""
     from problems import bayesmark_problem
 
+    problem = bayesmark_problem("DT", "iris", "acc")
+    if ADAPTERS[name][2] == "resource":
+        problem.resource, problem.min_resource, problem.max_resource, problem.eta = "n_samples", 12, 108, 3
     try:
-        build(name, bayesmark_problem("DT", "iris", "acc"), 4, 0)
+        build(name, problem, 4, 0)
     except Unavailable as exc:
         return str(exc)
-    except Exception:  # resource searches on a problem without a resource: importable
-        pass
     return None
 
 

@@ -37,7 +37,7 @@ WINDOW = 10
 MAX_DIM = 30
 # A search slower than this (seconds) is stopped where the library allows it (skopt's
 # DeadlineStopper); the points it reached are reported.
-TIME_LIMIT = 300
+TIME_LIMIT = 120
 
 
 class Quadratic(RegressorMixin, BaseEstimator):

@@ -115,6 +115,7 @@ def time_figures(records, out_dir):
             lo = np.percentile(finals, 5)
             ax.set_ylim(lo - 0.3 * (max(finals) - lo + 1e-4), max(finals) + 0.2 * (max(finals) - lo + 1e-4))
         ax.set_xscale("log")
+        ax.ticklabel_format(axis="y", useOffset=False)
         ax.set_xlabel("wall time (s, n_jobs=2)")
         ax.set_ylabel("test score of the incumbent")
         ax.set_title(problem, fontsize=9)
