@@ -33,9 +33,9 @@ def _require(import_fn, what):
 
 
 # --------------------------------------------------------------------------- spaces
-def skhptune_space(space):
-    from skhptune.space import Categorical, Integer, Real
-
+def _prior_space(space, Real, Integer, Categorical):
+    """The neutral space with classes that share skopt's ``(low, high, prior=...)``
+    signature: skhptune's and scikit-optimize's."""
     out = {}
     for name, dim in space.items():
         if dim[0] == "cat":
@@ -45,20 +45,18 @@ def skhptune_space(space):
             prior = "log-uniform" if scale == "log" else "uniform"
             out[name] = (Real if kind == "real" else Integer)(low, high, prior=prior)
     return out
+
+
+def skhptune_space(space):
+    from skhptune.space import Categorical, Integer, Real
+
+    return _prior_space(space, Real, Integer, Categorical)
 
 
 def skopt_space(space):
     from skopt.space import Categorical, Integer, Real
 
-    out = {}
-    for name, dim in space.items():
-        if dim[0] == "cat":
-            out[name] = Categorical(list(dim[1]))
-        else:
-            kind, low, high, scale = dim
-            prior = "log-uniform" if scale == "log" else "uniform"
-            out[name] = (Real if kind == "real" else Integer)(low, high, prior=prior)
-    return out
+    return _prior_space(space, Real, Integer, Categorical)
 
 
 def optuna_space(space):

@@ -281,12 +281,4 @@ def summarize(records):
 def report(results_dir, log=print):
     import report as figures
 
-    path = os.path.join(results_dir, "overhead.json")
-    if not os.path.exists(path):
-        return
-    records = ResultStore(path).records()
-    with open(os.path.join(results_dir, "overhead.md"), "w") as f:
-        f.write(summarize(records) + "\n")
-    log("wrote results/overhead.md")
-    for p in figures.overhead_figures(records, results_dir):
-        log(f"wrote {os.path.relpath(p, os.path.dirname(results_dir))}")
+    figures.write_suite_report(results_dir, "overhead", summarize, figures.overhead_figures, log=log)

@@ -154,3 +154,18 @@ def overhead_figures(records, out_dir):
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return [path]
+
+
+def write_suite_report(results_dir, name, summarize, figures, log=print):
+    """Table ``results/<name>.md`` and the figures of suite ``name`` from its JSON."""
+    from store import ResultStore
+
+    path = os.path.join(results_dir, f"{name}.json")
+    if not os.path.exists(path):
+        return
+    records = ResultStore(path).records()
+    with open(os.path.join(results_dir, f"{name}.md"), "w") as f:
+        f.write(summarize(records) + "\n")
+    log(f"wrote results/{name}.md")
+    for p in figures(records, results_dir):
+        log(f"wrote {os.path.relpath(p, os.path.dirname(results_dir))}")

@@ -329,12 +329,4 @@ def summarize(records):
 def report(results_dir, log=print):
     import report as figures
 
-    path = os.path.join(results_dir, "time_to_quality.json")
-    if not os.path.exists(path):
-        return
-    records = ResultStore(path).records()
-    with open(os.path.join(results_dir, "time_to_quality.md"), "w") as f:
-        f.write(summarize(records) + "\n")
-    log("wrote results/time_to_quality.md")
-    for p in figures.time_figures(records, results_dir):
-        log(f"wrote {os.path.relpath(p, os.path.dirname(results_dir))}")
+    figures.write_suite_report(results_dir, "time_to_quality", summarize, figures.time_figures, log=log)
