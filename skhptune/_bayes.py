@@ -14,6 +14,12 @@ from ._base import AskTellSearchCV, Batch
 # so a seed gives the same results whatever the parallelism.
 _FITS_PER_BATCH = 8
 
+# LogEI keeps refining a local optimum once the model is confident about it; after
+# this many evaluations without a new best (at least one per dimension), batches use
+# the optimistic UCB instead until the best improves again. On the suite of
+# benchmarks/ this raised the mean normalized score at 32 evaluations (12 seeds).
+_MIN_PATIENCE = 5
+
 
 class BayesStrategy:
     """Space-filling start, then batches proposed by one GP per sub-space.
@@ -31,7 +37,8 @@ class BayesStrategy:
     batch_size : int
         Proposals per model-based batch.
     acquisition : str
-        Acquisition function name, see :func:`propose_batch`.
+        Acquisition function name, see :func:`propose_batch`; ``"log_ei"``
+        falls back to ``"ucb"`` after ``patience`` evaluations without a new best.
     """
 
     def __init__(self, space, rng, n_iter, n_initial_points, batch_size, acquisition):
@@ -45,6 +52,9 @@ class BayesStrategy:
         self.seen = set()
         self.n_told = 0
         self.models = [None] * len(space.subspaces)
+        self.patience = max(_MIN_PATIENCE, max(sub.n_dims for sub in space.subspaces))
+        self.best_score = -np.inf
+        self.n_since_improvement = 0
 
     def ask(self):
         remaining = self.n_iter - self.n_told
@@ -63,10 +73,21 @@ class BayesStrategy:
             self.seen.add(key)
             self.observed[point[0]].append((point[1], score))
             self.n_told += 1
+            if score > self.best_score:
+                self.best_score, self.n_since_improvement = score, 0
+            else:
+                self.n_since_improvement += 1
+
+    def current_acquisition(self):
+        """The acquisition of the next batch: UCB while LogEI has stalled."""
+        if self.acquisition == "log_ei" and self.n_since_improvement >= self.patience:
+            return "ucb"
+        return self.acquisition
 
     def _propose(self, n):
         """The ``n`` unseen points with the best acquisition over all sub-spaces."""
         warped = self._warped_scores()
+        acquisition = self.current_acquisition()
         best = max(max(w, default=-np.inf) for w in warped)
         best = best if np.isfinite(best) else None
         candidates = []
@@ -76,7 +97,9 @@ class BayesStrategy:
             # The GP's matrices are small: threaded BLAS only adds contention with
             # the fits running beside it (measured 10x slower on a busy machine).
             with threadpool_limits(limits=1, user_api="blas"):
-                units, values = self._model_proposals(index, n, warped[index], best)
+                units, values = self._model_proposals(
+                    index, n, warped[index], best, acquisition
+                )
             candidates.extend(
                 (value, index, unit) for unit, value in zip(units, values)
             )
@@ -104,7 +127,7 @@ class BayesStrategy:
         warped = robust_scores(flat)
         return [warped[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
-    def _model_proposals(self, index, n, y, best):
+    def _model_proposals(self, index, n, y, best, acquisition):
         sub = self.space.subspaces[index]
         finite = [u for u, s in self.observed[index] if np.isfinite(s)]
         if sub.n_dims == 0 or len(finite) < 2:
@@ -120,7 +143,7 @@ class BayesStrategy:
             sub.is_categorical,
             n,
             self.rng,
-            acquisition=self.acquisition,
+            acquisition=acquisition,
             X_pending=pending if len(pending) else None,
             best=best,
             gp_state=self.models[index],
@@ -181,7 +204,10 @@ class BayesSearchCV(AskTellSearchCV):
 
     acquisition : {"log_ei", "ucb", "pi"}, default="log_ei"
         Acquisition function: log expected improvement, upper confidence bound
-        or log probability of improvement.
+        or log probability of improvement. With ``"log_ei"``, once
+        ``max(5, n_dims)`` evaluations in a row have not improved the best score,
+        batches use the upper confidence bound until one does: expected
+        improvement alone keeps refining a local optimum the model is sure of.
 
     scoring : str, callable, list, tuple or dict, default=None
         Strategy to evaluate the cross-validated model, as in

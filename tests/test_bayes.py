@@ -5,7 +5,9 @@ from sklearn.datasets import load_iris
 from sklearn.model_selection import RandomizedSearchCV
 from sklearn.svm import SVC
 
-from skhptune import BayesSearchCV
+from skhptune import BayesSearchCV, _bayes
+from skhptune._bayes import BayesStrategy
+from skhptune._space import Space
 from skhptune.space import Categorical, Integer, Real
 
 X_iris, y_iris = load_iris(return_X_y=True)
@@ -198,3 +200,40 @@ def test_proposals_do_not_depend_on_the_units_of_the_score():
         assert ours.keys() == rescaled.keys()
         for name in ours:
             assert ours[name] == pytest.approx(rescaled[name], rel=1e-6)
+
+
+def _strategy(acquisition):
+    space = Space({"x": Real(0, 1), "y": Real(0, 1)})
+    return BayesStrategy(
+        space, np.random.RandomState(0), n_iter=30, n_initial_points=5, batch_size=1,
+        acquisition=acquisition,
+    )
+
+
+def test_stalled_log_ei_switches_to_ucb_until_a_new_best(monkeypatch):
+    used = []
+    original = _bayes.propose_batch
+
+    def spy(*args, acquisition, **kwargs):
+        used.append(acquisition)
+        return original(*args, acquisition=acquisition, **kwargs)
+
+    monkeypatch.setattr(_bayes, "propose_batch", spy)
+    strategy = _strategy("log_ei")
+    design = strategy.ask()
+    # The best comes first, then patience - 1 (= 4) evaluations without a new best.
+    strategy.tell(design, [1.0, 0.0, np.nan, 0.0, 1.0])
+    strategy.tell(strategy.ask(), [0.5])
+    assert used == ["log_ei"]
+    assert strategy.current_acquisition() == "ucb"
+    strategy.tell(strategy.ask(), [2.0])
+    assert used == ["log_ei", "ucb"]
+    assert strategy.current_acquisition() == "log_ei"
+
+
+@pytest.mark.parametrize("acquisition", ["ucb", "pi"])
+def test_an_explicit_acquisition_other_than_log_ei_is_kept(acquisition):
+    strategy = _strategy(acquisition)
+    strategy.tell(strategy.ask(), [1.0, 0.0, 0.0, 0.0, 0.0])
+    strategy.tell(strategy.ask(), [0.0])
+    assert strategy.current_acquisition() == acquisition
