@@ -220,27 +220,53 @@ def test_strategy_elitism_keeps_the_best():
     assert best[-1] > best[0]
 
 
-def test_strategy_never_evaluates_a_configuration_twice():
+@pytest.mark.parametrize("surrogate", [False, True])
+def test_strategy_never_evaluates_a_configuration_twice(surrogate):
     # 24 configurations, a budget of 6 + 7 * 4 = 34: the strategy must find new ones.
     space = Space({"a": [1, 2, 3, 4], "b": ["x", "y", "z"], "c": [True, False]})
-    strategy, evaluated = _run_strategy(space, lambda p: p["a"], 0)
+    strategy, evaluated = _run_strategy(space, lambda p: p["a"], 0, surrogate=surrogate)
     assert len(evaluated) == len(set(evaluated))
     assert len(evaluated) <= 24
 
 
-def test_strategy_failures_count_as_worst():
+@pytest.mark.parametrize("surrogate", [False, True])
+def test_strategy_failures_count_as_worst(surrogate):
     def objective(params):
         return np.nan if params["x"] > 0.5 else params["x"]
 
-    strategy, _ = _run_strategy(Space({"x": Real(0, 1)}), objective, 0)
+    strategy, _ = _run_strategy(Space({"x": Real(0, 1)}), objective, 0, surrogate=surrogate)
     assert 0.4 < strategy.stats["best_score"][-1] <= 0.5
 
 
-def test_strategy_stays_in_subspaces():
+@pytest.mark.parametrize("surrogate", [False, True])
+def test_strategy_stays_in_subspaces(surrogate):
     space = Space([{"x": Real(0, 1), "k": ["a", "b"]}, {"y": Integer(0, 9)}])
-    strategy, _ = _run_strategy(space, lambda p: p.get("x", 0.5) + p.get("y", 0) / 10, 1)
+    strategy, _ = _run_strategy(
+        space, lambda p: p.get("x", 0.5) + p.get("y", 0) / 10, 1, surrogate=surrogate
+    )
     for index, unit in strategy.population:
         assert len(unit) == space.subspaces[index].n_dims
+
+
+def _children_after_one_generation(surrogate, seed):
+    space = Space({"x": Real(0, 1), "y": Real(0, 1)})
+    strategy = GeneticStrategy(
+        space, np.random.RandomState(seed), population_size=8, n_generations=3,
+        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
+        elitism=4, surrogate=surrogate,
+    )
+    design = strategy.ask()
+    strategy.tell(design, [-space.decode(p)["x"] for p in design.points])
+    return [space.decode(p)["x"] for p in strategy.ask().points]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_surrogate_breeds_the_children_the_model_expects_to_be_best(seed):
+    # The score falls with x: the screened children sit at smaller x.
+    plain = _children_after_one_generation(False, seed)
+    screened = _children_after_one_generation(True, seed)
+    assert len(screened) == len(plain) == 4
+    assert np.mean(screened) < np.mean(plain)
 
 
 # GeneticSearchCV ---------------------------------------------------------------------
@@ -399,6 +425,7 @@ def test_pickle_round_trip(iris):
         ({"elitism": "all"}, "elitism"),
         ({"elitism": 6}, "elitism"),
         ({"early_stopping": 0}, "early_stopping"),
+        ({"surrogate": "yes"}, "surrogate"),
     ],
 )
 def test_invalid_parameters_raise_at_fit(iris, params, name):
