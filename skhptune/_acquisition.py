@@ -421,6 +421,40 @@ class _Maximiser:
         return points, values, moved
 
 
+def fit_gaussian_process(X, y, n_levels, is_categorical, gp_state=None, rng=None):
+    """A :class:`GaussianProcess` fitted on ``(X, y)``, warm-started if possible.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_dims)
+        Inputs in the unit cube.
+    y : ndarray of shape (n_samples,)
+        Finite outputs.
+    n_levels, is_categorical : ndarray of shape (n_dims,)
+        The encoding of the dimensions, see :class:`GaussianProcess`.
+    gp_state : GaussianProcess, default=None
+        An earlier fit: when it has the same dimensions, its hyperparameters
+        start the fit, which then skips restarts.
+    rng : numpy.random.Generator or int, default=None
+        Source of randomness for the restarts.
+
+    Returns
+    -------
+    GaussianProcess
+    """
+    gp = GaussianProcess(n_levels, is_categorical)
+    warm = None
+    if (
+        isinstance(gp_state, GaussianProcess)
+        and np.array_equal(gp_state.n_levels, n_levels)
+        and np.array_equal(gp_state.is_categorical, is_categorical)
+    ):
+        warm = gp_state.hyperparameters_
+    # A warm start is already near the optimum; a cold fit gets one restart.
+    gp.fit(X, y, hyperparameters=warm, n_restarts=int(warm is None), rng=rng)
+    return gp
+
+
 def propose_batch(
     X,
     y,
@@ -495,16 +529,7 @@ def propose_batch(
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     gen = _as_generator(rng)
 
-    gp = GaussianProcess(n_levels, is_categorical)
-    warm = None
-    if (
-        isinstance(gp_state, GaussianProcess)
-        and np.array_equal(gp_state.n_levels, n_levels)
-        and np.array_equal(gp_state.is_categorical, is_categorical)
-    ):
-        warm = gp_state.hyperparameters_
-    # A warm start is already near the optimum; a cold fit gets one restart.
-    gp.fit(X, y, hyperparameters=warm, n_restarts=int(warm is None), rng=gen)
+    gp = fit_gaussian_process(X, y, n_levels, is_categorical, gp_state, gen)
 
     best = float(np.max(y)) if best is None else float(best)
     taken = snap_to_levels(X, n_levels)

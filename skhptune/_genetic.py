@@ -13,9 +13,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
-from ._acquisition import log_expected_improvement, robust_scores
+from ._acquisition import fit_gaussian_process, log_expected_improvement, robust_scores
 from ._base import AskTellSearchCV, Batch
-from ._gp import GaussianProcess
 from ._space import Space
 
 
@@ -520,15 +519,10 @@ tournament_size, elitism, early_stopping, surrogate
         X = np.array([u for u, _ in finite])
         y = robust_scores([s for _, s in finite])
         # Small matrices: threaded BLAS only contends with the fits beside it.
-        # The last generation's hyperparameters warm-start the fit, as in BayesSearchCV.
-        previous = self._models[index]
+        # The last generation's model warm-starts the fit, as in BayesSearchCV.
         with threadpool_limits(limits=1, user_api="blas"):
-            model = GaussianProcess(sub.n_levels, sub.is_categorical)
-            model.fit(
-                X,
-                y,
-                hyperparameters=None if previous is None else previous.hyperparameters_,
-                n_restarts=int(previous is None),
+            model = fit_gaussian_process(
+                X, y, sub.n_levels, sub.is_categorical, self._models[index],
                 rng=self.rng.randint(2**31),
             )
             mean, std = model.predict(np.array([u for _, u in pool]))
