@@ -4,10 +4,9 @@ import numbers
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from threadpoolctl import threadpool_limits
 
 from ._acquisition import propose_batch, robust_scores
-from ._base import AskTellSearchCV, Batch
+from ._base import AskTellSearchCV, Batch, single_threaded_blas
 
 # Enough configurations per batch that a batch holds this many fits: a typical
 # workstation's worth of workers stays busy, yet the batch never depends on n_jobs,
@@ -93,9 +92,7 @@ class BayesStrategy:
         for index, sub in enumerate(self.space.subspaces):
             if sub.size is not None and self._n_seen(index) >= sub.size:
                 continue
-            # The GP's matrices are small: threaded BLAS only adds contention with
-            # the fits running beside it (measured 10x slower on a busy machine).
-            with threadpool_limits(limits=1, user_api="blas"):
+            with single_threaded_blas():
                 units, values = self._model_proposals(
                     index, n, warped[index], best, acquisition
                 )

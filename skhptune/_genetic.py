@@ -11,10 +11,9 @@ import numbers
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from threadpoolctl import threadpool_limits
 
 from ._acquisition import fit_gaussian_process, log_expected_improvement, robust_scores
-from ._base import AskTellSearchCV, Batch
+from ._base import AskTellSearchCV, Batch, single_threaded_blas
 from ._space import Space
 
 
@@ -518,9 +517,8 @@ tournament_size, elitism, early_stopping, surrogate
             return np.arange(len(pool))
         X = np.array([u for u, _ in finite])
         y = robust_scores([s for _, s in finite])
-        # Small matrices: threaded BLAS only contends with the fits beside it.
         # The last generation's model warm-starts the fit, as in BayesSearchCV.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             model = fit_gaussian_process(
                 X, y, sub.n_levels, sub.is_categorical, self._models[index],
                 rng=self.rng.randint(2**31),

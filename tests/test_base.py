@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from skhptune._base import AskTellSearchCV, Batch
+from skhptune._base import AskTellSearchCV, Batch, single_threaded_blas
 from skhptune.space import Integer, Real
 
 X, y = load_iris(return_X_y=True)
@@ -308,3 +308,16 @@ def test_keyboard_interrupt_before_any_result_propagates():
     search._make_strategy = lambda space, rng: InterruptingStrategy(space, rng, 3)
     with pytest.raises(KeyboardInterrupt):
         search.fit(X, y)
+
+
+def test_single_threaded_blas_limits_blas_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before, "numpy's BLAS should be found"
+    with single_threaded_blas():
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
