@@ -778,28 +778,46 @@ class HyperbandSearchCV(AskTellSearchCV):
         self : object
             The fitted search.
         """
-        # The schedule needs the training fold sizes before the first batch, so
-        # the folds are computed here, once, and replayed at every level.
-        X, y = indexable(X, y)
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        split_params = self._get_routed_params_for_fit(params).splitter.split
-        self._cv = cv
-        self._cv_folds = [
-            (_as_indices(train), test) for train, test in cv.split(X, y, **split_params)
-        ]
-        self._n_classes = None
-        if y is not None and is_classifier(self.estimator):
-            if type_of_target(y) in ("binary", "multiclass"):
-                self._n_classes = len(np.unique(np.asarray(y)))
+        # The schedule needs the training folds before the first batch; they are
+        # split when the search starts, after BaseSearchCV's own checks.
+        self._fit_inputs = X, y, params
         try:
             return super().fit(X, y, **params)
         finally:
-            del self._cv, self._cv_folds, self._n_classes  # only needed while fitting
+            del self._fit_inputs  # only needed while fitting
 
-    def _resource_range(self, space, largest):
+    def _split(self):
+        """``(cv, folds, n_classes)`` of the data being fitted.
+
+        ``folds`` lists the ``(train, test)`` indices, replayed at every level;
+        ``n_classes`` is ``None`` unless the estimator classifies a binary or
+        multiclass target.
+        """
+        X, y, params = self._fit_inputs
+        X, y = indexable(X, y)
+        # BaseSearchCV's own splitter (scikit-learn >= 1.5) has already consumed a
+        # one-shot iterable passed as cv; checking self.cv again would find it empty.
+        cv = getattr(self, "_checked_cv_orig", None)
+        if cv is None:
+            cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        split_params = self._get_routed_params_for_fit(params).splitter.split
+        folds = [(_as_indices(train), test) for train, test in cv.split(X, y, **split_params)]
+        if not folds:
+            raise ValueError(
+                f"{type(self).__name__}: cv={self.cv!r} yields no splits; an "
+                "iterator may have been consumed already: pass its splits as a list."
+            )
+        n_classes = None
+        if y is not None and is_classifier(self.estimator):
+            if type_of_target(y) in ("binary", "multiclass"):
+                n_classes = len(np.unique(np.asarray(y)))
+        return cv, folds, n_classes
+
+    def _resource_range(self, space, largest, n_classes):
         """``(min_resource, max_resource)`` after defaults and checks.
 
-        ``largest`` is the size of the smallest training fold.
+        ``largest`` is the size of the smallest training fold; ``n_classes`` as
+        returned by :meth:`_split`.
         """
         name = type(self).__name__
         if self.resource == "n_samples":
@@ -810,8 +828,8 @@ class HyperbandSearchCV(AskTellSearchCV):
                     "resource='n_samples'."
                 )
             max_resource = self.max_resource or largest
-            if self._n_classes is not None:
-                floor = _MIN_SAMPLES_PER_CLASS * self._n_classes
+            if n_classes is not None:
+                floor = _MIN_SAMPLES_PER_CLASS * n_classes
             else:
                 floor = _MIN_SAMPLES
         else:
@@ -852,8 +870,9 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     def _make_strategy(self, space, rng):
         subsample_seed = rng.randint(np.iinfo(np.int32).max)
-        smallest = min(len(train) for train, _ in self._cv_folds)
-        min_resource, max_resource = self._resource_range(space, smallest)
+        cv, cv_folds, n_classes = self._split()
+        smallest = min(len(train) for train, _ in cv_folds)
+        min_resource, max_resource = self._resource_range(space, smallest, n_classes)
         levels = resource_levels(min_resource, max_resource, self.eta)
         schedule = hyperband_schedule(
             min_resource, max_resource, self.eta, self.n_brackets, max_configs=space.size
@@ -868,9 +887,9 @@ class HyperbandSearchCV(AskTellSearchCV):
             # Evaluating the whole space at max_resource is no dearer: do that.
             levels, schedule = [max_resource], [[(space.size, max_resource)]]
         folds = SubsampledCV(
-            self._cv,
-            folds=self._cv_folds,
-            stratify=self._n_classes is not None,
+            cv,
+            folds=cv_folds,
+            stratify=n_classes is not None,
             random_state=subsample_seed,
         )
         resource = self.resource

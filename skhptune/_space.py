@@ -275,14 +275,20 @@ def parse_dimension(name, spec):
             )
         spec = list(spec)
     if isinstance(spec, str) or not isinstance(spec, Sequence):
+        # GridSearchCV's wording, so that code matching its messages keeps working.
         raise TypeError(
-            f"Parameter {name!r}: expected a list of values, a scipy.stats "
-            f"distribution or Real/Integer/Categorical, got {spec!r} "
-            f"(of type {type(spec).__name__}). Wrap a single value in a list."
+            f"Parameter grid for parameter {name!r} needs to be a list or a numpy "
+            f"array, but got {spec!r} (of type {type(spec).__name__}) instead. "
+            "Single values need to be wrapped in a list with one element. A "
+            "scipy.stats distribution or a Real, Integer or Categorical dimension "
+            "works too."
         )
     values = list(spec)
     if not values:
-        raise ValueError(f"Parameter {name!r}: the list of values is empty.")
+        raise ValueError(
+            f"Parameter grid for parameter {name!r} need to be a non-empty "
+            f"sequence, got: {spec!r}"
+        )
     if all(_is_number(value) for value in values):
         return _OrdinalDim(name, values)
     return _CategoricalDim(name, values)

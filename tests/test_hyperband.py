@@ -1,5 +1,6 @@
 """Hyperband: the integer schedule, subsampling, promotions and HyperbandSearchCV."""
 
+import inspect
 import math
 import pickle
 
@@ -9,6 +10,7 @@ from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.model_selection._search import BaseSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -488,3 +490,38 @@ def test_max_time_keeps_the_levels_reached():
     assert search.n_resources_ == [1] and search.n_candidates_ == [27]
     assert np.all(results["n_resources"] == 1)
     assert search.best_params_["budget"] == 1
+
+
+def test_cv_given_as_splits_or_iterator_is_split_once():
+    splits = list(KFold(3, shuffle=True, random_state=0).split(X_iris, y_iris))
+    space = {"C": Real(0.01, 10, prior="log-uniform")}
+    expected = HyperbandSearchCV(
+        LogisticRegression(max_iter=500), space, cv=splits, random_state=0
+    ).fit(X_iris, y_iris)
+    assert expected.n_splits_ == 3
+    iterator = iter(splits)
+    search = HyperbandSearchCV(LogisticRegression(max_iter=500), space, cv=iterator, random_state=0)
+    if "_checked_cv_orig" in inspect.getsource(BaseSearchCV.fit):
+        # BaseSearchCV consumed the iterator once; the search reuses its splits.
+        search.fit(X_iris, y_iris)
+        np.testing.assert_array_equal(
+            search.cv_results_["mean_test_score"], expected.cv_results_["mean_test_score"]
+        )
+    else:
+        with pytest.raises(ValueError, match="yields no splits.*as a list"):
+            search.fit(X_iris, y_iris)
+
+
+def test_scikit_learn_checks_come_before_the_data_is_split():
+    # Too few samples for 5 folds: BaseSearchCV's own errors are raised first.
+    X, y = X_iris[:4], y_iris[:4]
+    with pytest.raises(ValueError, match="refit must be set to a scorer key"):
+        HyperbandSearchCV(
+            LogisticRegression(), {}, scoring={"a": "accuracy", "b": "precision_macro"}
+        ).fit(X, y)
+    class NoScore(BaseEstimator):
+        def fit(self, X, y=None):
+            return self
+
+    with pytest.raises(TypeError, match="no scoring"):
+        HyperbandSearchCV(NoScore(), {}).fit(X, y)

@@ -134,7 +134,7 @@ def test_discrete_distributions_give_integers():
         (Real("a", 1), TypeError, r"'p'.*must be numbers.*low='a'"),
         (Integer(0.5, 3), TypeError, r"'p'.*Integer bounds must be integers.*low=0.5"),
         (Categorical([]), ValueError, r"'p'.*at least one choice"),
-        ([], ValueError, r"'p'.*list of values is empty"),
+        ([], ValueError, r"'p' need to be a non-empty sequence, got: \[\]"),
         ("rbf", TypeError, r"'p'.*got 'rbf' \(of type str\)"),
         (3, TypeError, r"'p'.*got 3 \(of type int\)"),
         (np.ones((2, 2)), ValueError, r"'p'.*one-dimensional"),
