@@ -370,6 +370,16 @@ class AskTellSearchCV(BaseSearchCV):
         return {}
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
+        try:
+            self._search(evaluate_candidates, callback_ctx)
+        finally:
+            deferred = self.__dict__.pop("_last_format_warnings", [])
+        for caught in deferred:
+            warnings.warn_explicit(
+                caught.message, caught.category, caught.filename, caught.lineno
+            )
+
+    def _search(self, evaluate_candidates, callback_ctx):
         space = Space(self.param_distributions)
         check_parameter_names(self.estimator, space)
         rng = check_random_state(self.random_state)
@@ -392,6 +402,18 @@ class AskTellSearchCV(BaseSearchCV):
             runner.run(strategy)
         self.history_ = runner.history()
         self._store_strategy_results(strategy)
+
+    def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        # BaseSearchCV formats every row so far after each batch, warning each time
+        # about the same non-finite scores; only the last batch's warnings (which
+        # cover all rows) are issued, once the search ends.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results = super()._format_results(
+                candidate_params, n_splits, out, more_results
+            )
+        self._last_format_warnings = caught
+        return results
 
     def _store_strategy_results(self, strategy):
         """Hook for fitted attributes taken from the strategy (``None`` for a grid)."""

@@ -3,6 +3,7 @@
 import pickle
 import re
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -251,6 +252,35 @@ def test_every_fit_failing_raises():
     with pytest.raises(ValueError, match="fits failed"):
         with pytest.warns(FitFailedWarning):
             search.fit(X, y)
+
+
+class NanEveryFifthScore:
+    """A scorer giving NaN on every fifth call, as a flaky metric would."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, estimator, X, y):
+        self.calls += 1
+        return np.nan if self.calls % 5 == 0 else estimator.score(X, y)
+
+
+@pytest.mark.parametrize("return_train_score", [False, True])
+def test_non_finite_scores_warn_once_over_all_rows(return_train_score):
+    search = RandomSearch(
+        SVC(), {"C": Real(0.1, 10)}, n_iter=12, batch_size=2, scoring=NanEveryFifthScore(),
+        return_train_score=return_train_score, random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    messages = [str(w.message) for w in caught if "non-finite" in str(w.message)]
+    # BaseSearchCV alone warns after every batch from the first NaN on.
+    assert len(messages) == (2 if return_train_score else 1)
+    assert messages[0].startswith("One or more of the test scores are non-finite")
+    # ... and the one warning shows the scores of every row.
+    assert messages[0].endswith(str(search.cv_results_["mean_test_score"]))
+    assert len(search.cv_results_["params"]) == 12
 
 
 def test_groups_reach_the_splitter():
