@@ -340,8 +340,9 @@ class GeneticStrategy:
     A child equal to a configuration already evaluated is mutated again (with
     growing steps, then replaced by random points) so that the budget goes to new
     configurations; one that stays a repeat reuses its cached score. With
-    ``surrogate``, each generation breeds several candidates per child and keeps
-    the ones a Gaussian process of the scores so far expects to improve most.
+    ``surrogate``, each generation breeds several candidates per child, adds as
+    many random points, and keeps the ones a Gaussian process of the scores so far
+    expects to improve most.
 
     Parameters
     ----------
@@ -418,6 +419,12 @@ tournament_size, elitism, early_stopping, surrogate
             n_children = self.population_size - len(survivors)
             if self.surrogate:
                 candidates = self._breed(n_children * self._n_candidates_per_child)
+                # As many random points compete with the brood: once the population
+                # has settled on a plateau, the model prefers the unexplored regions
+                # that breeding near the parents cannot reach.
+                candidates += [
+                    self.space.random_point(self.rng) for _ in range(len(candidates))
+                ]
                 children = self._screen(candidates, n_children)
             else:
                 children = self._breed(n_children)
@@ -611,10 +618,11 @@ class GeneticSearchCV(AskTellSearchCV):
 
     surrogate : bool, default=True
         Screen offspring with a model (surrogate-assisted evolution): each
-        generation breeds 8 candidates per child and evaluates the ones with the
-        highest expected improvement under a Gaussian process of the scores so
-        far. It costs milliseconds per generation and finds better parameters
-        on small budgets; ``False`` gives the plain genetic algorithm.
+        generation breeds 8 candidates per child, adds as many random points, and
+        evaluates the ones with the highest expected improvement under a Gaussian
+        process of the scores so far. It costs milliseconds per generation and
+        finds better parameters on small budgets; ``False`` gives the plain
+        genetic algorithm.
 
     scoring : str, callable, list, tuple or dict, default=None
         Strategy to evaluate the performance of the cross-validated model on the

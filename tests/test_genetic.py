@@ -269,6 +269,27 @@ def test_surrogate_breeds_the_children_the_model_expects_to_be_best(seed):
     assert np.mean(screened) < np.mean(plain)
 
 
+def test_surrogate_screens_as_many_random_points_as_bred_candidates():
+    space = Space({"x": Real(0, 1), "y": Real(0, 1)})
+    strategy = GeneticStrategy(
+        space, np.random.RandomState(0), population_size=8, n_generations=3,
+        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
+        elitism=4, surrogate=True,
+    )
+    design = strategy.ask()
+    strategy.tell(design, [-space.decode(p)["x"] for p in design.points])
+    screened = []
+    screen = strategy._screen
+    strategy._screen = lambda candidates, n: screened.append(candidates) or screen(candidates, n)
+    children = strategy.ask().points
+    n_bred = 4 * GeneticStrategy._n_candidates_per_child
+    assert len(screened[0]) == 2 * n_bred
+    # The random half spreads over the whole square, beyond the brood's reach.
+    random_x = np.array([unit[0] for _, unit in screened[0][n_bred:]])
+    assert random_x.min() < 0.2 and random_x.max() > 0.8
+    assert len(children) == 4
+
+
 # GeneticSearchCV ---------------------------------------------------------------------
 
 SVC_SPACE = {
