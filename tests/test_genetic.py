@@ -248,7 +248,8 @@ def test_strategy_stays_in_subspaces(surrogate):
         assert len(unit) == space.subspaces[index].n_dims
 
 
-def _children_after_one_generation(surrogate, seed):
+def _strategy_after_its_design(surrogate, seed):
+    """A strategy on the unit square told its design's scores, which fall with x."""
     space = Space({"x": Real(0, 1), "y": Real(0, 1)})
     strategy = GeneticStrategy(
         space, np.random.RandomState(seed), population_size=8, n_generations=3,
@@ -257,7 +258,12 @@ def _children_after_one_generation(surrogate, seed):
     )
     design = strategy.ask()
     strategy.tell(design, [-space.decode(p)["x"] for p in design.points])
-    return [space.decode(p)["x"] for p in strategy.ask().points]
+    return strategy
+
+
+def _children_after_one_generation(surrogate, seed):
+    strategy = _strategy_after_its_design(surrogate, seed)
+    return [strategy.space.decode(p)["x"] for p in strategy.ask().points]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -270,14 +276,7 @@ def test_surrogate_breeds_the_children_the_model_expects_to_be_best(seed):
 
 
 def test_surrogate_screens_as_many_random_points_as_bred_candidates():
-    space = Space({"x": Real(0, 1), "y": Real(0, 1)})
-    strategy = GeneticStrategy(
-        space, np.random.RandomState(0), population_size=8, n_generations=3,
-        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
-        elitism=4, surrogate=True,
-    )
-    design = strategy.ask()
-    strategy.tell(design, [-space.decode(p)["x"] for p in design.points])
+    strategy = _strategy_after_its_design(True, 0)
     screened = []
     screen = strategy._screen
     strategy._screen = lambda candidates, n: screened.append(candidates) or screen(candidates, n)
