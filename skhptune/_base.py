@@ -307,7 +307,8 @@ class AskTellSearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list],
+        "param_distributions": [dict, list, None],
+        "param_grid": [dict, list, None],
         "random_state": ["random_state"],
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
     }
@@ -316,7 +317,7 @@ class AskTellSearchCV(BaseSearchCV):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         scoring=None,
         n_jobs=None,
@@ -328,10 +329,12 @@ class AskTellSearchCV(BaseSearchCV):
         error_score=np.nan,
         return_train_score=False,
         max_time=None,
+        param_grid=None,
     ):
         self.param_distributions = param_distributions
         self.random_state = random_state
         self.max_time = max_time
+        self.param_grid = param_grid
         super().__init__(
             estimator=estimator,
             scoring=scoring,
@@ -343,6 +346,22 @@ class AskTellSearchCV(BaseSearchCV):
             error_score=error_score,
             return_train_score=return_train_score,
         )
+
+    def _space_spec(self):
+        """The search space as given: ``param_distributions`` or its alias ``param_grid``."""
+        given = [
+            name
+            for name in ("param_distributions", "param_grid")
+            if getattr(self, name) is not None
+        ]
+        if len(given) != 1:
+            problem = "got both" if given else "got neither"
+            raise ValueError(
+                f"{type(self).__name__} needs the search space as param_distributions "
+                f"or as param_grid (an alias for code written for GridSearchCV); "
+                f"{problem}."
+            )
+        return getattr(self, given[0])
 
     @abstractmethod
     def _make_strategy(self, space, rng):
@@ -380,7 +399,7 @@ class AskTellSearchCV(BaseSearchCV):
             )
 
     def _search(self, evaluate_candidates, callback_ctx):
-        space = Space(self.param_distributions)
+        space = Space(self._space_spec())
         check_parameter_names(self.estimator, space)
         rng = check_random_state(self.random_state)
         budget = self._evaluation_budget()
@@ -388,8 +407,8 @@ class AskTellSearchCV(BaseSearchCV):
         size, strategy = space.size, None
         if budget is not None and size is not None and size <= budget:
             # Modelling cannot beat trying everything: evaluate the whole grid in
-            # GridSearchCV's order, in one parallel batch.
-            if size < budget:
+            # GridSearchCV's order, in one parallel batch (what a param_grid asks for).
+            if size < budget and self.param_grid is None:
                 warnings.warn(
                     f"The total space of parameters {size} is smaller than the "
                     f"{type(self).__name__} budget of {budget} evaluations. Running "

@@ -175,7 +175,7 @@ class BayesSearchCV(AskTellSearchCV):
         The object to tune; it must implement ``fit`` and be scored by ``scoring``
         or its own ``score`` method.
 
-    param_distributions : dict or list of dicts
+    param_distributions : dict or list of dicts, default=None
         Parameter names (``step__param`` in a pipeline) mapped to the values to
         search: :class:`~skhptune.space.Real`, :class:`~skhptune.space.Integer`,
         :class:`~skhptune.space.Categorical`, a list (numbers are searched as
@@ -239,6 +239,12 @@ class BayesSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new batch starts; finished results stand.
+
+    param_grid : dict or list of dicts, default=None
+        Alias of ``param_distributions``, so that code written for
+        :class:`~sklearn.model_selection.GridSearchCV` (``param_grid=grid``) runs
+        unchanged; give one of the two. A grid no larger than the budget is
+        evaluated whole without the warning ``param_distributions`` gives.
 
     Attributes
     ----------
@@ -312,7 +318,7 @@ class BayesSearchCV(AskTellSearchCV):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         n_iter=50,
         n_initial_points=None,
@@ -328,6 +334,7 @@ class BayesSearchCV(AskTellSearchCV):
         error_score=np.nan,
         return_train_score=False,
         max_time=None,
+        param_grid=None,
     ):
         self.n_iter = n_iter
         self.n_initial_points = n_initial_points
@@ -346,6 +353,7 @@ class BayesSearchCV(AskTellSearchCV):
             error_score=error_score,
             return_train_score=return_train_score,
             max_time=max_time,
+            param_grid=param_grid,
         )
 
     def _evaluation_budget(self):

@@ -577,7 +577,7 @@ class GeneticSearchCV(AskTellSearchCV):
         An object implementing ``fit`` and either a ``score`` method or a
         ``scoring`` given to the search.
 
-    param_distributions : dict or list of dicts
+    param_distributions : dict or list of dicts, default=None
         Parameter names (``str``) mapped to what to search: ``Real``, ``Integer``
         or ``Categorical`` from :mod:`skhptune.space`, a list of values (numbers are
         ordered, anything else is categorical) or a frozen ``scipy.stats``
@@ -665,6 +665,12 @@ class GeneticSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new generation starts; finished ones stand.
+
+    param_grid : dict or list of dicts, default=None
+        Alias of ``param_distributions``, so that code written for
+        :class:`~sklearn.model_selection.GridSearchCV` (``param_grid=grid``) runs
+        unchanged; give one of the two. A grid no larger than the budget is
+        evaluated whole without the warning ``param_distributions`` gives.
 
     Attributes
     ----------
@@ -770,7 +776,7 @@ class GeneticSearchCV(AskTellSearchCV):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         population_size=8,
         n_generations=15,
@@ -790,6 +796,7 @@ class GeneticSearchCV(AskTellSearchCV):
         error_score=np.nan,
         return_train_score=False,
         max_time=None,
+        param_grid=None,
     ):
         self.population_size = population_size
         self.n_generations = n_generations
@@ -812,6 +819,7 @@ class GeneticSearchCV(AskTellSearchCV):
             error_score=error_score,
             return_train_score=return_train_score,
             max_time=max_time,
+            param_grid=param_grid,
         )
 
     def _n_elites(self):
@@ -852,7 +860,7 @@ class GeneticSearchCV(AskTellSearchCV):
             stats = strategy.stats
         else:
             # The exhaustive grid is one generation holding every configuration.
-            space = Space(self.param_distributions)
+            space = Space(self._space_spec())
             scores = self.history_["score"]
             finite = scores[np.isfinite(scores)]
             stats = {

@@ -527,7 +527,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         The object to tune; it must implement ``fit`` and be scored by ``scoring``
         or its own ``score`` method.
 
-    param_distributions : dict or list of dicts
+    param_distributions : dict or list of dicts, default=None
         Parameter names (``step__param`` in a pipeline) mapped to the values to
         search: :class:`~skhptune.space.Real`, :class:`~skhptune.space.Integer`,
         :class:`~skhptune.space.Categorical`, a list (numbers are searched as
@@ -608,6 +608,11 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new resource level starts; finished results stand.
+
+    param_grid : dict or list of dicts, default=None
+        Alias of ``param_distributions``, so that code written for
+        :class:`~sklearn.model_selection.GridSearchCV` (``param_grid=grid``) runs
+        unchanged; give one of the two.
 
     Attributes
     ----------
@@ -713,7 +718,7 @@ class HyperbandSearchCV(AskTellSearchCV):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         resource="n_samples",
         min_resource=None,
@@ -731,6 +736,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         error_score=np.nan,
         return_train_score=False,
         max_time=None,
+        param_grid=None,
     ):
         self.resource = resource
         self.min_resource = min_resource
@@ -751,6 +757,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             error_score=error_score,
             return_train_score=return_train_score,
             max_time=max_time,
+            param_grid=param_grid,
         )
 
     @_fit_context(

@@ -116,6 +116,8 @@ def _declared_log_scale(search, name):
     """Whether the search space declares a log scale for ``name`` (``None``: not known)."""
     spaces = getattr(search, "param_distributions", None)
     if spaces is None:
+        spaces = getattr(search, "param_grid", None)
+    if spaces is None:
         return None
     for space in spaces if isinstance(spaces, (list, tuple)) else [spaces]:
         dimension = space.get(name) if isinstance(space, dict) else None

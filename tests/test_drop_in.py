@@ -5,6 +5,7 @@ it working. Budgets are tiny: these tests check behaviour, not search quality.
 """
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -171,3 +172,38 @@ def test_unknown_parameter_is_reported_at_fit(Search):
     search = make(Search, SVC(), {"not_a_param": [1, 2]})
     with pytest.raises(ValueError, match="Invalid parameter 'not_a_param'"):
         search.fit(X, y)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_param_grid_keyword_is_an_alias(Search):
+    # GridSearchCV code passes its grid as param_grid=...; that must run unchanged.
+    grid = {"C": [0.1, 1, 10, 100], "kernel": ["rbf", "linear"]}
+    by_alias = Search(SVC(), param_grid=grid, **BUDGETS[Search], random_state=0).fit(X, y)
+    by_name = make(Search, SVC(), grid).fit(X, y)
+    assert by_alias.cv_results_["params"] == by_name.cv_results_["params"]
+    assert by_alias.best_params_ == by_name.best_params_
+    assert clone(by_alias).get_params()["param_grid"] == grid
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+@pytest.mark.parametrize("given", ["both", "neither"])
+def test_space_must_be_given_exactly_once(Search, given):
+    grid = {"C": [0.1, 1]}
+    spaces = {"param_distributions": grid, "param_grid": grid} if given == "both" else {}
+    search = Search(SVC(), **spaces, **BUDGETS[Search])
+    with pytest.raises(ValueError, match=f"param_distributions or as param_grid.*got {given}"):
+        search.fit(X, y)
+
+
+@pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV])
+def test_small_param_grid_is_evaluated_whole_without_warning(Search):
+    # A grid within the budget is what GridSearchCV users ask for: no advice to
+    # use GridSearchCV (param_distributions still gets RandomizedSearchCV's warning).
+    grid = {"C": [0.1, 1, 10]}
+    search = Search(SVC(), param_grid=grid, n_jobs=1, cv=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search.fit(X, y)
+    assert [p["C"] for p in search.cv_results_["params"]] == [0.1, 1, 10]
+    with pytest.warns(UserWarning, match="smaller than"):
+        Search(SVC(), grid, cv=3).fit(X, y)
