@@ -162,7 +162,8 @@ class SearchRunner:
 
     def run(self, strategy):
         """Ask and tell until the strategy or the budget is exhausted."""
-        self._begin_search(n_points=None)
+        # A strategy that knows it asks for one batch only reports like a grid.
+        self._begin_search(n_points=getattr(strategy, "single_batch_size", None))
         try:
             while not self.out_of_budget():
                 batch = strategy.ask()

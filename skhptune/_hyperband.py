@@ -441,6 +441,14 @@ class HyperbandStrategy:
         self.level += 1
 
     @property
+    def single_batch_size(self):
+        """Points of the one batch a single-level search asks for, else ``None``."""
+        if len(self.levels) != 1:
+            return None
+        n = sum(bracket[0][0] for bracket in self.schedule)
+        return n if self.space.size is None else min(n, self.space.size)
+
+    @property
     def n_candidates(self):
         """Distinct configurations evaluated at each level reached."""
         return [len(observed) for observed in self.observed[: self.level]]

@@ -428,6 +428,25 @@ def test_small_finite_space_is_evaluated_whole_at_max_resource():
     assert search.best_params_ == {"a": 0.7, "budget": 27}
 
 
+def test_single_level_search_reports_to_callbacks_like_grid_search():
+    # One batch is one task, as in GridSearchCV: no extra level task in between.
+    callbacks = pytest.importorskip("sklearn.callback.tests._utils")
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = load_iris(return_X_y=True)
+    grid = {"C": [0.1, 1.0, 10.0]}
+
+    def task_count(search):
+        recorder = callbacks.RecordingCallback()
+        search.set_callbacks(recorder).fit(X, y)
+        return recorder.count_hooks("on_fit_task_begin")
+
+    hyperband = HyperbandSearchCV(LogisticRegression(), grid, cv=2, random_state=0)
+    expected = task_count(GridSearchCV(LogisticRegression(), grid, cv=2))
+    assert task_count(hyperband) == expected
+    assert hyperband.n_resources_ == [hyperband.max_resource_]
+
+
 def test_bayes_sampler_proposes_near_the_optimum_reproducibly():
     def later_bracket_configurations(sampler):
         search = _toy_search(resource="budget", max_resource=27, sampler=sampler)
