@@ -349,15 +349,11 @@ class SubsampledCV:
 
 
 class HyperbandStrategy:
-    """Hyperband as an ask/tell strategy: every batch at a single resource level.
+    """Hyperband as an ask/tell strategy: one batch per resource level.
 
-    The first bracket (successive halving, the most aggressive) runs alone first,
-    one batch per rung, so that a ``max_resource`` result exists as early as a
-    halving search would give it. The other brackets then share one batch per
-    level: the batch for a level holds the new configurations of the bracket
-    starting there and those promoted to it by every bracket started earlier,
-    all known by then. Their new configurations are drawn after the first
-    bracket's results, which ``sampler="bayes"`` models.
+    Batch ``k`` holds the new configurations of the bracket starting at level
+    ``k`` and the configurations promoted to level ``k`` by every bracket started
+    earlier; all their inputs are known when it is asked for.
 
     Parameters
     ----------
@@ -386,16 +382,8 @@ class HyperbandStrategy:
         self.eta = eta
         self.level_args = level_args
         self.sampler = sampler
+        self.level = 0
         self.start_level = [len(levels) - len(bracket) for bracket in schedule]
-        # (level, brackets advancing) per batch: the first bracket alone, then
-        # the others together, level by level.
-        last = len(levels)
-        self.steps = [(level, [0]) for level in range(self.start_level[0], last)]
-        self.steps += [
-            (level, [b for b in range(1, len(schedule)) if self.start_level[b] <= level])
-            for level in range(min(self.start_level[1:], default=last), last)
-        ]
-        self.step = 0
         self.members = [[] for _ in schedule]  # points of each bracket's last rung
         self.scores = [np.empty(0) for _ in schedule]
         # Per level: configuration key -> (point, score).
@@ -408,13 +396,13 @@ class HyperbandStrategy:
         self._next = 0
 
     def ask(self):
-        if self.step >= len(self.steps):
+        if self.level >= len(self.levels):
             return None
-        level, advancing = self.steps[self.step]
         points, brackets, rungs = [], [], []
-        for b in advancing:
-            bracket = self.schedule[b]
-            rung = level - self.start_level[b]
+        for b, bracket in enumerate(self.schedule):
+            rung = self.level - self.start_level[b]
+            if rung < 0:
+                continue
             if rung == 0:
                 self.members[b] = self._new_configurations(bracket[0][0])
             else:
@@ -424,7 +412,7 @@ class HyperbandStrategy:
             points.extend(self.members[b])
             brackets.extend([b] * len(self.members[b]))
             rungs.extend([rung] * len(self.members[b]))
-        resource = self.levels[level]
+        resource = self.levels[self.level]
         extra, cv = self.level_args(resource)
         return Batch(
             points,
@@ -441,15 +429,16 @@ class HyperbandStrategy:
     def tell(self, batch, scores):
         scores = np.asarray(scores, dtype=float)
         start = 0
-        level, advancing = self.steps[self.step]
-        observed = self.observed[level]
-        for b in advancing:
+        observed = self.observed[self.level]
+        for b in range(len(self.schedule)):
+            if self.level < self.start_level[b]:
+                continue
             count = len(self.members[b])
             self.scores[b] = scores[start : start + count]
             for point, score in zip(self.members[b], self.scores[b]):
                 observed.setdefault(self.space.key(point), (point, score))
             start += count
-        self.step += 1
+        self.level += 1
 
     @property
     def single_batch_size(self):
@@ -460,14 +449,9 @@ class HyperbandStrategy:
         return n if self.space.size is None else min(n, self.space.size)
 
     @property
-    def levels_reached(self):
-        """Resource levels evaluated so far, smallest first."""
-        return [level for level, observed in zip(self.levels, self.observed) if observed]
-
-    @property
     def n_candidates(self):
         """Distinct configurations evaluated at each level reached."""
-        return [len(observed) for observed in self.observed if observed]
+        return [len(observed) for observed in self.observed[: self.level]]
 
     def _new_configurations(self, n):
         """``n`` distinct configurations (fewer if the space is smaller)."""
@@ -497,15 +481,14 @@ class HyperbandStrategy:
         """Up to ``n`` points from one Gaussian process per sub-space (BOHB-style).
 
         Each sub-space is modelled on the largest level evaluated so far with
-        enough observations of it (``2 * n_dims + 2``: the few survivors of the
-        first bracket's top rungs describe a corner, not the space); candidates
-        of all sub-spaces compete on their acquisition values.
+        enough observations of it (``n_dims + 2``); candidates of all sub-spaces
+        compete on their acquisition values.
         """
         if n < 1:
             return []
         candidates = []
         for index, sub in enumerate(self.space.subspaces):
-            data = self._model_data(index, 2 * sub.n_dims + 2)
+            data = self._model_data(index, sub.n_dims + 2)
             if sub.n_dims == 0 or data is None:
                 continue
             X, y = data
@@ -521,7 +504,7 @@ class HyperbandStrategy:
     def _model_data(self, index, n_needed):
         """``(X, y)`` of a sub-space at the largest level with ``n_needed`` finite
         scores, or ``None``."""
-        for observed in reversed(self.observed):
+        for observed in reversed(self.observed[: self.level]):
             rows = [
                 (point[1], score)
                 for point, score in observed.values()
@@ -593,7 +576,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         for a space of lists). ``"bayes"``: as in BOHB, two thirds of a bracket's
         new configurations are proposed by a Gaussian process with log expected
         improvement, fitted on the scores at the largest resource with enough of
-        them (at least ``2 * n_dims + 2``); the rest, and all while too few scores are
+        them (at least ``n_dims + 2``); the rest, and all while too few scores are
         known, are random.
 
     scoring : str, callable, list, tuple or dict, default=None
@@ -614,7 +597,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         splitter gives every rung the same folds.
 
     verbose : int, default=0
-        ``1`` prints one line per batch; higher values are passed to
+        ``1`` prints one line per resource level; higher values are passed to
         the fits.
 
     pre_dispatch : int or str, default="2*n_jobs"
@@ -632,7 +615,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         Whether ``cv_results_`` includes training scores.
 
     max_time : float, default=None
-        Seconds after which no new batch starts; finished results stand.
+        Seconds after which no new resource level starts; finished results stand.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for
@@ -700,19 +683,17 @@ class HyperbandSearchCV(AskTellSearchCV):
     evaluate whole at ``max_resource`` than the schedule (in resource units) is
     evaluated that way, in ``GridSearchCV`` order.
 
-    Evaluation order: the first bracket (successive halving) runs alone, one
-    ``evaluate_candidates`` call per rung, so that a configuration reaches
-    ``max_resource`` as early as in a halving search. The other brackets then
-    share one call per resource level, from the smallest to the largest: the
-    call for level ``k`` holds the new configurations of the bracket that starts
-    at ``k`` together with those promoted to ``k`` in every bracket started
-    earlier; each is ready, since level ``k - 1`` is done.
+    Evaluation order: one ``evaluate_candidates`` call per resource level, from
+    the smallest to the largest. The call for level ``k`` holds the new
+    configurations of the bracket that starts at ``k`` together with those
+    promoted to ``k`` in every bracket started earlier; each is ready, since
+    level ``k - 1`` is done. All brackets thus share ``s_max + 1`` parallel
+    calls, and the last one holds every evaluation at ``max_resource``.
 
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops
-    the search before the first bracket reaches it, it is a smaller resource,
-    and with a parameter resource the refit uses that row's value. A callable
-    ``refit`` sees all rows.
+    the search earlier, it is a smaller resource, and with a parameter resource
+    the refit uses that row's value. A callable ``refit`` sees all rows.
 
     Examples
     --------
@@ -941,7 +922,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         )
 
     def _store_strategy_results(self, strategy):
-        self.n_resources_ = strategy.levels_reached
+        self.n_resources_ = strategy.levels[: strategy.level]
         self.n_candidates_ = strategy.n_candidates
 
     @staticmethod
