@@ -221,6 +221,12 @@ def build_halving(problem, n_evaluations, seed, n_jobs=1):
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import HalvingRandomSearchCV
 
+    if problem.min_resource is None and problem.max_resource is None:
+        # The problem races the libraries' defaults.
+        return HalvingRandomSearchCV(
+            problem.estimator, scipy_space(_resource_space(problem)), resource=problem.resource,
+            factor=problem.eta, random_state=seed, refit=False, **_common(problem, n_jobs),
+        )
     min_resources, max_resources = problem.min_resource, problem.max_resource
     if problem.resource == "n_samples":
         # Halving counts samples of X and subsamples every training fold by the fraction

@@ -103,7 +103,29 @@ def forest_n_samples():
     )
 
 
-PROBLEMS = {"hgb-max_iter": hgb_max_iter, "mlp-max_iter": mlp_max_iter, "forest-n_samples": forest_n_samples}
+def hgb_n_samples_defaults():
+    """The race a user runs first: every search with its own defaults for the
+    resource range (``resource="n_samples"``, no ``min_resource``/``max_resource``)."""
+    X, X_test, y, y_test = _split(12000, 30, n_informative=10)
+    return Problem(
+        name="hgb-n_samples-defaults",
+        estimator=HistGradientBoostingClassifier(early_stopping=False, random_state=0),
+        space={
+            "learning_rate": ("real", 0.01, 1.0, "log"),
+            "max_leaf_nodes": ("int", 4, 64, "log"),
+            "l2_regularization": ("real", 1e-4, 10.0, "log"),
+        },
+        X=X, y=y, X_test=X_test, y_test=y_test, scoring="accuracy", cv=StratifiedKFold(5),
+        resource="n_samples", min_resource=None, max_resource=None, eta=3,
+    )
+
+
+PROBLEMS = {
+    "hgb-max_iter": hgb_max_iter,
+    "mlp-max_iter": mlp_max_iter,
+    "forest-n_samples": forest_n_samples,
+    "hgb-n_samples-defaults": hgb_n_samples_defaults,
+}
 
 
 # ------------------------------------------------------------------ timeline logging
@@ -195,7 +217,9 @@ def run_one(problem_name, optimizer, seed, results_dir):
     times = row_times(search, log_path, names, start)
     os.remove(log_path)
     n_rows = len(results["params"])
-    resources = np.asarray(results.get("n_resources", [problem.max_resource] * n_rows))
+    # Searches without a resource column ran every row at the full resource
+    # (recorded as 0 when the problem leaves it to the libraries' defaults).
+    resources = np.asarray(results.get("n_resources", [problem.max_resource or 0] * n_rows))
     top = resources.max()
     at_top = [i for i in range(n_rows) if resources[i] == top and np.isfinite(results["mean_test_score"][i])]
     at_top.sort(key=lambda i: (times[i] if np.isfinite(times[i]) else wall))
