@@ -221,22 +221,18 @@ def build_halving(problem, n_evaluations, seed, n_jobs=1):
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import HalvingRandomSearchCV
 
-    if problem.min_resource is None and problem.max_resource is None:
-        # The problem races the libraries' defaults.
-        return HalvingRandomSearchCV(
-            problem.estimator, scipy_space(_resource_space(problem)), resource=problem.resource,
-            factor=problem.eta, random_state=seed, refit=False, **_common(problem, n_jobs),
-        )
-    min_resources, max_resources = problem.min_resource, problem.max_resource
-    if problem.resource == "n_samples":
-        # Halving counts samples of X and subsamples every training fold by the fraction
-        # resource / len(X); the problem counts samples of a training fold.
-        scale = len(problem.y) / problem.max_resource
-        min_resources, max_resources = round(min_resources * scale), len(problem.y)
+    limits = {}  # none: the problem races the libraries' defaults
+    if problem.min_resource is not None or problem.max_resource is not None:
+        limits = dict(min_resources=problem.min_resource, max_resources=problem.max_resource)
+        if problem.resource == "n_samples":
+            # Halving counts samples of X and subsamples every training fold by the
+            # fraction resource / len(X); the problem counts samples of a training fold.
+            scale = len(problem.y) / problem.max_resource
+            limits = dict(min_resources=round(problem.min_resource * scale), max_resources=len(problem.y))
     return HalvingRandomSearchCV(
         problem.estimator, scipy_space(_resource_space(problem)), resource=problem.resource,
-        min_resources=min_resources, max_resources=max_resources, factor=problem.eta, n_candidates="exhaust",
-        random_state=seed, refit=False, **_common(problem, n_jobs),
+        factor=problem.eta, n_candidates="exhaust", random_state=seed, refit=False,
+        **limits, **_common(problem, n_jobs),
     )
 
 
