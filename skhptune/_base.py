@@ -368,6 +368,10 @@ class AskTellSearchCV(BaseSearchCV):
     def _make_strategy(self, space, rng):
         """The strategy object (with ``ask``/``tell``) for one fit."""
 
+    def _estimator_as_given(self):
+        """``estimator`` as the user passed it (a search may wrap it while fitting)."""
+        return self.estimator
+
     def _evaluation_budget(self):
         """Evaluations the search may spend, or ``None`` when it sets its own end."""
         return None
@@ -401,7 +405,7 @@ class AskTellSearchCV(BaseSearchCV):
 
     def _search(self, evaluate_candidates, callback_ctx):
         space = Space(self._space_spec())
-        check_parameter_names(self.estimator, space)
+        check_parameter_names(self._estimator_as_given(), space)
         rng = check_random_state(self.random_state)
         budget = self._evaluation_budget()
         runner = SearchRunner(self, space, evaluate_candidates, callback_ctx, budget)

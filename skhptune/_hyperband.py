@@ -24,6 +24,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._acquisition import robust_scores, propose_batch
 from ._base import AskTellSearchCV, Batch
+from ._warm_start import ModelStore, WarmStartEstimator, continues_fitting
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
 # for eta=3), so that the most aggressive bracket starts with eta**4 configurations
@@ -690,6 +691,16 @@ class HyperbandSearchCV(AskTellSearchCV):
     level ``k - 1`` is done. All brackets thus share ``s_max + 1`` parallel
     calls, and the last one holds every evaluation at ``max_resource``.
 
+    Warm starts: when the resource counts members that the estimator's
+    ``warm_start`` adds to a fitted model (``n_estimators`` of forests, bagging
+    and gradient boosting, ``max_iter`` of histogram gradient boosting, also as
+    a ``Pipeline`` step), a promoted configuration continues the model it
+    fitted on the same training fold at the previous rung instead of starting
+    over. These estimators grow the same model either way, so the results are
+    those of fitting from scratch, for less work. The models wait in a
+    temporary directory that is removed when ``fit`` ends; ``best_estimator_``
+    is refitted from scratch.
+
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops
     the search earlier, it is a smaller resource, and with a parameter resource
@@ -796,10 +807,29 @@ class HyperbandSearchCV(AskTellSearchCV):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.
         self._fit_inputs = X, y, params
+        estimator, self._model_store = self.estimator, None
+        if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
+            # BaseSearchCV clones self.estimator for every fit: the wrapper must
+            # stand in for it until the search is over.
+            self._model_store = ModelStore.create()
+            self.estimator = WarmStartEstimator(
+                estimator, self.resource, self.max_resource, self._model_store
+            )
         try:
-            return super().fit(X, y, **params)
+            super().fit(X, y, **params)
         finally:
-            del self._fit_inputs  # only needed while fitting
+            self.estimator = estimator
+            if self._model_store is not None:
+                self._model_store.close()
+            del self._fit_inputs, self._model_store  # only needed while fitting
+        if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
+            self.best_estimator_ = self.best_estimator_.estimator
+        return self
+
+    def _estimator_as_given(self):
+        if isinstance(self.estimator, WarmStartEstimator):
+            return self.estimator.estimator
+        return self.estimator
 
     def _split(self):
         """``(cv, folds, n_classes)`` of the data being fitted.
@@ -876,11 +906,12 @@ class HyperbandSearchCV(AskTellSearchCV):
                 "param_distributions; the search sets it for every rung."
             )
         owner = resource.rpartition("__")[0]
-        if hasattr(self.estimator, "get_params") and owner not in space.names:
-            if resource not in self.estimator.get_params(deep=True):
+        estimator = self._estimator_as_given()
+        if hasattr(estimator, "get_params") and owner not in space.names:
+            if resource not in estimator.get_params(deep=True):
                 raise ValueError(
                     f"{name}: resource={resource!r} is neither 'n_samples' nor a "
-                    f"parameter of {self.estimator!r}."
+                    f"parameter of {estimator!r}."
                 )
 
     def _make_strategy(self, space, rng):
@@ -909,7 +940,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         )
         resource = self.resource
 
+        store = self._model_store
+
         def level_args(level):
+            if store is not None and level > levels[0]:
+                # Rung k continues models of rung k - 1; older ones are done with.
+                store.discard_below(max(lower for lower in levels if lower < level))
             if resource != "n_samples":
                 return {resource: level}, folds
             # Folds are subsampled only below the smallest training fold.
