@@ -103,6 +103,25 @@ def forest_n_samples():
     )
 
 
+def forest_n_estimators():
+    """Trees as the resource: Hyperband continues promoted forests (warm start),
+    scikit-learn's halving search refits them."""
+    X, X_test, y, y_test = _split(6000, 20, n_informative=8)
+    return Problem(
+        name="forest-n_estimators",
+        estimator=RandomForestClassifier(n_estimators=81, random_state=0),
+        space={
+            "max_features": ("real", 0.05, 1.0, "linear"),
+            "min_samples_leaf": ("int", 1, 50, "log"),
+            "max_depth": ("int", 3, 40, "log"),
+            "criterion": ("cat", ["gini", "entropy"]),
+            "bootstrap": ("cat", [True, False]),
+        },
+        X=X, y=y, X_test=X_test, y_test=y_test, scoring="accuracy", cv=StratifiedKFold(3),
+        resource="n_estimators", min_resource=1, max_resource=81, eta=3,
+    )
+
+
 def hgb_n_samples_defaults():
     """The race a user runs first: every search with its own defaults for the
     resource range (``resource="n_samples"``, no ``min_resource``/``max_resource``)."""
@@ -124,6 +143,7 @@ PROBLEMS = {
     "hgb-max_iter": hgb_max_iter,
     "mlp-max_iter": mlp_max_iter,
     "forest-n_samples": forest_n_samples,
+    "forest-n_estimators": forest_n_estimators,
     "hgb-n_samples-defaults": hgb_n_samples_defaults,
 }
 
