@@ -697,7 +697,8 @@ class HyperbandSearchCV(AskTellSearchCV):
     a ``Pipeline`` step), a promoted configuration continues the model it
     fitted on the same training fold at the previous rung instead of starting
     over. These estimators grow the same model either way, so the results are
-    those of fitting from scratch, for less work. The models wait in a
+    those of fitting from scratch, for less work (early stopping and a
+    ``RandomState`` instance as ``random_state`` turn warm starts off). The models wait in a
     temporary directory that is removed when ``fit`` ends; ``best_estimator_``
     is refitted from scratch.
 
@@ -823,12 +824,15 @@ class HyperbandSearchCV(AskTellSearchCV):
                 self._model_store.close()
             del self._fit_inputs, self._model_store  # only needed while fitting
         if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
-            self.best_estimator_ = self.best_estimator_.estimator
+            self.best_estimator_ = self.best_estimator_.wrapped_estimator
+        # With scoring=None the scorer calls the estimator's own score method.
+        if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
+            self.scorer_._estimator = estimator
         return self
 
     def _estimator_as_given(self):
         if isinstance(self.estimator, WarmStartEstimator):
-            return self.estimator.estimator
+            return self.estimator.wrapped_estimator
         return self.estimator
 
     def _split(self):

@@ -11,39 +11,55 @@ while a search fits: each fit below ``max_resource`` leaves its model in a
 training data at a larger resource continues from it. The store is a
 temporary directory, so models reach the next rung whichever worker process
 (joblib's loky backend, a local dask cluster) fits it; a model that cannot be
-found is simply fitted from scratch.
+found, cannot be stored, or that the estimator refuses to continue is simply
+fitted from scratch.
 """
 
+import copy
 import os
 import pickle
 import shutil
 import tempfile
+import warnings
 
 import joblib
+import numpy as np
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 
-def continues_fitting(estimator, resource):
+def continues_fitting(estimator, resource, n_samples=None):
     """Whether ``warm_start`` makes ``resource`` of ``estimator`` grow additively.
 
     True for ``n_estimators`` of an estimator with a ``warm_start`` parameter
     (forests, bagging, gradient boosting, isolation forest) and for
     ``max_iter`` of the histogram gradient boosting estimators, also as a
-    ``Pipeline`` step (``"clf__n_estimators"``). ``warm_start`` of other
+    ``Pipeline`` step (``"clf__n_estimators"``), unless continuing would not
+    grow the same model: early stopping (its history restarts with each
+    ``fit``) or a ``RandomState`` instance as ``random_state`` (a stored model
+    carries it advanced). ``n_samples``, the training size when known, decides
+    whether ``early_stopping="auto"`` is on. ``warm_start`` of other
     estimators (MLP, SGD, linear models) restarts an optimiser for ``max_iter``
-    more iterations, which is not the same model.
+    more iterations, which is not the same model either.
     """
     if not hasattr(estimator, "get_params"):
         return False
     owner_name, _, leaf = resource.rpartition("__")
     owner = estimator.get_params(deep=True).get(owner_name) if owner_name else estimator
-    if not hasattr(owner, "get_params") or "warm_start" not in owner.get_params(deep=False):
+    if not hasattr(owner, "get_params"):
         return False
-    if leaf == "n_estimators":
-        return True
-    hist_gradient_boosting = (HistGradientBoostingClassifier, HistGradientBoostingRegressor)
-    return leaf == "max_iter" and isinstance(owner, hist_gradient_boosting)
+    params = owner.get_params(deep=False)
+    if "warm_start" not in params or isinstance(params.get("random_state"), np.random.RandomState):
+        return False
+    if isinstance(owner, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
+        early_stopping = params["early_stopping"]
+        if early_stopping == "auto":
+            # scikit-learn turns it on above this many samples.
+            early_stopping = n_samples is not None and n_samples > 10_000
+        return leaf == "max_iter" and not early_stopping
+    return leaf == "n_estimators" and params.get("n_iter_no_change") is None
 
 
 class ModelStore:
@@ -73,8 +89,11 @@ class ModelStore:
             with open(partial, "wb") as file:
                 pickle.dump(model, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(partial, path)  # readers never see a half-written model
-        except OSError:
-            pass
+        except Exception:  # noqa: BLE001 - an unpicklable model is fitted from scratch
+            try:
+                os.remove(partial)
+            except OSError:
+                pass
 
     def load_latest(self, config_key, data_key, below):
         """The model with the largest resource under ``below``, or ``None``."""
@@ -94,7 +113,7 @@ class ModelStore:
         try:
             with open(self._path(config_key, data_key, max(resources)), "rb") as file:
                 return pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError):
+        except Exception:  # noqa: BLE001 - e.g. a class this process cannot import
             return None
 
     def discard_below(self, resource):
@@ -121,13 +140,20 @@ def _hash_or_none(value):
         return None
 
 
+# Callback state of scikit-learn >= 1.9 belongs to the fit in progress, not to the
+# stored model (and may hold objects that cannot be pickled).
+_CALLBACK_ATTRIBUTES = ("_skl_callbacks", "_parent_callback_ctx", "_skl_callbacks_to_teardown")
+
+
 class WarmStartEstimator:
     """An estimator that continues the model of its configuration when it can.
 
-    It behaves as the estimator it wraps (parameters, tags, metadata routing,
-    fitted attributes and methods are forwarded), except that ``fit`` with a
-    resource above one already fitted for the same parameters and training data
-    continues that model with ``warm_start=True``.
+    It stands in for the estimator it wraps: parameters, tags, metadata
+    routing, fitted attributes, methods, indexing and ``isinstance`` checks all
+    reach the wrapped estimator, so scorers and callbacks see the estimator
+    itself. Only ``fit`` differs: with a resource above one already fitted for
+    the same parameters and training data, it continues that model with
+    ``warm_start=True``.
 
     Parameters
     ----------
@@ -141,55 +167,126 @@ class WarmStartEstimator:
         Where models are kept between rungs.
     """
 
+    # Own attributes carry a prefix so that the wrapped estimator's (such as a
+    # forest's ``estimator`` parameter) are reached unchanged.
     def __init__(self, estimator, resource, max_resource, store):
-        self.estimator = estimator
-        self.resource = resource
-        self.max_resource = max_resource
-        self.store = store
-        self._searched_params = {}
+        own = {
+            "_skhptune_estimator": estimator,
+            "_skhptune_resource": resource,
+            "_skhptune_max_resource": max_resource,
+            "_skhptune_store": store,
+            "_skhptune_config_key": None,
+        }
+        self.__dict__.update(own)
+
+    @property
+    def wrapped_estimator(self):
+        return self.__dict__["_skhptune_estimator"]
 
     def __getattr__(self, name):
         # Only reached for names the wrapper does not define. While unpickling,
-        # "estimator" is not set yet and nothing may be forwarded.
-        estimator = self.__dict__.get("estimator")
+        # nothing is set yet and nothing may be forwarded.
+        estimator = self.__dict__.get("_skhptune_estimator")
         if estimator is None:
             raise AttributeError(name)
         return getattr(estimator, name)
 
+    def __setattr__(self, name, value):
+        setattr(self.wrapped_estimator, name, value)
+
+    def __delattr__(self, name):
+        delattr(self.wrapped_estimator, name)
+
+    @property
+    def __class__(self):
+        # isinstance(wrapper, RandomForestClassifier) holds, as for the estimator.
+        return type(self.wrapped_estimator)
+
+    def __getitem__(self, key):
+        return self.wrapped_estimator[key]
+
+    def __len__(self):
+        return len(self.wrapped_estimator)
+
     def __repr__(self):
-        return repr(self.estimator)
+        return repr(self.wrapped_estimator)
+
+    def __reduce__(self):
+        return _rebuild, (dict(self.__dict__),)
 
     def __sklearn_clone__(self):
-        return type(self)(clone(self.estimator), self.resource, self.max_resource, self.store)
+        own = self.__dict__
+        return type(self)(
+            clone(own["_skhptune_estimator"]),
+            own["_skhptune_resource"],
+            own["_skhptune_max_resource"],
+            own["_skhptune_store"],
+        )
+
+    def __sklearn_is_fitted__(self):
+        try:
+            check_is_fitted(self.wrapped_estimator)
+        except NotFittedError:
+            return False
+        return True
 
     def get_params(self, deep=True):
-        return self.estimator.get_params(deep=deep)
+        return self.wrapped_estimator.get_params(deep=deep)
 
     def set_params(self, **params):
-        self.estimator.set_params(**params)
-        self._searched_params.update(
-            (name, value) for name, value in params.items() if name != self.resource
-        )
+        resource = self.__dict__["_skhptune_resource"]
+        # Hashed before set_params, which sets the resource inside a searched step.
+        searched = sorted((name, value) for name, value in params.items() if name != resource)
+        self.__dict__["_skhptune_config_key"] = _hash_or_none(searched)
+        self.wrapped_estimator.set_params(**params)
         return self
 
     def fit(self, X, y=None, **fit_params):
-        resource = self.estimator.get_params(deep=True)[self.resource]
-        config_key = data_key = None
-        if continues_fitting(self.estimator, self.resource):
-            config_key = _hash_or_none(sorted(self._searched_params.items()))
+        own = self.__dict__
+        estimator, resource_name = own["_skhptune_estimator"], own["_skhptune_resource"]
+        resource = estimator.get_params(deep=True)[resource_name]
+        config_key, data_key = own["_skhptune_config_key"], None
+        if config_key is not None and continues_fitting(estimator, resource_name, _num_samples(X)):
             data_key = _hash_or_none((X, y, fit_params))
-        previous = None
-        if config_key is not None and data_key is not None:
-            previous = self.store.load_latest(config_key, data_key, below=resource)
-        if previous is None:
-            self.estimator.fit(X, y, **fit_params)
+        if data_key is None:
+            estimator.fit(X, y, **fit_params)
+            return self
+        store = own["_skhptune_store"]
+        previous = store.load_latest(config_key, data_key, below=resource)
+        if previous is None or not _continue(previous, estimator, resource_name, resource, X, y, fit_params):
+            estimator.fit(X, y, **fit_params)
         else:
-            owner = self.resource.rpartition("__")[0]
-            warm_start = f"{owner}__warm_start" if owner else "warm_start"
-            original = previous.get_params(deep=True)[warm_start]
-            previous.set_params(**{warm_start: True, self.resource: resource})
-            previous.fit(X, y, **fit_params)
-            self.estimator = previous.set_params(**{warm_start: original})
-        if config_key is not None and data_key is not None and resource < self.max_resource:
-            self.store.save(self.estimator, config_key, data_key, resource)
+            own["_skhptune_estimator"] = estimator = previous
+        if resource < own["_skhptune_max_resource"]:
+            stored = copy.copy(estimator)
+            for name in _CALLBACK_ATTRIBUTES:
+                stored.__dict__.pop(name, None)
+            store.save(stored, config_key, data_key, resource)
         return self
+
+
+def _continue(previous, estimator, resource_name, resource, X, y, fit_params):
+    """Grow ``previous`` to ``resource``; ``False`` if the estimator refuses."""
+    owner = resource_name.rpartition("__")[0]
+    warm_start = f"{owner}__warm_start" if owner else "warm_start"
+    original = previous.get_params(deep=True)[warm_start]
+    for name in _CALLBACK_ATTRIBUTES:
+        if name in estimator.__dict__:
+            previous.__dict__[name] = estimator.__dict__[name]
+    previous.set_params(**{warm_start: True, resource_name: resource})
+    try:
+        with warnings.catch_warnings():
+            # Forests warn that class_weight presets suit warm starts only on the
+            # same data: it is the same training fold.
+            warnings.filterwarnings("ignore", message="class_weight presets", category=UserWarning)
+            previous.fit(X, y, **fit_params)
+    except Exception:  # noqa: BLE001 - e.g. bagging with oob_score: fit from scratch
+        return False
+    previous.set_params(**{warm_start: original})
+    return True
+
+
+def _rebuild(state):
+    wrapper = object.__new__(WarmStartEstimator)
+    wrapper.__dict__.update(state)
+    return wrapper

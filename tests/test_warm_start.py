@@ -8,6 +8,7 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.datasets import make_classification
 from sklearn.ensemble import (
+    BaggingClassifier,
     GradientBoostingClassifier,
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
@@ -16,7 +17,8 @@ from sklearn.ensemble import (
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 import skhptune._hyperband
 from skhptune import HyperbandSearchCV
@@ -63,10 +65,20 @@ class CountingEnsemble(ClassifierMixin, BaseEstimator):
         (LogisticRegression(), "max_iter", False),
         (HistGradientBoostingClassifier(), "max_leaf_nodes", False),
         (Pipeline([("clf", None)]), "clf__n_estimators", False),
+        # Early stopping restarts its history; a RandomState instance has advanced.
+        (HistGradientBoostingClassifier(early_stopping=True), "max_iter", False),
+        (GradientBoostingClassifier(n_iter_no_change=3), "n_estimators", False),
+        (RandomForestClassifier(random_state=np.random.RandomState(0)), "n_estimators", False),
     ],
 )
 def test_continues_fitting_only_where_warm_start_adds_members(estimator, resource, expected):
     assert continues_fitting(estimator, resource) is expected
+
+
+def test_automatic_early_stopping_depends_on_the_training_size():
+    estimator = HistGradientBoostingClassifier()  # early_stopping="auto"
+    assert continues_fitting(estimator, "max_iter", n_samples=10_000)
+    assert not continues_fitting(estimator, "max_iter", n_samples=10_001)
 
 
 def test_promoted_configurations_only_fit_the_new_members():
@@ -86,9 +98,29 @@ def test_promoted_configurations_only_fit_the_new_members():
     assert search.best_estimator_.added_ == 27  # the refit starts from scratch
 
 
+def test_searched_step_continues_its_own_model():
+    space = {"clf": [CountingEnsemble(), CountingEnsemble(warm_start=True)], "clf__alpha": Real(0, 1)}
+    search = HyperbandSearchCV(
+        Pipeline([("clf", CountingEnsemble())]), space, resource="clf__n_estimators",
+        min_resource=1, max_resource=9, cv=3, random_state=0,
+    ).fit(X, y)
+    promoted = np.asarray(search.cv_results_["iter"]) > 0
+    assert promoted.any()
+    added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
+    resources = np.asarray(search.cv_results_["n_resources"])[promoted]
+    np.testing.assert_array_equal(added, resources - resources // 3)
+
+
 @pytest.mark.parametrize(
     "estimator, resource, space",
     [
+        # A model that cannot be pickled is fitted from scratch at every level.
+        (make_pipeline(FunctionTransformer(lambda X: X), RandomForestClassifier(random_state=0)),
+         "randomforestclassifier__n_estimators",
+         {"randomforestclassifier__max_features": Real(0.1, 1)}),
+        # Bagging refuses warm_start with oob_score: fitted from scratch too.
+        (BaggingClassifier(oob_score=True, random_state=0), "n_estimators",
+         {"max_samples": Real(0.3, 1)}),
         (HistGradientBoostingClassifier(random_state=0), "max_iter",
          {"learning_rate": Real(0.01, 1, prior="log-uniform"), "max_leaf_nodes": Integer(4, 32)}),
         (make_pipeline(StandardScaler(), RandomForestClassifier(random_state=0)),
@@ -109,7 +141,26 @@ def test_warm_started_search_equals_a_search_from_scratch(monkeypatch, estimator
     for key in ("mean_test_score", "split0_test_score", "params"):
         assert list(warm.cv_results_[key]) == list(cold.cv_results_[key])
     assert warm.best_params_ == cold.best_params_
+    assert not np.isnan(warm.cv_results_["mean_test_score"]).any()
     np.testing.assert_array_equal(warm.predict_proba(X), cold.predict_proba(X))
+
+
+def test_scorers_see_the_estimator_itself():
+    seen = []
+
+    def scorer(estimator, X, y):
+        check_is_fitted(estimator)
+        seen.append((isinstance(estimator, Pipeline), type(estimator[-1]).__name__))
+        return estimator.score(X, y)
+
+    pipe = make_pipeline(StandardScaler(), RandomForestClassifier(random_state=0))
+    search = HyperbandSearchCV(
+        pipe, {"randomforestclassifier__max_depth": Integer(1, 5)},
+        resource="randomforestclassifier__n_estimators", max_resource=9, cv=3,
+        scoring=scorer, random_state=0,
+    ).fit(X, y)
+    assert set(seen) == {(True, "RandomForestClassifier")}
+    assert not np.isnan(search.cv_results_["mean_test_score"]).any()
 
 
 def test_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch, tmp_path):
@@ -122,6 +173,7 @@ def test_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch, tmp_pa
     assert os.listdir(tmp_path) == []
     assert search.estimator is estimator
     assert type(search.best_estimator_) is RandomForestClassifier
+    assert type(search.scorer_._estimator) is RandomForestClassifier  # scoring=None
     assert search.best_estimator_.n_estimators == 9
     assert not search.best_estimator_.warm_start
     restored = pickle.loads(pickle.dumps(search))
@@ -165,11 +217,11 @@ def test_wrapper_stands_in_for_the_estimator(tmp_path):
     assert wrapper.get_params() == inner.get_params()
     assert is_classifier(wrapper)
     twin = clone(wrapper)
-    assert isinstance(twin, WarmStartEstimator) and twin.estimator is not inner
-    assert twin.store is wrapper.store
+    assert isinstance(twin, WarmStartEstimator) and twin.wrapped_estimator is not inner
+    assert twin._skhptune_store is wrapper._skhptune_store
     twin.set_params(learning_rate=0.5).fit(X, y)
-    assert twin.estimator.learning_rate == 0.5
-    assert twin.score(X, y) == twin.estimator.score(X, y)
+    assert twin.wrapped_estimator.learning_rate == 0.5
+    assert twin.score(X, y) == twin.wrapped_estimator.score(X, y)
     restored = pickle.loads(pickle.dumps(twin))
     np.testing.assert_array_equal(restored.predict(X), twin.predict(X))
-    assert repr(twin) == repr(twin.estimator)
+    assert repr(twin) == repr(twin.wrapped_estimator)
