@@ -85,19 +85,22 @@ def mlp_max_iter():
     )
 
 
+FOREST_SPACE = {
+    "max_features": ("real", 0.05, 1.0, "linear"),
+    "min_samples_leaf": ("int", 1, 50, "log"),
+    "max_depth": ("int", 3, 40, "log"),
+    "criterion": ("cat", ["gini", "entropy"]),
+    "bootstrap": ("cat", [True, False]),
+}
+
+
 def forest_n_samples():
     X, X_test, y, y_test = _split(20000, 40)
     fold = len(y) * 2 // 3  # a training fold of 3-fold CV
     return Problem(
         name="forest-n_samples",
         estimator=RandomForestClassifier(n_estimators=50, random_state=0),
-        space={
-            "max_features": ("real", 0.05, 1.0, "linear"),
-            "min_samples_leaf": ("int", 1, 50, "log"),
-            "max_depth": ("int", 3, 40, "log"),
-            "criterion": ("cat", ["gini", "entropy"]),
-            "bootstrap": ("cat", [True, False]),
-        },
+        space=FOREST_SPACE,
         X=X, y=y, X_test=X_test, y_test=y_test, scoring="accuracy", cv=StratifiedKFold(3),
         resource="n_samples", min_resource=fold // 81, max_resource=fold, eta=3,
     )
@@ -110,13 +113,7 @@ def forest_n_estimators():
     return Problem(
         name="forest-n_estimators",
         estimator=RandomForestClassifier(n_estimators=81, random_state=0),
-        space={
-            "max_features": ("real", 0.05, 1.0, "linear"),
-            "min_samples_leaf": ("int", 1, 50, "log"),
-            "max_depth": ("int", 3, 40, "log"),
-            "criterion": ("cat", ["gini", "entropy"]),
-            "bootstrap": ("cat", [True, False]),
-        },
+        space=FOREST_SPACE,
         X=X, y=y, X_test=X_test, y_test=y_test, scoring="accuracy", cv=StratifiedKFold(3),
         resource="n_estimators", min_resource=1, max_resource=81, eta=3,
     )
