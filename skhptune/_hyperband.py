@@ -698,9 +698,9 @@ class HyperbandSearchCV(AskTellSearchCV):
     fitted on the same training fold at the previous rung instead of starting
     over. These estimators grow the same model either way, so the results are
     those of fitting from scratch, for less work (early stopping and a
-    ``RandomState`` instance as ``random_state`` turn warm starts off). The models wait in a
-    temporary directory that is removed when ``fit`` ends; ``best_estimator_``
-    is refitted from scratch.
+    ``RandomState`` instance as ``random_state`` turn warm starts off). The
+    models wait in a temporary directory that is removed when ``fit`` ends;
+    ``best_estimator_`` is refitted from scratch.
 
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops

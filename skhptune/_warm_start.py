@@ -103,7 +103,7 @@ class ModelStore:
         except OSError:
             return None
         resources = [
-            int(name[len(prefix) : -len(".pkl")])
+            _stored_resource(name)
             for name in names
             if name.startswith(prefix) and name.endswith(".pkl")
         ]
@@ -123,7 +123,7 @@ class ModelStore:
         except OSError:
             return
         for name in names:
-            if name.endswith(".pkl") and int(name.rsplit("-", 1)[1][: -len(".pkl")]) < resource:
+            if name.endswith(".pkl") and _stored_resource(name) < resource:
                 try:
                     os.remove(os.path.join(self.directory, name))
                 except OSError:
@@ -131,6 +131,11 @@ class ModelStore:
 
     def close(self):
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _stored_resource(name):
+    """The resource in a model's file name ``<config>-<data>-<resource>.pkl``."""
+    return int(name.rsplit("-", 1)[1][: -len(".pkl")])
 
 
 def _hash_or_none(value):
@@ -253,10 +258,13 @@ class WarmStartEstimator:
             return self
         store = own["_skhptune_store"]
         previous = store.load_latest(config_key, data_key, below=resource)
-        if previous is None or not _continue(previous, estimator, resource_name, resource, X, y, fit_params):
-            estimator.fit(X, y, **fit_params)
-        else:
+        continued = previous is not None and _continue(
+            previous, estimator, resource_name, resource, X, y, fit_params
+        )
+        if continued:
             own["_skhptune_estimator"] = estimator = previous
+        else:
+            estimator.fit(X, y, **fit_params)
         if resource < own["_skhptune_max_resource"]:
             stored = copy.copy(estimator)
             for name in _CALLBACK_ATTRIBUTES:
