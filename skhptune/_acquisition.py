@@ -421,7 +421,9 @@ class _Maximiser:
         return points, values, moved
 
 
-def fit_gaussian_process(X, y, n_levels, is_categorical, gp_state=None, rng=None):
+def fit_gaussian_process(
+    X, y, n_levels, is_categorical, gp_state=None, rng=None, reoptimize_growth=0.0
+):
     """A :class:`GaussianProcess` fitted on ``(X, y)``, warm-started if possible.
 
     Parameters
@@ -437,10 +439,17 @@ def fit_gaussian_process(X, y, n_levels, is_categorical, gp_state=None, rng=None
         start the fit, which then skips restarts.
     rng : numpy.random.Generator or int, default=None
         Source of randomness for the restarts.
+    reoptimize_growth : float, default=0.0
+        With a warm start, the hyperparameters of ``gp_state`` are kept as they
+        are (only the posterior takes the new data) until the number of samples
+        exceeds the number they were optimised on by this fraction; 0 optimises
+        them on every call.
 
     Returns
     -------
     GaussianProcess
+        ``n_optimized_`` is the number of samples its hyperparameters were
+        optimised on.
     """
     gp = GaussianProcess(n_levels, is_categorical)
     warm = None
@@ -450,8 +459,14 @@ def fit_gaussian_process(X, y, n_levels, is_categorical, gp_state=None, rng=None
         and np.array_equal(gp_state.is_categorical, is_categorical)
     ):
         warm = gp_state.hyperparameters_
+    n_optimized = getattr(gp_state, "n_optimized_", 0)
+    if warm is not None and len(X) < n_optimized * (1.0 + reoptimize_growth):
+        gp.fit(X, y, hyperparameters=warm, optimize=False)
+        gp.n_optimized_ = n_optimized
+        return gp
     # A warm start is already near the optimum; a cold fit gets one restart.
     gp.fit(X, y, hyperparameters=warm, n_restarts=int(warm is None), rng=rng)
+    gp.n_optimized_ = len(X)
     return gp
 
 

@@ -396,7 +396,9 @@ class AskTellSearchCV(BaseSearchCV):
     def _run_search(self, evaluate_candidates, callback_ctx=None):
         try:
             self._search(evaluate_candidates, callback_ctx)
+            self._complete_results()
         finally:
+            self.__dict__.pop("_partial_results", None)
             deferred = self.__dict__.pop("_last_format_warnings", [])
         for caught in deferred:
             warnings.warn_explicit(
@@ -428,9 +430,35 @@ class AskTellSearchCV(BaseSearchCV):
         self._store_strategy_results(strategy)
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
-        # BaseSearchCV formats every row so far after each batch, warning each time
-        # about the same non-finite scores; only the last batch's warnings (which
-        # cover all rows) are issued, once the search ends.
+        # BaseSearchCV formats every row so far after each batch. Between batches
+        # the search reads scores only, so the parameter columns, which are built
+        # value by value and would cost time quadratic in the number of batches,
+        # wait until the search ends (``_complete_results``).
+        results = self._formatted(
+            [{}] * len(candidate_params), n_splits, out, more_results
+        )
+        results["params"] = candidate_params
+        self._partial_results = results, (candidate_params, n_splits, out, more_results)
+        return results
+
+    def _complete_results(self):
+        """Give the results of the last batch every column, in scikit-learn's order.
+
+        ``BaseSearchCV.fit`` keeps the dict the last ``evaluate_candidates`` call
+        returned, so it is completed in place.
+        """
+        partial = self.__dict__.get("_partial_results")
+        if partial is None:
+            return
+        results, arguments = partial
+        complete = self._formatted(*arguments)
+        results.clear()
+        results.update(complete)
+
+    def _formatted(self, candidate_params, n_splits, out, more_results):
+        # Each formatting warns about the same non-finite scores again; only the
+        # last one's warnings (which cover all rows) are issued, once the search
+        # ends.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             results = super()._format_results(

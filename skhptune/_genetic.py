@@ -524,11 +524,13 @@ tournament_size, elitism, early_stopping, surrogate
             return np.arange(len(pool))
         X = np.array([u for u, _ in finite])
         y = robust_scores([s for _, s in finite])
-        # The last generation's model warm-starts the fit, as in BayesSearchCV.
+        # The last generation's model warm-starts the fit, as in BayesSearchCV;
+        # a generation adds few scores, so its hyperparameters are kept until the
+        # scores have grown by a quarter (ranking children needs no more).
         with single_threaded_blas():
             model = fit_gaussian_process(
                 X, y, sub.n_levels, sub.is_categorical, self._models[index],
-                rng=self.rng.randint(2**31),
+                rng=self.rng.randint(2**31), reoptimize_growth=0.25,
             )
             mean, std = model.predict(np.array([u for _, u in pool]))
         self._models[index] = model

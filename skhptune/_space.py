@@ -23,6 +23,8 @@ from .space import Categorical, Integer, Real
 
 # Keeps ppf away from the infinite tails of unbounded distributions such as norm.
 _TAIL = 1e-6
+# Bound on the decoded keys a sub-space remembers.
+_MAX_CACHED_KEYS = 100_000
 
 
 def _is_number(value):
@@ -319,6 +321,7 @@ class SubSpace:
         self.is_categorical = np.array(
             [d.is_categorical for d in self.dimensions], dtype=bool
         )
+        self._keys = {}
 
     @property
     def size(self):
@@ -373,7 +376,17 @@ class SubSpace:
 
     def key(self, unit):
         """Hashable identity of the configuration a unit vector decodes to."""
-        return tuple(dim.key(u) for dim, u in zip(self.dimensions, unit))
+        # Searches ask for the keys of the same points many times (breeding,
+        # de-duplication, bookkeeping); decoding is the costly part.
+        unit = np.asarray(unit, dtype=float)
+        raw = unit.tobytes()
+        key = self._keys.get(raw)
+        if key is None:
+            if len(self._keys) >= _MAX_CACHED_KEYS:
+                self._keys.clear()
+            key = tuple(dim.key(u) for dim, u in zip(self.dimensions, unit))
+            self._keys[raw] = key
+        return key
 
     def grid_dict(self):
         """The finite sub-space as a ``ParameterGrid`` dict of value lists."""

@@ -5,6 +5,7 @@ from scipy.stats import norm
 from skhptune._acquisition import (
     BatchProposal,
     _acquisition,
+    fit_gaussian_process,
     log_expected_improvement,
     log_probability_of_improvement,
     propose_batch,
@@ -191,6 +192,26 @@ def test_gp_state_warm_starts_the_fit_and_mismatched_state_is_ignored():
     other = GaussianProcess([0], [False]).fit(np.array([[0.5]]), np.array([1.0]))
     result = propose_batch(X, y, MIXED_LEVELS, MIXED_CATEGORICAL, 1, 0, gp_state=other)
     assert result.proposals.shape == (1, 4)
+
+
+def test_hyperparameters_are_reoptimised_once_the_data_has_grown_enough():
+    X, y = _mixed_observations(n=30)
+    args = (MIXED_LEVELS, MIXED_CATEGORICAL)
+    first = fit_gaussian_process(X[:20], y[:20], *args, rng=0)
+    assert first.n_optimized_ == 20
+    # 24 < 20 * 1.25: the hyperparameters are kept, the posterior takes the data.
+    kept = fit_gaussian_process(X[:24], y[:24], *args, first, rng=0, reoptimize_growth=0.25)
+    assert kept.n_optimized_ == 20
+    assert np.array_equal(kept.hyperparameters_._to_vector(), first.hyperparameters_._to_vector())
+    mean, _ = kept.predict(X[20:24])
+    np.testing.assert_allclose(mean, y[20:24], atol=0.05)
+    # 25 samples reach the threshold; without growth every call optimises.
+    for n, growth in [(25, 0.25), (21, 0.0)]:
+        refitted = fit_gaussian_process(X[:n], y[:n], *args, kept, rng=0, reoptimize_growth=growth)
+        assert refitted.n_optimized_ == n
+        assert not np.allclose(
+            refitted.hyperparameters_._to_vector(), first.hyperparameters_._to_vector()
+        )
 
 
 def test_invalid_acquisition_raises():

@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -327,6 +327,38 @@ def test_keyboard_interrupt_keeps_finished_batches():
         search.fit(X, y)
     assert len(search.cv_results_["params"]) == 6
     assert hasattr(search, "best_estimator_")
+
+
+def test_results_of_many_batches_are_formatted_as_gridsearchcv_formats_them():
+    # Between batches the parameter columns are left out; the final cv_results_
+    # must still be exactly scikit-learn's, masked columns and key order included.
+    space = [
+        {"kernel": ["rbf"], "C": Real(0.1, 10), "gamma": Real(0.01, 1)},
+        {"kernel": ["poly"], "C": Real(0.1, 10), "degree": Integer(2, 3)},
+    ]
+    seen = {}
+
+    def best_index(results):
+        seen.update(results)
+        return int(np.argmax(results["mean_test_score"]))
+
+    search = RandomSearch(SVC(), space, n_iter=9, batch_size=2, refit=best_index, random_state=0)
+    counting = CountingEvaluations(search)
+    search.fit(X, y)
+    assert len(counting.calls) == 5
+    params = search.cv_results_["params"]
+    grid = GridSearchCV(SVC(), [{k: [v] for k, v in p.items()} for p in params], cv=3).fit(X, y)
+    ours, theirs = search.cv_results_, grid.cv_results_
+    assert list(ours) == list(theirs)
+    for key in theirs:
+        if key.startswith("param_"):
+            assert ours[key].dtype == theirs[key].dtype
+            np.testing.assert_array_equal(ours[key].mask, theirs[key].mask)
+            assert list(ours[key].compressed()) == list(theirs[key].compressed())
+        elif "time" not in key:
+            np.testing.assert_array_equal(ours[key], theirs[key])
+    # A callable refit reads the finished results too.
+    assert set(seen) == set(theirs)
 
 
 def test_keyboard_interrupt_before_any_result_propagates():

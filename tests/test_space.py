@@ -225,6 +225,22 @@ def test_keys_identify_configurations():
     hash(space.key(point))
 
 
+def test_keys_stay_right_when_the_key_cache_is_full(monkeypatch):
+    import skhptune._space as space_module
+
+    monkeypatch.setattr(space_module, "_MAX_CACHED_KEYS", 3)
+    space = Space({"a": Real(0, 1), "b": ["x", "y"]})
+    rng = np.random.RandomState(0)
+    points = [space.random_point(rng) for _ in range(10)]
+    first = [space.key(p) for p in points]
+    assert len(space.subspaces[0]._keys) <= 3
+    # Asked again (cached or not), every key is the same as the first time.
+    assert [space.key(p) for p in points] == first
+    fresh = Space({"a": Real(0, 1), "b": ["x", "y"]})
+    assert first == [fresh.key(p) for p in points]
+    assert len(set(first)) == 10
+
+
 def test_dimensions_repr_equality_pickle_and_clone():
     dims = [Real(0.1, 1, prior="log-uniform"), Integer(1, 5), Categorical(["a", None])]
     assert repr(dims[0]) == "Real(low=0.1, high=1, prior='log-uniform')"
