@@ -249,6 +249,37 @@ def scored_records(records, results_dir):
     return out, base
 
 
+def _paired_differences(rows, optimizers):
+    """Markdown table: each skhptune search's normalized score minus each peer's,
+    paired by (problem, seed), as mean ± one standard error of the differences."""
+    by_run = {(r["optimizer"], r["problem"], r["seed"]): r["norm_score"] for r in rows}
+    ours = [o for o in optimizers if o.startswith("skh-")]
+    peers = [o for o in optimizers if not o.startswith("skh-")]
+    if not ours or not peers:
+        return []
+    lines = [
+        "\nPaired differences of normalized score (row minus column, over the runs "
+        "both have: mean ± one standard error):\n",
+        "| search | " + " | ".join(peers) + " |",
+        "|---|" + "---:|" * len(peers),
+    ]
+    for o in ours:
+        cells = []
+        for peer in peers:
+            diffs = [
+                score - by_run[(peer, problem, seed)]
+                for (name, problem, seed), score in by_run.items()
+                if name == o and (peer, problem, seed) in by_run
+            ]
+            if len(diffs) < 2:
+                cells.append("")
+                continue
+            se = np.std(diffs, ddof=1) / np.sqrt(len(diffs))
+            cells.append(f"{np.mean(diffs):+.1f} ± {se:.1f} ({len(diffs)})")
+        lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def summarize(records, results_dir):
     """Tables (markdown strings) and the random-search sanity check."""
     scored, base = scored_records(records, results_dir)
@@ -280,6 +311,7 @@ def summarize(records, results_dir):
             )
         mean_pred = [base[p].random_score_moments(budget)[0] for p in problems]
         lines.append(f"| *random, predicted from pool* | {np.mean(mean_pred):.1f} | 1.000 | | | | | |")
+        lines.extend(_paired_differences(rows, optimizers))
         # per-problem table
         lines.append("\nNormalized score per problem (mean over seeds):\n")
         lines.append("| problem | " + " | ".join(optimizers) + " | random predicted |")
