@@ -510,20 +510,30 @@ tournament_size, elitism, early_stopping, surrogate
         for index in dict.fromkeys(index for index, _ in draft):
             quota = sum(1 for i, _ in draft if i == index)
             pool = [point for point in new if point[0] == index]
-            chosen += [pool[i] for i in self._rank(index, pool)[:quota]]
+            chosen += [pool[i] for i in self._pick(index, pool, quota)]
         # Too few new configurations: repeats from the draft reuse their scores.
         taken = {self.space.key(p) for p in chosen}
         chosen += [p for p in draft if self.space.key(p) not in taken][: n - len(chosen)]
         return chosen
 
-    def _rank(self, index, pool):
-        """Order of ``pool`` (points of sub-space ``index``), best first."""
+    def _pick(self, index, pool, n):
+        """Indices of the ``n`` most promising points of ``pool`` (sub-space ``index``).
+
+        Log expected improvement under a Gaussian process of the sub-space's
+        scores picks them one at a time, and each pick is believed to score its
+        predicted mean (the kriging believer, as in BayesSearchCV's batches), so
+        that the next pick is not its near twin. While the sub-space has too few
+        scores to model, the bred order is kept.
+        """
         sub = self.space.subspaces[index]
         finite = [(u, s) for u, s in self._evaluated[index] if np.isfinite(s)]
+        n = min(n, len(pool))
         if len(pool) < 2 or sub.n_dims == 0 or len(finite) < self._min_model_points:
-            return np.arange(len(pool))
+            return list(range(n))
         X = np.array([u for u, _ in finite])
         y = robust_scores([s for _, s in finite])
+        units = np.array([u for _, u in pool])
+        picks = []
         # The last generation's model warm-starts the fit, as in BayesSearchCV;
         # a generation adds few scores, so its hyperparameters are kept until the
         # scores have grown by a quarter (ranking children needs no more).
@@ -532,9 +542,18 @@ tournament_size, elitism, early_stopping, surrogate
                 X, y, sub.n_levels, sub.is_categorical, self._models[index],
                 rng=self.rng.randint(2**31), reoptimize_growth=0.25,
             )
-            mean, std = model.predict(np.array([u for _, u in pool]))
-        self._models[index] = model
-        return np.argsort(-log_expected_improvement(mean, std, y.max()), kind="stable")
+            self._models[index] = model
+            best = y.max()
+            while len(picks) < n:
+                mean, std = model.predict(units)
+                value = log_expected_improvement(mean, std, best)
+                value[picks] = -np.inf
+                pick = int(np.argmax(value))
+                picks.append(pick)
+                if len(picks) < n:
+                    model = model.condition_on(units[pick][None], mean[pick : pick + 1])
+                    best = max(best, mean[pick])
+        return picks
 
     def _mutate(self, sub, unit, scale):
         rate = 1.0 / max(sub.n_dims, 1)

@@ -12,6 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from skhptune._acquisition import log_expected_improvement, robust_scores
 from skhptune._genetic import (
     GeneticSearchCV,
     GeneticStrategy,
@@ -273,6 +274,28 @@ def test_surrogate_breeds_the_children_the_model_expects_to_be_best(seed):
     screened = _children_after_one_generation(True, seed)
     assert len(screened) == len(plain) == 4
     assert np.mean(screened) < np.mean(plain)
+
+
+def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
+    # Two peaks of almost equal height at x = 0.25 and 0.75, both unexplored.
+    space = Space({"x": Real(0, 1)})
+    strategy = GeneticStrategy(
+        space, np.random.RandomState(0), population_size=8, n_generations=3,
+        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
+        elitism=4, surrogate=True,
+    )
+    design = strategy.ask()
+    peaks = lambda x: -min((x - 0.25) ** 2, 1.1 * (x - 0.75) ** 2)  # noqa: E731
+    strategy.tell(design, [peaks(space.decode(p)["x"]) for p in design.points])
+    pool = [(0, np.array([0.75])), (0, np.array([0.7501])), (0, np.array([0.25]))]
+    assert strategy._pick(0, pool, 1) == [0]
+    # Ranked independently, the twin of the first pick comes second ...
+    mean, std = strategy._models[0].predict(np.array([unit for _, unit in pool]))
+    scores = robust_scores([score for _, score in strategy._evaluated[0]])
+    assert list(np.argsort(-log_expected_improvement(mean, std, scores.max()))) == [0, 1, 2]
+    # ... but once the first pick is believed, the other peak is worth more.
+    assert strategy._pick(0, pool, 2) == [0, 2]
+    assert strategy._pick(0, pool, 5) == [0, 2, 1]
 
 
 def test_surrogate_screens_as_many_random_points_as_bred_candidates():
