@@ -495,9 +495,7 @@ tournament_size, elitism, early_stopping, surrogate
 
         Each sub-space keeps as many children as it has among the first ``n``
         candidates (the share breeding alone would give it); within a sub-space,
-        new configurations are ranked by log expected improvement under a
-        Gaussian process of its scores so far, or kept in bred order while it
-        has too few scores to model.
+        :meth:`_pick` chooses among the new configurations.
         """
         draft = candidates[:n]
         new, keys = [], set(self._archive)
