@@ -406,9 +406,9 @@ class AskTellSearchCV(BaseSearchCV):
             )
 
     def _search(self, evaluate_candidates, callback_ctx):
-        space = Space(self._space_spec())
-        check_parameter_names(self._estimator_as_given(), space)
         rng = check_random_state(self.random_state)
+        space = Space(self._space_spec(), rng)
+        check_parameter_names(self._estimator_as_given(), space)
         budget = self._evaluation_budget()
         runner = SearchRunner(self, space, evaluate_candidates, callback_ctx, budget)
         size, strategy = space.size, None
@@ -427,7 +427,7 @@ class AskTellSearchCV(BaseSearchCV):
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)
         self.history_ = runner.history()
-        self._store_strategy_results(strategy)
+        self._store_strategy_results(strategy, space)
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
         # BaseSearchCV formats every row so far after each batch. Between batches
@@ -467,5 +467,5 @@ class AskTellSearchCV(BaseSearchCV):
         self._last_format_warnings = caught
         return results
 
-    def _store_strategy_results(self, strategy):
+    def _store_strategy_results(self, strategy, space):
         """Hook for fitted attributes taken from the strategy (``None`` for a grid)."""

@@ -179,9 +179,11 @@ class BayesSearchCV(AskTellSearchCV):
         Parameter names (``step__param`` in a pipeline) mapped to the values to
         search: :class:`~skhptune.space.Real`, :class:`~skhptune.space.Integer`,
         :class:`~skhptune.space.Categorical`, a list (numbers are searched as
-        ordered values, anything else as categories) or a frozen
-        ``scipy.stats`` distribution. A list of dicts gives conditional
-        sub-spaces, one Gaussian process each.
+        ordered values, anything else as categories), a frozen ``scipy.stats``
+        distribution or any object with ``rvs`` (as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`; searched through
+        the empirical distribution of 1000 draws). A list of dicts gives
+        conditional sub-spaces, one Gaussian process each.
 
     n_iter : int, default=50
         Number of configurations evaluated. When the space is finite and no
@@ -365,7 +367,7 @@ class BayesSearchCV(AskTellSearchCV):
         batch_size = self.batch_size or -(-_FITS_PER_BATCH // (self._n_splits() or _FITS_PER_BATCH))
         return BayesStrategy(space, rng, self.n_iter, n_initial, batch_size, self.acquisition)
 
-    def _store_strategy_results(self, strategy):
+    def _store_strategy_results(self, strategy, space):
         self.parameter_importances_ = {}
         if strategy is None:
             return

@@ -14,7 +14,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._acquisition import fit_gaussian_process, log_expected_improvement, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas
-from ._space import Space
 
 
 def as_fitness(fitness):
@@ -599,8 +598,9 @@ class GeneticSearchCV(AskTellSearchCV):
     param_distributions : dict or list of dicts, default=None
         Parameter names (``str``) mapped to what to search: ``Real``, ``Integer``
         or ``Categorical`` from :mod:`skhptune.space`, a list of values (numbers are
-        ordered, anything else is categorical) or a frozen ``scipy.stats``
-        distribution. A list of dicts gives conditional sub-spaces: each individual
+        ordered, anything else is categorical), a frozen ``scipy.stats``
+        distribution or any object with ``rvs`` (searched through the empirical
+        distribution of 1000 draws). A list of dicts gives conditional sub-spaces: each individual
         belongs to one, and crossover only recombines individuals of the same one.
 
     population_size : int, default=8
@@ -874,12 +874,11 @@ class GeneticSearchCV(AskTellSearchCV):
     def _grid_columns(self, n_points):
         return {"generation": [0] * n_points}
 
-    def _store_strategy_results(self, strategy):
+    def _store_strategy_results(self, strategy, space):
         if strategy is not None:
             stats = strategy.stats
         else:
             # The exhaustive grid is one generation holding every configuration.
-            space = Space(self._space_spec())
             scores = self.history_["score"]
             finite = scores[np.isfinite(scores)]
             stats = {

@@ -540,9 +540,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         Parameter names (``step__param`` in a pipeline) mapped to the values to
         search: :class:`~skhptune.space.Real`, :class:`~skhptune.space.Integer`,
         :class:`~skhptune.space.Categorical`, a list (numbers are searched as
-        ordered values, anything else as categories) or a frozen
-        ``scipy.stats`` distribution. A list of dicts gives conditional
-        sub-spaces.
+        ordered values, anything else as categories), a frozen ``scipy.stats``
+        distribution or any object with ``rvs`` (as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`; searched through
+        the empirical distribution of 1000 draws). A list of dicts gives
+        conditional sub-spaces.
 
     resource : str, default="n_samples"
         What a rung spends. ``"n_samples"`` subsamples each training fold (never
@@ -961,7 +963,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             space, rng, schedule, levels, self.eta, level_args, self.sampler
         )
 
-    def _store_strategy_results(self, strategy):
+    def _store_strategy_results(self, strategy, space):
         self.n_resources_ = strategy.levels[: strategy.level]
         self.n_candidates_ = strategy.n_candidates
 

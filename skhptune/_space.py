@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from scipy.stats import qmc
 from sklearn.model_selection import ParameterGrid
+from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 
 from .space import Categorical, Integer, Real
@@ -25,6 +26,9 @@ from .space import Categorical, Integer, Real
 _TAIL = 1e-6
 # Bound on the decoded keys a sub-space remembers.
 _MAX_CACHED_KEYS = 100_000
+# Draws from a distribution that offers only ``rvs``; its empirical quantiles
+# stand in for the ppf it lacks.
+_N_EMPIRICAL_DRAWS = 1000
 
 
 def _is_number(value):
@@ -180,6 +184,80 @@ class _QuantileMap:
         return self.dist.cdf(value)
 
 
+class _EmpiricalMap:
+    """Values are empirical quantiles of draws from a distribution.
+
+    With ``discrete``, the coordinate steps through the sorted draws, so only
+    drawn values come out, each as often as it was drawn; otherwise it
+    interpolates between consecutive (distinct) draws.
+    """
+
+    def __init__(self, draws, discrete):
+        self.draws = np.sort(np.asarray(draws, dtype=float))
+        self.discrete = discrete
+        n = len(self.draws)
+        self._quantiles = (np.arange(n) + 0.5) / n
+
+    def to_value(self, u):
+        if self.discrete:
+            return self.draws[min(int(u * len(self.draws)), len(self.draws) - 1)]
+        return np.interp(u, self._quantiles, self.draws)
+
+    def to_unit(self, value):
+        if self.discrete:
+            # A value owns the share of the draws equal to it.
+            left = np.searchsorted(self.draws, value, side="left")
+            right = np.searchsorted(self.draws, value, side="right")
+            return 0.5 * (left + right) / len(self.draws)
+        return np.interp(value, self.draws, self._quantiles)
+
+
+def _draw(name, dist, rng):
+    """``_N_EMPIRICAL_DRAWS`` values of ``dist.rvs``, as RandomizedSearchCV draws them."""
+    random_state = np.random.RandomState(check_random_state(rng).randint(np.iinfo(np.int32).max))
+    try:
+        return [dist.rvs(random_state=random_state) for _ in range(_N_EMPIRICAL_DRAWS)]
+    except Exception as error:
+        raise TypeError(
+            f"Parameter {name!r}: drawing values with {dist!r}.rvs(random_state=...) "
+            f"failed ({type(error).__name__}: {error})."
+        ) from error
+
+
+def _distinct(values):
+    """The distinct values, in order of first appearance (unhashable ones too)."""
+    try:
+        return list(dict.fromkeys(values))
+    except TypeError:
+        distinct = []
+        for value in values:
+            if not any(value is seen or _equal(value, seen) for seen in distinct):
+                distinct.append(value)
+        return distinct
+
+
+def _equal(a, b):
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - e.g. arrays, whose == is elementwise
+        return False
+
+
+def _parse_sampled(name, dist, rng):
+    """A distribution with ``rvs`` only: its empirical distribution over many draws.
+
+    Numbers give a quantile coordinate, stepping through the draws when they
+    are integers or repeat (a discrete distribution) and interpolating between
+    them otherwise; anything else gives a categorical of the values drawn.
+    """
+    draws = _draw(name, dist, rng)
+    if not all(_is_number(value) for value in draws):
+        return _CategoricalDim(name, _distinct(draws))
+    integer = all(isinstance(value, numbers.Integral) for value in draws)
+    discrete = integer or len(set(draws)) < len(draws)
+    return _ContinuousDim(name, _EmpiricalMap(draws, discrete), integer=integer)
+
+
 def _check_bounds(name, low, high, prior):
     if prior not in ("uniform", "log-uniform"):
         raise ValueError(
@@ -223,12 +301,9 @@ def _parse_integer(name, dim):
     return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True)
 
 
-def _parse_distribution(name, dist):
+def _parse_distribution(name, dist, rng):
     if not all(hasattr(dist, method) for method in ("ppf", "cdf", "support")):
-        raise TypeError(
-            f"Parameter {name!r}: {dist!r} has rvs but no ppf/cdf; use a frozen "
-            "scipy.stats distribution, a list, or Real/Integer/Categorical."
-        )
+        return _parse_sampled(name, dist, rng)
     low, high = (float(bound) for bound in dist.support())
     family = getattr(getattr(dist, "dist", None), "name", "")
     discrete = hasattr(dist, "pmf")
@@ -241,15 +316,19 @@ def _parse_distribution(name, dist):
     return _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
 
 
-def parse_dimension(name, spec):
+def parse_dimension(name, spec, rng=None):
     """Turn one value of ``param_distributions`` into a parsed dimension.
 
     Parameters
     ----------
     name : str
         Parameter name, used in error messages.
-    spec : Real, Integer, Categorical, frozen scipy.stats distribution or sequence
-        The user's description of the values.
+    spec : Real, Integer, Categorical, object with ``rvs``, or sequence
+        The user's description of the values: a frozen scipy.stats
+        distribution maps through its ppf, any other object with ``rvs``
+        through the empirical quantiles of draws from it.
+    rng : int, RandomState instance or None, default=None
+        Source of the seed of those draws.
 
     Returns
     -------
@@ -268,7 +347,7 @@ def parse_dimension(name, spec):
             raise ValueError(f"Parameter {name!r}: Categorical needs at least one choice.")
         return _CategoricalDim(name, choices)
     if hasattr(spec, "rvs"):
-        return _parse_distribution(name, spec)
+        return _parse_distribution(name, spec, rng)
     if isinstance(spec, np.ndarray):
         if spec.ndim != 1:
             raise ValueError(
@@ -303,9 +382,11 @@ class SubSpace:
     ----------
     distributions : dict
         Parameter name to its description.
+    rng : RandomState instance or None, default=None
+        Source of the draws from distributions that offer only ``rvs``.
     """
 
-    def __init__(self, distributions):
+    def __init__(self, distributions, rng=None):
         if not isinstance(distributions, Mapping):
             raise TypeError(
                 "param_distributions must be a dict or a list of dicts, got "
@@ -315,7 +396,7 @@ class SubSpace:
             if not isinstance(name, str):
                 raise TypeError(f"Parameter names must be strings, got {name!r}.")
         self.names = sorted(distributions)
-        self.dimensions = [parse_dimension(n, distributions[n]) for n in self.names]
+        self.dimensions = [parse_dimension(n, distributions[n], rng) for n in self.names]
         self.n_dims = len(self.dimensions)
         self.n_levels = np.array([d.n_levels for d in self.dimensions], dtype=int)
         self.is_categorical = np.array(
@@ -400,9 +481,12 @@ class Space:
     ----------
     param_distributions : dict or list of dict
         As accepted by the ``*SearchCV`` classes.
+    rng : RandomState instance or None, default=None
+        Source of the draws from distributions that offer only ``rvs`` (it is
+        not used otherwise).
     """
 
-    def __init__(self, param_distributions):
+    def __init__(self, param_distributions, rng=None):
         if isinstance(param_distributions, Mapping):
             param_distributions = [param_distributions]
         if not isinstance(param_distributions, Sequence) or isinstance(
@@ -414,7 +498,7 @@ class Space:
             )
         if len(param_distributions) == 0:
             raise ValueError("param_distributions is an empty list; give at least one dict.")
-        self.subspaces = [SubSpace(d) for d in param_distributions]
+        self.subspaces = [SubSpace(d, rng) for d in param_distributions]
         self._all_lists = all(
             not hasattr(v, "rvs") for d in param_distributions for v in d.values()
         )

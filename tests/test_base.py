@@ -80,7 +80,7 @@ class RandomSearch(AskTellSearchCV):
     def _make_strategy(self, space, rng):
         return RandomStrategy(space, rng, self.batch_size)
 
-    def _store_strategy_results(self, strategy):
+    def _store_strategy_results(self, strategy, space):
         self.strategy_ = strategy
 
 

@@ -18,6 +18,7 @@ from sklearn.model_selection import GroupKFold, KFold, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.utils import check_random_state
 
 from skhptune import BayesSearchCV, GeneticSearchCV, HyperbandSearchCV
 from skhptune.space import Real
@@ -151,6 +152,25 @@ def test_regressor_and_sample_weight(Search):
     search = make(Search, Ridge(), {"alpha": Real(1e-3, 1e2, prior="log-uniform")}, cv=3)
     search.fit(X_, y_, sample_weight=np.ones(len(y_)))
     assert search.score(X_, y_) > 0.9
+
+
+class _LogUniformDraws:
+    """A distribution as some users write them for RandomizedSearchCV: ``rvs`` only."""
+
+    def rvs(self, random_state=None):
+        return float(10 ** check_random_state(random_state).uniform(-2, 2))
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_distribution_with_only_rvs_is_searched_reproducibly(Search):
+    space = {"C": _LogUniformDraws(), "kernel": ["rbf", "linear"]}
+    first = make(Search, SVC(), space, cv=3).fit(X, y)
+    again = make(Search, SVC(), space, cv=3).fit(X, y)
+    assert first.cv_results_["params"] == again.cv_results_["params"]
+    values = [params["C"] for params in first.cv_results_["params"]]
+    assert all(isinstance(value, float) and 1e-2 <= value <= 1e2 for value in values)
+    other = make(Search, SVC(), space, cv=3, random_state=1).fit(X, y)
+    assert other.cv_results_["params"] != first.cv_results_["params"]
 
 
 @pytest.mark.parametrize("Search", SEARCHES)

@@ -7,6 +7,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterGrid, ParameterSampler, RandomizedSearchCV
 from sklearn.svm import SVC
+from sklearn.utils import check_random_state
 
 from skhptune._space import Space, parse_dimension
 from skhptune.space import Categorical, Integer, Real
@@ -145,13 +146,64 @@ def test_bad_dimension_errors_name_parameter_and_value(spec, error, match):
         Space({"p": spec})
 
 
-def test_distribution_without_quantiles_is_rejected():
-    class OnlyRvs:
-        def rvs(self, random_state=None):
+class _Draws:
+    """An object with ``rvs`` only, as RandomizedSearchCV accepts: draws from ``choose``."""
+
+    def __init__(self, choose):
+        self.choose = choose
+
+    def rvs(self, random_state=None):
+        return self.choose(check_random_state(random_state))
+
+
+def _decoded(spec, seed=0):
+    dim = Space({"p": spec}, np.random.RandomState(seed)).subspaces[0].dimensions[0]
+    return dim, [dim.decode(u) for u in UNITS]
+
+
+def test_rvs_only_continuous_distribution_maps_through_empirical_quantiles():
+    dim, values = _decoded(_Draws(lambda rng: float(rng.exponential(2.0))))
+    assert dim.n_levels == 0
+    assert all(type(v) is float for v in values)
+    assert np.all(np.diff(values) > 0)  # monotone in the unit coordinate
+    # The median of exponential(2) is 2 ln 2; 1000 draws land close to it.
+    assert dim.decode(0.5) == pytest.approx(2 * np.log(2), rel=0.15)
+    for u in (0.1, 0.5, 0.93):
+        assert dim.encode(dim.decode(u)) == pytest.approx(u)
+
+
+def test_rvs_only_integer_distribution_gives_only_drawn_integers():
+    dim, values = _decoded(_Draws(lambda rng: int(rng.randint(3, 7))))
+    assert set(values) == {3, 4, 5, 6}
+    assert all(type(v) is int for v in values)
+    assert all(dim.decode(dim.encode(v)) == v for v in (3, 4, 5, 6))
+
+
+def test_rvs_only_repeated_floats_stay_the_values_drawn():
+    dim, values = _decoded(_Draws(lambda rng: float(rng.choice([0.01, 0.1, 1.0]))))
+    assert set(values) == {0.01, 0.1, 1.0}
+
+
+def test_rvs_only_non_numbers_become_a_categorical_of_the_values_drawn():
+    dim, values = _decoded(_Draws(lambda rng: ("a", "b", "c")[rng.randint(3)]))
+    assert dim.is_categorical and sorted(dim.values) == ["a", "b", "c"]
+    unhashable, _ = _decoded(_Draws(lambda rng: [int(rng.randint(2))]))
+    assert sorted(unhashable.values) == [[0], [1]]
+
+
+def test_rvs_only_draws_follow_the_seed():
+    spec = _Draws(lambda rng: float(rng.uniform()))
+    assert _decoded(spec, seed=1)[1] == _decoded(spec, seed=1)[1]
+    assert _decoded(spec, seed=1)[1] != _decoded(spec, seed=2)[1]
+
+
+def test_rvs_that_fails_names_the_parameter():
+    class NoRandomState:
+        def rvs(self):
             return 1.0
 
-    with pytest.raises(TypeError, match=r"'p'.*has rvs but no ppf"):
-        Space({"p": OnlyRvs()})
+    with pytest.raises(TypeError, match=r"'p'.*rvs\(random_state=\.\.\.\) failed"):
+        Space({"p": NoRandomState()})
 
 
 @pytest.mark.parametrize("bad", [[], "abc", 3, [{"a": [1]}, 3]])
