@@ -108,6 +108,42 @@ def _is_all_fits_failed(error):
     return isinstance(error, ValueError) and "fits failed" in str(error)
 
 
+def _with_failed_rows(candidate_params, n_splits, out, more_results, failed, error_score):
+    """The arguments of ``_format_results`` with the rows of wholly failed batches.
+
+    ``BaseSearchCV`` raises on a batch whose every fit failed and keeps nothing
+    of it. Each of its fits is rebuilt as ``_fit_and_score`` reports a failed
+    fit (``error_score``, the error, no time), in the format of a successful fit
+    of the same split, and inserted where the batch ran.
+    """
+    successful = [fit for fit in out if fit["fit_error"] is None] or out
+    templates = [
+        next((fit for fit in out[split::n_splits] if fit["fit_error"] is None), successful[0])
+        for split in range(n_splits)
+    ]
+    params, out = list(candidate_params), list(out)
+    more = {name: list(values) for name, values in (more_results or {}).items()}
+    for row, candidates, batch_more, error in failed:
+        rows = []
+        for _ in candidates:
+            for template in templates:
+                fit = dict(template, fit_error=error, fit_time=0.0, score_time=0.0)
+                for key in ("test_scores", "train_scores"):
+                    if key in template:
+                        scores = template[key]
+                        fit[key] = (
+                            dict.fromkeys(scores, error_score)
+                            if isinstance(scores, dict)
+                            else error_score
+                        )
+                rows.append(fit)
+        params[row:row] = candidates
+        out[row * n_splits : row * n_splits] = rows
+        for name, values in more.items():
+            values[row:row] = (batch_more or {}).get(name, [None] * len(candidates))
+    return params, out, more or more_results
+
+
 class SearchRunner:
     """Runs batches through ``evaluate_candidates`` and keeps the search's record.
 
@@ -137,6 +173,7 @@ class SearchRunner:
         self._row_scores = []
         self._row_times = []
         self._last_failure = None
+        self._any_success = False
         self.n_batches = 0
 
     @property
@@ -229,23 +266,30 @@ class SearchRunner:
         except ValueError as error:
             if not _is_all_fits_failed(error):
                 raise
-            # The configurations get no row, but are never retried; the search goes
-            # on unless nothing at all succeeds (checked at the end).
+            # BaseSearchCV drops such a batch; its rows get error_score when the
+            # search ends (AskTellSearchCV._complete_results), as they would in
+            # one big RandomizedSearchCV batch. The search goes on unless nothing
+            # at all succeeds (checked at the end).
             self._last_failure = error
+            self.search._failed_batches.append(
+                (len(self._row_scores), candidates, more_results, str(error))
+            )
             warnings.warn(
-                f"Every fit of {len(candidates)} candidate(s) failed; they are left "
-                f"out of cv_results_ and the search continues: {candidates!r}",
+                f"Every fit of {len(candidates)} candidate(s) failed; they get "
+                f"error_score={self.search.error_score!r} in cv_results_ and the "
+                f"search continues: {candidates!r}{error}",
                 FitFailedWarning,
             )
             scores = np.full(len(candidates), np.nan)
         else:
+            self._any_success = True
             metric = search_metric(self.search, results)
             scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
-            self._row_scores.extend(scores)
-            self._row_times.extend([self.elapsed] * len(candidates))
         finally:
             if batch_ctx is not None and batch_ctx is not self._search_ctx:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
+        self._row_scores.extend(scores)
+        self._row_times.extend([self.elapsed] * len(candidates))
         self._known.update(zip(keys, scores))
         self.n_batches += 1
         self._report_progress()
@@ -275,7 +319,7 @@ class SearchRunner:
     def _end_search(self):
         if self._search_ctx is not None:
             self._search_ctx.call_on_fit_task_end(estimator=self.search)
-        if not self._row_scores and self._last_failure is not None:
+        if not self._any_success and self._last_failure is not None:
             raise self._last_failure
 
     def _report_progress(self):
@@ -394,11 +438,13 @@ class AskTellSearchCV(BaseSearchCV):
         return {}
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
+        self._failed_batches = []  # (row, candidates, more_results, error)
         try:
             self._search(evaluate_candidates, callback_ctx)
             self._complete_results()
         finally:
             self.__dict__.pop("_partial_results", None)
+            self.__dict__.pop("_failed_batches", None)
             deferred = self.__dict__.pop("_last_format_warnings", [])
         for caught in deferred:
             warnings.warn_explicit(
@@ -450,8 +496,13 @@ class AskTellSearchCV(BaseSearchCV):
         partial = self.__dict__.get("_partial_results")
         if partial is None:
             return
-        results, arguments = partial
-        complete = self._formatted(*arguments)
+        results, (candidate_params, n_splits, out, more_results) = partial
+        if self._failed_batches:
+            candidate_params, out, more_results = _with_failed_rows(
+                candidate_params, n_splits, out, more_results, self._failed_batches,
+                self.error_score,
+            )
+        complete = self._formatted(candidate_params, n_splits, out, more_results)
         results.clear()
         results.update(complete)
 

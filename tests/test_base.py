@@ -239,12 +239,36 @@ def test_failed_fits_count_as_worst_score_for_the_strategy():
     assert np.isfinite(told).all() and told.min() == np.nanmin(scores)
 
 
-def test_a_batch_where_every_fit_fails_does_not_end_the_search():
-    search = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=1, random_state=0)
-    with pytest.warns(FitFailedWarning, match="continues"):
-        search.fit(X, y)
-    kept = [p["C"] for p in search.cv_results_["params"]]
-    assert 0 < len(kept) < 6 and max(kept) <= 1
+@pytest.mark.parametrize("scoring", [None, ["accuracy", "balanced_accuracy"]])
+def test_rows_of_a_batch_where_every_fit_fails_are_kept_as_in_one_batch(scoring):
+    # BaseSearchCV raises on such a batch and keeps nothing of it; the search
+    # goes on and the rows come back as RandomizedSearchCV's single batch has them.
+    params = dict(
+        n_iter=6,
+        random_state=0,
+        scoring=scoring,
+        refit="accuracy" if scoring else True,
+        return_train_score=True,
+    )
+    one_by_one = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, batch_size=1, **params)
+    with pytest.warns(FitFailedWarning, match="error_score=nan in cv_results_ and the search continues"):
+        one_by_one.fit(X, y)
+    together = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, batch_size=6, **params)
+    with pytest.warns(FitFailedWarning):
+        together.fit(X, y)
+    kept, expected = one_by_one.cv_results_, together.cv_results_
+    assert list(kept) == list(expected)
+    assert kept["params"] == expected["params"]
+    for key in expected:
+        if key != "params" and not key.endswith("_time"):
+            np.testing.assert_array_equal(np.ma.getdata(kept[key]), np.ma.getdata(expected[key]))
+            np.testing.assert_array_equal(np.ma.getmaskarray(kept[key]), np.ma.getmaskarray(expected[key]))
+    metric = "accuracy" if scoring else "score"
+    scores = kept[f"mean_test_{metric}"]
+    assert np.isnan(scores).any() and np.isfinite(scores).any()
+    np.testing.assert_array_equal(one_by_one.history_["score"], scores)
+    assert one_by_one.best_index_ == together.best_index_
+    assert one_by_one.best_params_["C"] <= 1
 
 
 def test_every_fit_failing_raises():
