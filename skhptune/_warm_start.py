@@ -76,7 +76,13 @@ class ModelStore:
 
     @classmethod
     def create(cls):
-        return cls(tempfile.mkdtemp(prefix="skhptune-warm-start-"))
+        """A store in a new temporary directory named after this process.
+
+        Directories left by processes that no longer run (a search killed by a
+        signal cannot clean up) are removed first.
+        """
+        _remove_orphans(tempfile.gettempdir())
+        return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
 
     def _path(self, config_key, data_key, resource):
         return os.path.join(self.directory, f"{config_key}-{data_key}-{resource}.pkl")
@@ -131,6 +137,32 @@ class ModelStore:
 
     def close(self):
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+_PREFIX = "skhptune-warm-start-"
+
+
+def _remove_orphans(parent):
+    """Delete this user's store directories whose process has ended (POSIX only)."""
+    if os.name != "posix":  # os.kill(pid, 0) would signal the process on Windows
+        return
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_PREFIX) :].split("-", 1)[0]
+        if not name.startswith(_PREFIX) or not pid.isdigit():
+            continue
+        path = os.path.join(parent, name)
+        try:
+            if os.stat(path).st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # running under another user, or the path vanished
+            continue
 
 
 def _stored_resource(name):

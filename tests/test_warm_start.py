@@ -2,6 +2,8 @@
 
 import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -191,6 +193,24 @@ def test_failed_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch,
         search.fit(X, y)
     assert os.listdir(tmp_path) == []
     assert search.estimator is estimator
+
+
+@pytest.mark.skipif(os.name != "posix", reason="orphans are only detected on POSIX")
+def test_store_removes_directories_of_processes_that_ended(monkeypatch, tmp_path):
+    # A search killed by a signal cannot remove its models; the next one does.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    orphan = tmp_path / f"skhptune-warm-start-{ended.pid}-abc"
+    running = tmp_path / f"skhptune-warm-start-{os.getpid()}-def"
+    unrelated = tmp_path / "skhptune-warm-start-notapid"
+    for directory in (orphan, running, unrelated):
+        directory.mkdir()
+        (directory / "model.pkl").write_bytes(b"x")
+    store = ModelStore.create()
+    assert not orphan.exists() and running.exists() and unrelated.exists()
+    assert os.path.basename(store.directory).startswith(f"skhptune-warm-start-{os.getpid()}-")
+    store.close()
 
 
 def test_model_store_keeps_the_latest_model_below_a_resource(tmp_path):
