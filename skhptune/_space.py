@@ -248,11 +248,21 @@ def _parse_sampled(name, dist, rng):
 
     Numbers give a quantile coordinate, stepping through the draws when they
     are integers or repeat (a discrete distribution) and interpolating between
-    them otherwise; anything else gives a categorical of the values drawn.
+    them otherwise; NaN and infinite draws are left out. Anything else gives a
+    categorical of the values drawn.
     """
-    draws = _draw(name, dist, rng)
+    # A 0-d array (what some rvs return for one draw) stands for its scalar.
+    draws = [
+        value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+        for value in _draw(name, dist, rng)
+    ]
     if not all(_is_number(value) for value in draws):
         return _CategoricalDim(name, _distinct(draws))
+    draws = [value for value in draws if np.isfinite(value)]
+    if not draws:
+        raise ValueError(
+            f"Parameter {name!r}: every value drawn from {dist!r} is NaN or infinite."
+        )
     integer = all(isinstance(value, numbers.Integral) for value in draws)
     discrete = integer or len(set(draws)) < len(draws)
     return _ContinuousDim(name, _EmpiricalMap(draws, discrete), integer=integer)

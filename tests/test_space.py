@@ -191,6 +191,17 @@ def test_rvs_only_non_numbers_become_a_categorical_of_the_values_drawn():
     assert sorted(unhashable.values) == [[0], [1]]
 
 
+def test_rvs_only_zero_dimensional_arrays_and_non_finite_draws():
+    dim, values = _decoded(_Draws(lambda rng: np.array(rng.uniform(1, 2))))
+    assert dim.n_levels == 0 and all(type(v) is float and 1 <= v <= 2 for v in values)
+    dim, values = _decoded(
+        _Draws(lambda rng: float(rng.uniform()) if rng.uniform() < 0.9 else np.inf)
+    )
+    assert all(0 <= v <= 1 for v in values)
+    with pytest.raises(ValueError, match=r"'p'.*every value drawn.*NaN or infinite"):
+        _decoded(_Draws(lambda rng: np.nan))
+
+
 def test_rvs_only_draws_follow_the_seed():
     spec = _Draws(lambda rng: float(rng.uniform()))
     assert _decoded(spec, seed=1)[1] == _decoded(spec, seed=1)[1]
