@@ -600,8 +600,9 @@ class GeneticSearchCV(AskTellSearchCV):
         or ``Categorical`` from :mod:`skhptune.space`, a list of values (numbers are
         ordered, anything else is categorical), a frozen ``scipy.stats``
         distribution or any object with ``rvs`` (searched through the empirical
-        distribution of 1000 draws). A list of dicts gives conditional sub-spaces: each individual
-        belongs to one, and crossover only recombines individuals of the same one.
+        distribution of 1000 draws). A list of dicts gives conditional
+        sub-spaces: each individual belongs to one, and crossover only
+        recombines individuals of the same one.
 
     population_size : int, default=8
         Individuals per generation, at least 2. The first generation evaluates
