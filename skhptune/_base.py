@@ -10,6 +10,7 @@ passed.
 
 import functools
 import numbers
+import re
 import time
 import warnings
 from abc import abstractmethod
@@ -20,6 +21,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection import check_cv
+from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from threadpoolctl import ThreadpoolController
@@ -108,6 +110,30 @@ def _is_all_fits_failed(error):
     return isinstance(error, ValueError) and "fits failed" in str(error)
 
 
+# One "<count> fits failed with the following error:" section of scikit-learn's
+# all-fits-failed message; sections are separated by a line of 80 dashes.
+_FAILURE_SECTION = re.compile(
+    r"(\d+) fits failed with the following error:\n(.*?)(?=\n-{80}\n|\Z)", re.DOTALL
+)
+
+
+def _all_fits_failed_error(batch_errors, error_score):
+    """The error of a search whose every batch failed, counting all their fits.
+
+    Each batch's error counts the fits of that batch only; the user should read
+    what one ``RandomizedSearchCV`` batch of the same fits would report.
+    """
+    fit_errors = []
+    for error in batch_errors:
+        for count, text in _FAILURE_SECTION.findall(str(error)):
+            fit_errors += [text] * int(count)
+    try:
+        _warn_or_raise_about_fit_failures([{"fit_error": e} for e in fit_errors], error_score)
+    except ValueError as combined:
+        return combined
+    return batch_errors[-1]  # a message in an unknown format stays as it was
+
+
 def _with_failed_rows(candidate_params, n_splits, out, more_results, failed, error_score):
     """The arguments of ``_format_results`` with the rows of wholly failed batches.
 
@@ -172,7 +198,7 @@ class SearchRunner:
         self._known = {}  # de-duplication key -> mean test score
         self._row_scores = []
         self._row_times = []
-        self._last_failure = None
+        self._batch_failures = []
         self._any_success = False
         self.n_batches = 0
 
@@ -270,7 +296,7 @@ class SearchRunner:
             # search ends (AskTellSearchCV._complete_results), as they would in
             # one big RandomizedSearchCV batch. The search goes on unless nothing
             # at all succeeds (checked at the end).
-            self._last_failure = error
+            self._batch_failures.append(error)
             self.search._failed_batches.append(
                 (len(self._row_scores), candidates, more_results, str(error))
             )
@@ -319,8 +345,8 @@ class SearchRunner:
     def _end_search(self):
         if self._search_ctx is not None:
             self._search_ctx.call_on_fit_task_end(estimator=self.search)
-        if not self._any_success and self._last_failure is not None:
-            raise self._last_failure
+        if not self._any_success and self._batch_failures:
+            raise _all_fits_failed_error(self._batch_failures, self.search.error_score)
 
     def _report_progress(self):
         if not self.search.verbose:

@@ -271,9 +271,12 @@ def test_rows_of_a_batch_where_every_fit_fails_are_kept_as_in_one_batch(scoring)
     assert one_by_one.best_params_["C"] <= 1
 
 
-def test_every_fit_failing_raises():
-    search = RandomSearch(FailingForLargeC(), {"C": Real(2, 3)}, n_iter=4, batch_size=2)
-    with pytest.raises(ValueError, match="fits failed"):
+def test_every_fit_failing_raises_counting_the_fits_of_every_batch():
+    # Two batches of two candidates, cv=3: the error reports all 12 fits, as one
+    # RandomizedSearchCV batch of the same candidates would.
+    search = RandomSearch(FailingForLargeC(), {"C": Real(2, 3)}, n_iter=4, batch_size=2, cv=3)
+    message = "All the 12 fits failed.+12 fits failed with the following error"
+    with pytest.raises(ValueError, match=re.compile(message, re.DOTALL)):
         with pytest.warns(FitFailedWarning):
             search.fit(X, y)
 
