@@ -125,13 +125,13 @@ def _all_fits_failed_error(batch_errors, error_score):
     """
     fit_errors = []
     for error in batch_errors:
-        for count, text in _FAILURE_SECTION.findall(str(error)):
+        for count, text in _FAILURE_SECTION.findall(error):
             fit_errors += [text] * int(count)
     try:
         _warn_or_raise_about_fit_failures([{"fit_error": e} for e in fit_errors], error_score)
     except ValueError as combined:
         return combined
-    return batch_errors[-1]  # a message in an unknown format stays as it was
+    return ValueError(batch_errors[-1])  # a message in an unknown format stays as it was
 
 
 def _with_failed_rows(candidate_params, n_splits, out, more_results, failed, error_score):
@@ -198,7 +198,6 @@ class SearchRunner:
         self._known = {}  # de-duplication key -> mean test score
         self._row_scores = []
         self._row_times = []
-        self._batch_failures = []
         self._any_success = False
         self.n_batches = 0
 
@@ -296,7 +295,6 @@ class SearchRunner:
             # search ends (AskTellSearchCV._complete_results), as they would in
             # one big RandomizedSearchCV batch. The search goes on unless nothing
             # at all succeeds (checked at the end).
-            self._batch_failures.append(error)
             self.search._failed_batches.append(
                 (len(self._row_scores), candidates, more_results, str(error))
             )
@@ -345,8 +343,9 @@ class SearchRunner:
     def _end_search(self):
         if self._search_ctx is not None:
             self._search_ctx.call_on_fit_task_end(estimator=self.search)
-        if not self._any_success and self._batch_failures:
-            raise _all_fits_failed_error(self._batch_failures, self.search.error_score)
+        failures = [error for *_, error in self.search._failed_batches]
+        if not self._any_success and failures:
+            raise _all_fits_failed_error(failures, self.search.error_score)
 
     def _report_progress(self):
         if not self.search.verbose:
