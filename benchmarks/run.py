@@ -7,6 +7,7 @@ Suites:
 - ``full``: suite 1 on 14 problems, 5 seeds, budgets 32 and 64 (hours).
 - ``time``: suite 2, time to quality with resource-based searches (n_jobs=2).
 - ``overhead``: suite 3, the searches' own time per evaluation and parallel efficiency.
+- ``grid``: suite 4, a ``GridSearchCV`` ``param_grid`` given unchanged to every search.
 - ``report``: only rebuild tables and figures from the stored JSON.
 
 Results go to ``benchmarks/results/`` (JSON written after every run; a rerun skips what
@@ -72,7 +73,7 @@ def report_bayesmark(results_dir, label="bayesmark"):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", required=True, choices=["quick", "full", "time", "overhead", "report"])
+    parser.add_argument("--suite", required=True, choices=["quick", "full", "time", "overhead", "grid", "report"])
     parser.add_argument("--problems", nargs="*", help="problem names (default: the suite's set)")
     parser.add_argument("--searches", nargs="*", help="search names (default: every installed one); "
                         f"known: {', '.join(adapters.ADAPTERS)}")
@@ -112,9 +113,15 @@ def main(argv=None):
         searches = available_searches(args.searches or overhead.SEARCHES)
         overhead.run_suite(searches, args.results, seeds=args.seeds if args.seeds is not None else [0], log=log)
         overhead.report(args.results, log=log)
+    elif args.suite == "grid":
+        import grid_race
+
+        grid_race.run_suite(args.problems or list(grid_race.PROBLEMS), args.searches or grid_race.SEARCHES,
+                            args.seeds if args.seeds is not None else [0, 1, 2], args.results, log=log)
+        grid_race.report(args.results, log=log)
     else:
         report_bayesmark(args.results)
-        for name in ("time_to_quality", "overhead"):
+        for name in ("time_to_quality", "overhead", "grid_race"):
             module = __import__(name)
             module.report(args.results, log=log)
     log(f"suite {args.suite} finished in {time.perf_counter() - t0:.0f}s")
