@@ -225,15 +225,26 @@ def _draw(name, dist, rng):
 
 
 def _distinct(values):
-    """The distinct values, in order of first appearance (unhashable ones too)."""
-    try:
-        return list(dict.fromkeys(values))
-    except TypeError:
-        distinct = []
-        for value in values:
-            if not any(value is seen or _equal(value, seen) for seen in distinct):
-                distinct.append(value)
-        return distinct
+    """The distinct values, in order of first appearance (unhashable ones too).
+
+    Values of different types stay apart even when equal, as scikit-learn can
+    read them differently (``max_features=1`` is one feature, ``1.0`` all).
+    """
+    distinct, seen = [], set()
+    for value in values:
+        try:
+            key = (type(value), value)
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:  # unhashable: compare with the earlier values of its type
+            if any(
+                type(value) is type(other) and (value is other or _equal(value, other))
+                for other in distinct
+            ):
+                continue
+        distinct.append(value)
+    return distinct
 
 
 def _equal(a, b):
@@ -352,7 +363,7 @@ def parse_dimension(name, spec, rng=None):
     if isinstance(spec, Integer):
         return _parse_integer(name, spec)
     if isinstance(spec, Categorical):
-        choices = list(spec.choices)
+        choices = _distinct(spec.choices)
         if not choices:
             raise ValueError(f"Parameter {name!r}: Categorical needs at least one choice.")
         return _CategoricalDim(name, choices)
@@ -374,7 +385,8 @@ def parse_dimension(name, spec, rng=None):
             "scipy.stats distribution or a Real, Integer or Categorical dimension "
             "works too."
         )
-    values = list(spec)
+    # A repeated value would be a second configuration to evaluate; it is one.
+    values = _distinct(spec)
     if not values:
         raise ValueError(
             f"Parameter grid for parameter {name!r} need to be a non-empty "
@@ -549,6 +561,15 @@ class Space:
             )
         return points
 
+    def _grid_point(self, index):
+        """Point ``index`` of :meth:`grid`, found without listing the grid."""
+        for sub_index, sub in enumerate(self.subspaces):
+            if index < sub.size:
+                params = ParameterGrid(sub.grid_dict())[index]
+                return sub_index, sub.encode(params)
+            index -= sub.size
+        raise IndexError("grid point index out of range")
+
     def initial_design(self, n, rng):
         """Distinct, space-filling starting points.
 
@@ -569,9 +590,8 @@ class Space:
         """
         size = self.size
         if self._all_lists:
-            grid = self.grid()
-            indices = sample_without_replacement(len(grid), min(n, len(grid)), random_state=rng)
-            return [grid[i] for i in indices]
+            indices = sample_without_replacement(size, min(n, size), random_state=rng)
+            return [self._grid_point(i) for i in indices]
         n = n if size is None else min(n, size)
         counts = self._share_out(n, rng)
         points, seen = [], set()

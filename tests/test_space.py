@@ -84,6 +84,26 @@ def test_list_of_non_numbers_is_categorical(values):
     assert _decode_many(dim, (np.arange(len(values)) + 0.5) / len(values)) == values
 
 
+@pytest.mark.parametrize(
+    "values, distinct",
+    [
+        ([0.1, 0.1, 1, 10], [0.1, 1, 10]),
+        (["rbf", "linear", "rbf"], ["rbf", "linear"]),
+        ([{"a": 1}, {"a": 1}, {"a": 2}], [{"a": 1}, {"a": 2}]),
+        # Equal but of another type: max_features=1 (one feature) is not 1.0 (all).
+        ([1, 1.0, True, 1], [1, 1.0, True]),
+    ],
+)
+def test_repeated_values_are_one_level(values, distinct):
+    dim = parse_dimension("p", values)
+    assert dim.values == distinct and dim.n_levels == len(distinct)
+    assert parse_dimension("p", Categorical(values)).values == distinct
+
+
+def test_repeated_values_count_once_in_the_space_size():
+    assert Space({"C": [0.1, 0.1, 1, 10], "kernel": ["rbf", "linear", "rbf"]}).size == 6
+
+
 def test_numpy_array_and_tuple_are_lists():
     assert parse_dimension("C", np.logspace(-4, 1, 3)).n_levels == 3
     assert parse_dimension("r", ((1, 1), (1, 2))).decode(0.9) == (1, 2)
@@ -249,6 +269,19 @@ def test_initial_design_of_lists_matches_parameter_sampler(n):
     space = Space(distributions)
     ours = [space.decode(p) for p in space.initial_design(n, np.random.RandomState(0))]
     theirs = list(ParameterSampler(distributions, n, random_state=0))
+    assert ours == theirs
+
+
+def test_initial_design_of_a_huge_grid_matches_parameter_sampler(monkeypatch):
+    # 10**12 configurations: the design must index the grid, never list it.
+    distributions = [
+        {f"p{i}": list(range(10)) for i in range(12)},
+        {"q": ["a", "b"]},
+    ]
+    space = Space(distributions)
+    monkeypatch.setattr(Space, "grid", lambda self: pytest.fail("the grid was listed"))
+    ours = [space.decode(p) for p in space.initial_design(6, np.random.RandomState(0))]
+    theirs = list(ParameterSampler(distributions, 6, random_state=0))
     assert ours == theirs
 
 
