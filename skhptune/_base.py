@@ -17,7 +17,7 @@ from abc import abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection import check_cv
@@ -74,9 +74,10 @@ def check_parameter_names(estimator, space):
     """Raise if the space names a parameter the estimator does not have.
 
     Names are checked against the deepest estimator that owns them. An owner that
-    is not a scikit-learn ``BaseEstimator`` (whose ``set_params`` may accept any
-    name) or that is itself searched, or still ``None`` (a ``Pipeline`` step the
-    search fills), cannot be checked and is trusted.
+    is not a scikit-learn ``BaseEstimator``, or that is itself searched, or still
+    ``None`` (a ``Pipeline`` step the search fills), cannot be checked and is
+    trusted; so is a name that the owner's own ``set_params`` accepts (wrappers
+    such as LightGBM's take any keyword), as in ``GridSearchCV``.
     """
     if not isinstance(estimator, BaseEstimator):
         return
@@ -92,10 +93,27 @@ def check_parameter_names(estimator, space):
                 owner in sub.names or not isinstance(valid[owner], BaseEstimator)
             ):
                 continue
+            target = estimator if owner is None else valid[owner]
+            leaf = name if owner is None else name[len(owner) + 2 :]
+            if _set_params_accepts(target, leaf):
+                continue
             raise ValueError(
                 f"Invalid parameter {name!r} in param_distributions for estimator "
                 f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
             )
+
+
+def _set_params_accepts(estimator, name):
+    """Whether ``estimator`` overrides ``set_params`` and takes ``name`` in it."""
+    if type(estimator).set_params is BaseEstimator.set_params:
+        return False  # the stock method accepts exactly the get_params names
+    try:
+        clone(estimator).set_params(**{name: None})
+    except ValueError:
+        return False
+    except Exception:  # noqa: BLE001 - an unusual set_params: leave it to the fits
+        return True
+    return True
 
 
 def search_metric(search, results):
@@ -170,6 +188,33 @@ def _with_failed_rows(candidate_params, n_splits, out, more_results, failed, err
     return params, out, more or more_results
 
 
+class ReplayedFolds:
+    """A splitter whose folds are computed on the first ``split`` and replayed.
+
+    ``BaseSearchCV`` splits again for every batch. A splitter that shuffles
+    without a seed (``KFold(shuffle=True)``) or can split only once would give
+    each batch other folds, and scores of different batches would not compare;
+    ``GridSearchCV``, with one batch, never meets this.
+
+    Parameters
+    ----------
+    cv : cross-validation splitter
+        The search's ``cv``, an object with ``split``.
+    """
+
+    def __init__(self, cv):
+        self.cv = cv
+        self._folds = None
+
+    def get_n_splits(self, X=None, y=None, **params):
+        return self.cv.get_n_splits(X, y, **params)
+
+    def split(self, X, y=None, **params):
+        if self._folds is None:
+            self._folds = list(self.cv.split(X, y, **params))
+        return iter(self._folds)
+
+
 class SearchRunner:
     """Runs batches through ``evaluate_candidates`` and keeps the search's record.
 
@@ -192,6 +237,8 @@ class SearchRunner:
         self.space = space
         self.max_evaluations = max_evaluations
         self._evaluate_candidates = evaluate_candidates
+        # Every batch without folds of its own is scored on the same folds.
+        self._folds = ReplayedFolds(search.cv) if hasattr(search.cv, "split") else None
         self._callback_ctx = callback_ctx
         self._search_ctx = None
         self._start = time.perf_counter()
@@ -282,7 +329,8 @@ class SearchRunner:
                 params.update(batch.extra_params[i])
             candidates.append(params)
         more_results = {name: [values[i] for i in new] for name, values in batch.more_results.items()}
-        kwargs = {"cv": batch.cv, "more_results": more_results or None}
+        cv = batch.cv if batch.cv is not None else self._folds
+        kwargs = {"cv": cv, "more_results": more_results or None}
         batch_ctx = self._batch_context(len(candidates))
         if batch_ctx is not None:
             kwargs["callback_ctx"] = batch_ctx

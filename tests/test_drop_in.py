@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy.stats import loguniform
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import make_scorer, recall_score
@@ -18,6 +18,7 @@ from sklearn.model_selection import GroupKFold, KFold, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
 
 from skhptune import BayesSearchCV, GeneticSearchCV, HyperbandSearchCV
@@ -192,6 +193,90 @@ def test_unknown_parameter_is_reported_at_fit(Search):
     search = make(Search, SVC(), {"not_a_param": [1, 2]})
     with pytest.raises(ValueError, match="Invalid parameter 'not_a_param'"):
         search.fit(X, y)
+
+
+class _AnyKeywordClassifier(ClassifierMixin, BaseEstimator):
+    """Takes any keyword in ``set_params``, as LightGBM's and XGBoost's wrappers do."""
+
+    def __init__(self, max_depth=None, **kwargs):
+        self.max_depth = max_depth
+        self._kwargs = dict(kwargs)
+
+    def get_params(self, deep=True):
+        return {"max_depth": self.max_depth, **self._kwargs}
+
+    def set_params(self, **params):
+        self.max_depth = params.pop("max_depth", self.max_depth)
+        self._kwargs.update(params)
+        return self
+
+    def fit(self, X, y):
+        leaf = self._kwargs.get("min_samples_leaf", 1)
+        self.tree_ = DecisionTreeClassifier(max_depth=self.max_depth, min_samples_leaf=leaf)
+        self.tree_.fit(X, y)
+        self.classes_ = self.tree_.classes_
+        return self
+
+    def predict(self, X):
+        return self.tree_.predict(X)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_parameters_that_set_params_accepts_are_searched(Search):
+    space = {"min_samples_leaf": [1, 20, 40], "max_depth": [1, 3]}
+    search = make(Search, _AnyKeywordClassifier(), space, cv=3).fit(X, y)
+    leaves = {p["min_samples_leaf"] for p in search.cv_results_["params"]}
+    assert leaves <= {1, 20, 40}
+    best = search.best_estimator_
+    assert best.get_params()["min_samples_leaf"] == search.best_params_["min_samples_leaf"]
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_unseeded_shuffling_cv_scores_every_batch_on_the_same_folds(Search):
+    # The scorer reports which samples it was given: equal folds, equal values.
+    X_ids = np.column_stack([X, np.arange(len(X))])
+
+    def first_validation_sample(estimator, X, y):
+        return float(X[:, -1].min())
+
+    search = make(
+        Search, LogisticRegression(max_iter=200), {"C": loguniform(1e-2, 1e2)},
+        cv=KFold(3, shuffle=True), scoring=first_validation_sample,
+    ).fit(X_ids, y)
+    assert len(search.history_["score"]) > 4  # several batches
+    for split in range(3):
+        assert len(set(search.cv_results_[f"split{split}_test_score"])) == 1
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_repeated_grid_values_are_evaluated_once(Search):
+    grid = {"C": [0.1, 0.1, 1, 10, 100], "kernel": ["rbf", "linear", "rbf"]}
+    search = make(Search, SVC(), grid, cv=3).fit(X, y)
+    rows = [tuple(sorted(p.items())) for p in search.cv_results_["params"]]
+    # Hyperband evaluates a promoted configuration again, at a larger resource.
+    resources = search.cv_results_.get("n_resources", [None] * len(rows))
+    evaluations = list(zip(rows, resources))
+    assert len(set(evaluations)) == len(evaluations)
+
+
+class _SplitsOnce:
+    """A splitter that can be used once (a one-shot generator behind an object)."""
+
+    def __init__(self):
+        self._splits = iter([list(KFold(3).split(X))])
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return 3
+
+    def split(self, X, y=None, groups=None):
+        yield from next(self._splits, [])
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_splitter_that_splits_once_serves_every_batch(Search):
+    search = make(Search, SVC(), {"C": loguniform(1e-2, 1e2)}, cv=_SplitsOnce()).fit(X, y)
+    assert len(search.history_["score"]) > 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
