@@ -429,7 +429,8 @@ class SubSpace:
     @property
     def size(self):
         """Number of distinct configurations, or ``None`` when unbounded."""
-        if any(d.values is None for d in self.dimensions):
+        # Continuous dimensions have no levels; an integer range's are never listed.
+        if any(d.n_levels == 0 for d in self.dimensions):
             return None
         return int(np.prod([d.n_levels for d in self.dimensions], dtype=object))
 

@@ -256,6 +256,14 @@ def test_space_size_of_finite_and_infinite_spaces():
     assert Space({"a": [1, 2], "c": Real(0, 1)}).size is None
 
 
+def test_size_of_a_wide_integer_range_is_not_listed(monkeypatch):
+    # randint(0, 10**8) is a common seed-like range; listing it took gigabytes.
+    space = Space({"seed": randint(0, 10**8), "depth": Integer(1, 10**7)})
+    monkeypatch.setattr(type(space.subspaces[0].dimensions[0]), "values", property(
+        lambda self: pytest.fail("the integer range was listed")))
+    assert space.size == 10**8 * 10**7
+
+
 def test_grid_matches_parameter_grid_order():
     distributions = [{"kernel": ["rbf"], "C": [10, 1, 0.1]}, {"kernel": ["poly"], "degree": [2, 3]}]
     space = Space(distributions)
