@@ -273,8 +273,8 @@ class BayesSearchCV(AskTellSearchCV):
         (best so far) and ``"elapsed_time"`` (seconds since the search started).
     parameter_importances_ : dict
         Relevance of each parameter of the largest sub-space, from the inverse
-        lengthscales of its Gaussian process (summing to 1); empty when no model
-        was fitted.
+        lengthscales of its Gaussian process (summing to 1); 0 for a parameter
+        with one value; empty when no model was fitted.
     classes_, n_features_in_, feature_names_in_
         Delegated to the best estimator, as in ``GridSearchCV``.
 
@@ -374,8 +374,13 @@ class BayesSearchCV(AskTellSearchCV):
         largest = max(range(len(strategy.models)), key=lambda i: len(strategy.observed[i]))
         model = strategy.models[largest]
         if model is not None:
+            subspace = strategy.space.subspaces[largest]
             relevance = 1.0 / np.asarray(model.lengthscales_, dtype=float)
-            names = strategy.space.subspaces[largest].names
+            # A one-value parameter cannot explain anything, whatever its lengthscale.
+            relevance[subspace.n_levels == 1] = 0.0
+            total = relevance.sum()
+            if total > 0:
+                relevance = relevance / total
             self.parameter_importances_ = {
-                name: float(value) for name, value in zip(names, relevance / relevance.sum())
+                name: float(value) for name, value in zip(subspace.names, relevance)
             }

@@ -143,6 +143,14 @@ def test_parameter_importances_find_the_relevant_parameter():
     assert importances["noise_dim"] < min(importances["x"], importances["y"])
 
 
+def test_parameter_importances_give_a_one_value_parameter_nothing():
+    space = {**BRANIN, "kind": ["a"]}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=14, cv=2, random_state=0).fit(X_toy, y_toy)
+    importances = search.parameter_importances_
+    assert importances["kind"] == 0.0
+    assert importances["x"] + importances["y"] == pytest.approx(1.0)
+
+
 @pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])
 def test_every_acquisition_runs_and_improves_on_the_start(acquisition):
     search = BayesSearchCV(
