@@ -29,6 +29,8 @@ _MAX_CACHED_KEYS = 100_000
 # Draws from a distribution that offers only ``rvs``; its empirical quantiles
 # stand in for the ppf it lacks.
 _N_EMPIRICAL_DRAWS = 1000
+# Bins of [0, 1] stay apart only while a float can tell their centres apart.
+_MAX_BINNED_LEVELS = 2**53
 
 
 def _is_number(value):
@@ -136,7 +138,10 @@ class _LinearMap:
         self.low, self.high = low, high
 
     def to_value(self, u):
-        return self.low + u * (self.high - self.low)
+        # At the ends, the bound itself: low + (high - low) can round past high.
+        if u <= 0.0 or u >= 1.0:
+            return self.low if u <= 0.0 else self.high
+        return min(max(self.low + u * (self.high - self.low), self.low), self.high)
 
     def to_unit(self, value):
         return (value - self.low) / (self.high - self.low)
@@ -148,8 +153,10 @@ class _LogMap:
         self._log_low, self._log_high = np.log(low), np.log(high)
 
     def to_value(self, u):
+        # exp(log(x)) can miss x by an ulp: the ends give the bounds themselves.
+        if u <= 0.0 or u >= 1.0:
+            return self.low if u <= 0.0 else self.high
         value = np.exp(self._log_low + u * (self._log_high - self._log_low))
-        # exp(log(x)) can overshoot x by an ulp; keep values inside the bounds.
         return float(min(max(value, self.low), self.high))
 
     def to_unit(self, value):
@@ -166,6 +173,28 @@ class _LogIntegerMap(_LogMap):
 
     def to_value(self, u):
         return min(max(round(super().to_value(u)), self.int_low), self.int_high)
+
+
+class _WideIntegerMap:
+    """An integer range too wide for bins: value ``low + floor(u * n)``."""
+
+    def __init__(self, low, high):
+        self.low, self.n_values = low, high - low + 1
+
+    def to_value(self, u):
+        if u >= 1.0:  # u * n_values is a float: it can fall short of the last value
+            return self.low + self.n_values - 1
+        return self.low + min(int(u * self.n_values), self.n_values - 1)
+
+    def to_unit(self, value):
+        return (int(value) - self.low + 0.5) / self.n_values
+
+
+def _integer_range(name, low, high):
+    """A uniform integer range: binned, unless it has too many values for bins."""
+    if high - low + 1 <= _MAX_BINNED_LEVELS:
+        return _IntegerDim(name, low, high)
+    return _ContinuousDim(name, _WideIntegerMap(low, high), integer=True)
 
 
 class _QuantileMap:
@@ -290,6 +319,11 @@ def _check_bounds(name, low, high, prior):
             f"Parameter {name!r}: low and high must be numbers, got "
             f"low={low!r}, high={high!r}."
         )
+    if not all(isinstance(bound, numbers.Integral) or np.isfinite(bound) for bound in (low, high)):
+        raise ValueError(
+            f"Parameter {name!r}: low and high must be finite, got "
+            f"low={low!r}, high={high!r}."
+        )
     if not low < high:
         raise ValueError(
             f"Parameter {name!r}: low must be smaller than high, got "
@@ -304,6 +338,11 @@ def _check_bounds(name, low, high, prior):
 def _parse_real(name, dim):
     _check_bounds(name, dim.low, dim.high, dim.prior)
     low, high = float(dim.low), float(dim.high)
+    if not np.isfinite(high - low):
+        raise ValueError(
+            f"Parameter {name!r}: the range high - low must be a finite float, got "
+            f"low={dim.low!r}, high={dim.high!r}."
+        )
     transform = _LogMap if dim.prior == "log-uniform" else _LinearMap
     return _ContinuousDim(name, transform(low, high))
 
@@ -311,14 +350,14 @@ def _parse_real(name, dim):
 def _parse_integer(name, dim):
     _check_bounds(name, dim.low, dim.high, dim.prior)
     for bound in (dim.low, dim.high):
-        if float(bound) != int(bound):
+        if not (isinstance(bound, numbers.Integral) or float(bound).is_integer()):
             raise TypeError(
                 f"Parameter {name!r}: Integer bounds must be integers, got "
                 f"low={dim.low!r}, high={dim.high!r}."
             )
     low, high = int(dim.low), int(dim.high)
     if dim.prior == "uniform":
-        return _IntegerDim(name, low, high)
+        return _integer_range(name, low, high)
     return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True)
 
 
@@ -333,7 +372,7 @@ def _parse_distribution(name, dist, rng):
     if family == "uniform":
         return _ContinuousDim(name, _LinearMap(low, high))
     if family == "randint":
-        return _IntegerDim(name, int(low), int(high))
+        return _integer_range(name, int(low), int(high))
     return _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
 
 

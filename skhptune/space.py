@@ -28,7 +28,11 @@ class _Dimension:
         return type(self) is type(other) and self._values() == other._values()
 
     def __hash__(self):
-        return hash((type(self).__name__, repr(self._values())))
+        # Equal dimensions hash alike: Real(1, 2) == Real(1.0, 2.0).
+        try:
+            return hash((type(self).__name__, self._values()))
+        except TypeError:  # unhashable arguments
+            return hash(type(self).__name__)
 
     def rvs(self, size=None, random_state=None):
         """Draw values from the dimension's prior.

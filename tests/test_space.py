@@ -37,6 +37,18 @@ def test_real_log_uniform_is_uniform_in_log():
     assert dim.encode(10.0) == pytest.approx(4 / 6)
 
 
+@pytest.mark.parametrize(
+    "dimension",
+    [Real(1e-3, 1e3, prior="log-uniform"), Real(0.1, 0.3), Real(-0.3, -0.1), Real(1e-7, 0.3, prior="log-uniform")],
+)
+def test_real_ends_decode_to_the_bounds_exactly(dimension):
+    # exp(log(1e3)) is 999.9999999999998, and 0.1 + (0.3 - 0.1) is past 0.3.
+    dim = parse_dimension("C", dimension)
+    assert dim.decode(0.0) == dimension.low and dim.decode(1.0) == dimension.high
+    values = _decode_many(dim, np.linspace(0, 1, 1001))
+    assert min(values) >= dimension.low and max(values) <= dimension.high
+
+
 def test_integer_uniform_levels_types_and_roundtrip():
     dim = parse_dimension("n", Integer(2, 6))
     assert dim.n_levels == 5 and not dim.is_categorical
@@ -45,6 +57,17 @@ def test_integer_uniform_levels_types_and_roundtrip():
     assert all(type(v) is int for v in values)
     for value in range(2, 7):
         assert dim.decode(dim.encode(value)) == value
+
+
+@pytest.mark.parametrize("high", [10**20, 10**20 + 1, 2**64])
+def test_integer_range_wider_than_a_float_can_bin(high):
+    space = Space({"seed": Integer(0, high)})
+    dim = space.subspaces[0].dimensions[0]
+    values = _decode_many(dim, UNITS)
+    assert all(type(v) is int and 0 <= v <= high for v in values)
+    assert values[0] == 0 and values[-1] == high
+    assert len(set(values)) == len(values)
+    assert dim.decode(dim.encode(10**19)) == pytest.approx(10**19, rel=1e-12)
 
 
 def test_integer_log_uniform_reaches_every_value():
@@ -154,6 +177,10 @@ def test_discrete_distributions_give_integers():
         (Real(0, 1, prior="normal"), ValueError, r"'p'.*prior must be.*'normal'"),
         (Real("a", 1), TypeError, r"'p'.*must be numbers.*low='a'"),
         (Integer(0.5, 3), TypeError, r"'p'.*Integer bounds must be integers.*low=0.5"),
+        (Real(0, np.inf), ValueError, r"'p'.*low and high must be finite.*high=inf"),
+        (Real(np.nan, 1), ValueError, r"'p'.*low and high must be finite.*low=nan"),
+        (Integer(0, float("inf")), ValueError, r"'p'.*must be finite.*high=inf"),
+        (Real(-1e308, 1e308), ValueError, r"'p'.*high - low must be a finite float"),
         (Categorical([]), ValueError, r"'p'.*at least one choice"),
         ([], ValueError, r"'p' need to be a non-empty sequence, got: \[\]"),
         ("rbf", TypeError, r"'p'.*got 'rbf' \(of type str\)"),
@@ -351,6 +378,9 @@ def test_dimensions_repr_equality_pickle_and_clone():
     for dim in dims:
         assert pickle.loads(pickle.dumps(dim)) == dim
     assert Real(0, 1) != Real(0, 2) and Real(0, 1) != Integer(0, 1)
+    # Equal dimensions hash alike, so sets and dict keys treat them as one.
+    assert Real(1, 2) == Real(1.0, 2.0) and hash(Real(1, 2)) == hash(Real(1.0, 2.0))
+    assert len({Integer(1, 5), Integer(1.0, 5.0), Integer(1, 6)}) == 2
     search = RandomizedSearchCV(SVC(), {"C": dims[0]})
     assert clone(search).get_params()["param_distributions"]["C"] == dims[0]
 
