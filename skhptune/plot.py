@@ -46,12 +46,17 @@ def _pyplot():
 
 
 def _check_fitted(search):
-    if not hasattr(search, "cv_results_"):
+    if hasattr(search, "cv_results_"):
+        return search.cv_results_
+    if any(hasattr(search, name) for name in ("param_distributions", "param_grid")):
         raise NotFittedError(
             f"This {type(search).__name__} instance is not fitted yet: call `fit` "
             "before plotting it."
         )
-    return search.cv_results_
+    raise TypeError(
+        "The displays plot a hyperparameter search (an object with cv_results_, "
+        f"such as a fitted skhptune or scikit-learn *SearchCV), got {search!r}."
+    )
 
 
 def _resolve_metric(search, metric):
@@ -143,6 +148,17 @@ def _short_label(value):
     else:
         text = repr(value)
     return text if len(text) <= _LABEL_WIDTH else text[: _LABEL_WIDTH - 1] + "…"
+
+
+def _category_order(labels, values):
+    """Distinct ``labels``: those of numbers in numeric order, then the rest sorted."""
+    numeric, other = {}, set()
+    for label, value in zip(labels, values):
+        if _is_number(value):
+            numeric.setdefault(label, float(value))
+        else:
+            other.add(label)
+    return sorted(numeric, key=numeric.get) + sorted(other - set(numeric))
 
 
 def _same_number(value, number):
@@ -510,7 +526,7 @@ class ParameterScoreDisplay:
                     axis.set_xscale("log")
             else:
                 labels = [_short_label(v) for v in values]
-                categories = sorted(set(labels))
+                categories = _category_order(labels, values)
                 codes = np.array([categories.index(label) for label in labels], dtype=float)
                 x = codes + rng.uniform(-0.15, 0.15, size=len(codes))
                 axis.set_xticks(range(len(categories)))
@@ -617,7 +633,7 @@ def _encode_parameters(search, results, names):
             column[present] = np.log10(numbers_) if log else numbers_
         else:
             labels = [repr(v) for v in values[present]]
-            categories = sorted(set(labels))
+            categories = _category_order(labels, values[present])
             column[present] = [categories.index(label) for label in labels]
         if present.any() and not present.all():
             low, high = column[present].min(), column[present].max()
@@ -632,6 +648,8 @@ def _model_importances(search, metric, n_repeats, random_state):
 
     results = search.cv_results_
     names = _param_names(results)
+    if not names:
+        raise ValueError("The search has no parameters to explain.")
     X = _encode_parameters(search, results, names)
     if "n_resources" in results:
         # Scores at small resources are lower whatever the parameters: give the

@@ -148,6 +148,16 @@ def test_unfitted_search_raises(display):
         display.from_estimator(RandomizedSearchCV(SVC(), {"C": [1, 2]}))
 
 
+@pytest.mark.parametrize(
+    "display",
+    [ConvergenceDisplay, ParameterScoreDisplay, ParameterImportanceDisplay, HyperbandDisplay, EvolutionDisplay],
+)
+def test_fitted_estimator_that_is_not_a_search_raises(display, iris):
+    # A fitted SVC is not "not fitted": the message says what the displays need.
+    with pytest.raises(TypeError, match=r"hyperparameter search.*got SVC\(\)"):
+        display.from_estimator(SVC().fit(*iris))
+
+
 # ---------------------------------------------------------------- metric choice
 
 
@@ -308,6 +318,20 @@ def test_parameter_scores_color_by_resource():
         ParameterScoreDisplay.from_estimator(search, color_by="nonexistent")
 
 
+def test_parameter_scores_order_number_choices_numerically(iris):
+    from sklearn.tree import DecisionTreeClassifier
+
+    grid = {"max_depth": [10, 2, 20, 5, None], "criterion": ["gini", "entropy"]}
+    search = GridSearchCV(DecisionTreeClassifier(random_state=0), grid, cv=3).fit(*iris)
+    display = ParameterScoreDisplay.from_estimator(search, params=["max_depth"])
+    labels = [t.get_text() for t in display.axes_[0].get_xticklabels()]
+    assert labels == ["2", "5", "10", "20", "None"]
+    # Each point sits on the strip of its own value.
+    strip = np.round(display.scatters_[0].get_offsets()[:, 0]).astype(int)
+    depths = [labels[i] for i in strip]
+    assert depths == [repr(p["max_depth"]) for p in search.cv_results_["params"]]
+
+
 def test_parameter_scores_unknown_parameter(random_search):
     with pytest.raises(ValueError, match="'degree' is not in cv_results_"):
         ParameterScoreDisplay.from_estimator(random_search, params=["degree"])
@@ -352,6 +376,12 @@ def test_importances_see_the_resource_of_hyperband():
     assert set(display.importances) == {"alpha", "n_resources"}
     # The scores are driven by the resource only.
     assert display.importances["n_resources"] > display.importances["alpha"]
+
+
+def test_importances_of_a_search_without_parameters(iris):
+    search = GridSearchCV(SVC(), {}, cv=3).fit(*iris)
+    with pytest.raises(ValueError, match="no parameters to explain"):
+        ParameterImportanceDisplay.from_estimator(search)
 
 
 def test_importances_need_a_few_finite_scores():
