@@ -352,15 +352,19 @@ class SearchRunner:
                 f"search continues: {candidates!r}{error}",
                 FitFailedWarning,
             )
+            # history_ shows these rows' score as cv_results_ will (error_score);
+            # the strategy is told NaN, which counts as the worst score seen.
+            row_scores = np.full(len(candidates), float(self.search.error_score))
             scores = np.full(len(candidates), np.nan)
         else:
             self._any_success = True
             metric = search_metric(self.search, results)
             scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
+            row_scores = scores
         finally:
             if batch_ctx is not None and batch_ctx is not self._search_ctx:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
-        self._row_scores.extend(scores)
+        self._row_scores.extend(row_scores)
         self._row_times.extend([self.elapsed] * len(candidates))
         self._known.update(zip(keys, scores))
         self.n_batches += 1

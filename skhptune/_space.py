@@ -134,10 +134,13 @@ class _ContinuousDim:
 
 
 class _LinearMap:
-    def __init__(self, low, high):
-        self.low, self.high = low, high
+    """``low + u (high - low)``; with a ``margin``, ``u`` stays that far from 0 and 1."""
+
+    def __init__(self, low, high, margin=0.0):
+        self.low, self.high, self.margin = low, high, margin
 
     def to_value(self, u):
+        u = min(max(u, self.margin), 1.0 - self.margin)
         # At the ends, the bound itself: low + (high - low) can round past high.
         if u <= 0.0 or u >= 1.0:
             return self.low if u <= 0.0 else self.high
@@ -148,11 +151,14 @@ class _LinearMap:
 
 
 class _LogMap:
-    def __init__(self, low, high):
-        self.low, self.high = low, high
+    """Uniform in ``log``; with a ``margin``, ``u`` stays that far from 0 and 1."""
+
+    def __init__(self, low, high, margin=0.0):
+        self.low, self.high, self.margin = low, high, margin
         self._log_low, self._log_high = np.log(low), np.log(high)
 
     def to_value(self, u):
+        u = min(max(u, self.margin), 1.0 - self.margin)
         # exp(log(x)) can miss x by an ulp: the ends give the bounds themselves.
         if u <= 0.0 or u >= 1.0:
             return self.low if u <= 0.0 else self.high
@@ -361,16 +367,31 @@ def _parse_integer(name, dim):
     return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True)
 
 
+def _has_integer_values(dist):
+    """Whether a discrete scipy distribution takes only integer values."""
+    values = getattr(getattr(dist, "dist", None), "xk", None)  # rv_discrete(values=...)
+    if values is None:
+        values = dist.ppf(np.linspace(_TAIL, 1 - _TAIL, 257))
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return bool(np.all(values == np.round(values)))
+
+
 def _parse_distribution(name, dist, rng):
     if not all(hasattr(dist, method) for method in ("ppf", "cdf", "support")):
         return _parse_sampled(name, dist, rng)
     low, high = (float(bound) for bound in dist.support())
     family = getattr(getattr(dist, "dist", None), "name", "")
     discrete = hasattr(dist, "pmf")
+    if discrete and not _has_integer_values(dist):
+        # rv_discrete(values=...) may hold any numbers: search the values drawn.
+        return _parse_sampled(name, dist, rng)
+    # Like their rvs, scipy's distributions are kept off the exact ends of their
+    # support (uniform(0, 1) all but never gives 0 in RandomizedSearchCV either).
     if family in ("loguniform", "reciprocal"):
-        return _ContinuousDim(name, _LogMap(low, high))
+        return _ContinuousDim(name, _LogMap(low, high, margin=_TAIL))
     if family == "uniform":
-        return _ContinuousDim(name, _LinearMap(low, high))
+        return _ContinuousDim(name, _LinearMap(low, high, margin=_TAIL))
     if family == "randint":
         return _integer_range(name, int(low), int(high))
     return _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)

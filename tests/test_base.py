@@ -271,6 +271,18 @@ def test_rows_of_a_batch_where_every_fit_fails_are_kept_as_in_one_batch(scoring)
     assert one_by_one.best_params_["C"] <= 1
 
 
+def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
+    search = RandomSearch(
+        FailingForLargeC(), {"C": Real(0, 2)}, batch_size=1, n_iter=6, random_state=0,
+        error_score=-1.0,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert (scores == -1.0).any() and (scores > 0).any()
+    np.testing.assert_array_equal(search.history_["score"], scores)
+
+
 def test_every_fit_failing_raises_counting_the_fits_of_every_batch():
     # Two batches of two candidates, cv=3: the error reports all 12 fits, as one
     # RandomizedSearchCV batch of the same candidates would.

@@ -2,7 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
-from scipy.stats import expon, loguniform, norm, poisson, randint, uniform
+from scipy.stats import expon, loguniform, norm, poisson, randint, rv_discrete, uniform
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterGrid, ParameterSampler, RandomizedSearchCV
@@ -164,6 +164,24 @@ def test_discrete_distributions_give_integers():
     assert all(type(v) is int and v >= 0 for v in values)
     for value in (1, 3, 6):
         assert dim.decode(dim.encode(value)) == value
+
+
+def test_discrete_distribution_of_non_integers_keeps_its_values():
+    # rv_discrete takes any numbers; casting them to int gave C = 0 and 2.
+    dist = rv_discrete(values=([0.1, 0.5, 2.5], [0.3, 0.4, 0.3]))
+    dim, values = _decoded(dist)
+    assert set(values) == {0.1, 0.5, 2.5}
+    assert 0.3 < values.count(0.5) / len(values) < 0.5
+    assert dim.decode(dim.encode(2.5)) == 2.5
+
+
+@pytest.mark.parametrize("dist", [uniform(0, 1), loguniform(1e-3, 1e3)])
+def test_scipy_ranges_stay_off_their_exact_ends_as_rvs_does(dist):
+    # uniform(0, 1) for max_features: RandomizedSearchCV all but never draws 0.
+    dim = parse_dimension("x", dist)
+    low, high = dist.support()
+    assert 0 < dim.decode(0.0) - low < 1e-4 * high
+    assert 0 < high - dim.decode(1.0) < 1e-4 * high
 
 
 @pytest.mark.parametrize(
