@@ -11,6 +11,7 @@ A list of dicts is a list of conditional sub-spaces, as in ``GridSearchCV``; a p
 of the search is a pair ``(subspace index, unit vector)``.
 """
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 
@@ -325,7 +326,7 @@ def _check_bounds(name, low, high, prior):
             f"Parameter {name!r}: low and high must be numbers, got "
             f"low={low!r}, high={high!r}."
         )
-    if not all(isinstance(bound, numbers.Integral) or np.isfinite(bound) for bound in (low, high)):
+    if not all(isinstance(bound, numbers.Integral) or math.isfinite(bound) for bound in (low, high)):
         raise ValueError(
             f"Parameter {name!r}: low and high must be finite, got "
             f"low={low!r}, high={high!r}."
