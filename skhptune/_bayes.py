@@ -18,6 +18,10 @@ _FITS_PER_BATCH = 8
 # the optimistic UCB instead until the best improves again.
 _MIN_PATIENCE = 5
 
+# Points a sub-space of a list of dicts gets before the model ranks it with the
+# others: a Gaussian process needs two scores to say anything about it.
+_MIN_SUBSPACE_POINTS = 2
+
 
 class BayesStrategy:
     """Space-filling start, then batches proposed by one GP per sub-space.
@@ -127,8 +131,12 @@ class BayesStrategy:
         sub = self.space.subspaces[index]
         finite = [u for u, s in self.observed[index] if np.isfinite(s)]
         if sub.n_dims == 0 or len(finite) < 2:
-            # Too little to model: a random point, ranked below any modelled one.
-            return [sub.sample(1, self.rng)[0]], [-np.inf]
+            # Too little to model: a random point. A sub-space the initial design
+            # (shared among sub-spaces) gave fewer than two points goes first, so
+            # that none is judged on one point or never tried; one whose points
+            # failed ranks below any modelled one.
+            value = np.inf if len(self.observed[index]) < _MIN_SUBSPACE_POINTS else -np.inf
+            return [sub.sample(1, self.rng)[0]], [value]
         X = np.array(finite)
         # Configurations that failed with no finite score anywhere stay excluded.
         pending = np.array([u for u, s in self.observed[index] if not np.isfinite(s)])

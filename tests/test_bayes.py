@@ -134,6 +134,32 @@ def test_conditional_subspaces_use_the_better_one():
     assert kinds[10:].count("a") >= 15
 
 
+class Branches(RegressorMixin, BaseEstimator):
+    """Sub-space ``branch`` scores ``branch / 10`` at best, at ``x = 0.9``."""
+
+    def __init__(self, branch=0, x=0.5):
+        self.branch = branch
+        self.x = x
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        return self.branch / 10 - (self.x - 0.9) ** 2
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_sub_space_is_tried_before_the_model_ranks_it(seed):
+    # Five initial points cannot cover eight sub-spaces; the ones left out (or
+    # given one point) used to be ranked below every modelled one, for good.
+    space = [{"branch": [b], "x": Real(0, 1)} for b in range(8)]
+    search = BayesSearchCV(Branches(), space, n_iter=40, cv=2, random_state=seed).fit(X_toy, y_toy)
+    branches = [p["branch"] for p in search.cv_results_["params"]]
+    assert all(branches.count(b) >= 2 for b in range(8))
+    assert search.best_params_["branch"] == 7
+    assert search.best_params_["x"] == pytest.approx(0.9, abs=0.05)
+
+
 def test_parameter_importances_find_the_relevant_parameter():
     space = {**BRANIN, "noise_dim": Real(0, 1)}
     search = BayesSearchCV(ToyObjective(), space, n_iter=25, cv=2, random_state=0).fit(X_toy, y_toy)
