@@ -533,9 +533,13 @@ class AskTellSearchCV(BaseSearchCV):
         space = Space(self._space_spec(), rng)
         check_parameter_names(self._estimator_as_given(), space)
         budget = self._evaluation_budget()
-        runner = SearchRunner(self, space, evaluate_candidates, callback_ctx, budget)
         size, strategy = space.size, None
-        if budget is not None and size is not None and size <= budget:
+        exhaustive = budget is not None and size is not None and size <= budget
+        # With a grid that fits the budget, the grid is what runs (and is reported).
+        runner = SearchRunner(
+            self, space, evaluate_candidates, callback_ctx, size if exhaustive else budget
+        )
+        if exhaustive:
             # Modelling cannot beat trying everything: evaluate the whole grid in
             # GridSearchCV's order, in one parallel batch (what a param_grid asks for).
             if size < budget and self.param_grid is None:

@@ -282,7 +282,8 @@ class BayesSearchCV(AskTellSearchCV):
     parameter_importances_ : dict
         Relevance of each parameter of the largest sub-space, from the inverse
         lengthscales of its Gaussian process (summing to 1); 0 for a parameter
-        with one value; empty when no model was fitted.
+        with one value; empty when no model was fitted or every score was the
+        same.
     classes_, n_features_in_, feature_names_in_
         Delegated to the best estimator, as in ``GridSearchCV``.
 
@@ -381,7 +382,9 @@ class BayesSearchCV(AskTellSearchCV):
             return
         largest = max(range(len(strategy.models)), key=lambda i: len(strategy.observed[i]))
         model = strategy.models[largest]
-        if model is not None:
+        scores = [score for _, score in strategy.observed[largest] if np.isfinite(score)]
+        # Scores that never varied say nothing about any parameter.
+        if model is not None and np.ptp(scores) > 0:
             subspace = strategy.space.subspaces[largest]
             relevance = 1.0 / np.asarray(model.lengthscales_, dtype=float)
             # A one-value parameter cannot explain anything, whatever its lengthscale.

@@ -571,7 +571,9 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     n_brackets : int, default=None
         Number of brackets, the most aggressive first; ``None`` runs all of them
-        (Hyperband), ``1`` runs successive halving from ``min_resource``.
+        (Hyperband), ``1`` runs successive halving from ``min_resource``. A
+        number above the ``s_max + 1`` brackets the resource range allows runs
+        them all (``brackets_`` lists the ones run).
 
     sampler : {"random", "bayes"}, default="random"
         How brackets draw new configurations. ``"random"``: a space-filling
@@ -893,9 +895,15 @@ class HyperbandSearchCV(AskTellSearchCV):
         else:
             min_resource = self.min_resource
         if min_resource > max_resource:
+            # Say where max_resource came from when the user did not set it.
+            inferred = (
+                f" (the smallest training fold, {largest} samples)"
+                if self.max_resource is None
+                else ""
+            )
             raise ValueError(
                 f"{name}: min_resource={min_resource} must not exceed "
-                f"max_resource={max_resource}."
+                f"max_resource={max_resource}{inferred}."
             )
         return min_resource, max_resource
 

@@ -343,6 +343,13 @@ def test_verbose_prints_one_line_per_batch(capsys):
     assert len(lines) == 2
 
 
+def test_verbose_counts_the_grid_that_runs_not_the_budget(capsys):
+    # Two configurations against a budget of 6: the grid of 2 is what runs.
+    with pytest.warns(UserWarning, match="smaller than"):
+        RandomSearch(SVC(), {"C": [1, 2]}, verbose=1, random_state=0).fit(X, y)
+    assert re.search(r"batch 1: 2/2 evaluations", capsys.readouterr().out)
+
+
 def test_verbose_zero_prints_nothing(capsys):
     RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0).fit(X, y)
     assert capsys.readouterr().out == ""

@@ -148,6 +148,11 @@ class Branches(RegressorMixin, BaseEstimator):
         return self.branch / 10 - (self.x - 0.9) ** 2
 
 
+class Flat(Branches):
+    def score(self, X, y=None):
+        return 0.5
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_sub_space_is_tried_before_the_model_ranks_it(seed):
     # Five initial points cannot cover eight sub-spaces; the ones left out (or
@@ -175,6 +180,13 @@ def test_parameter_importances_give_a_one_value_parameter_nothing():
     importances = search.parameter_importances_
     assert importances["kind"] == 0.0
     assert importances["x"] + importances["y"] == pytest.approx(1.0)
+
+
+def test_parameter_importances_are_empty_when_the_scores_never_vary():
+    # A constant objective used to give a categorical parameter 99.7 %.
+    space = {"branch": Categorical([0, 1, 2, 3]), "x": Real(0, 1)}
+    search = BayesSearchCV(Flat(), space, n_iter=12, cv=2, random_state=0).fit(X_toy, y_toy)
+    assert search.parameter_importances_ == {}
 
 
 @pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])

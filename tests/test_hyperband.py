@@ -469,6 +469,8 @@ def test_bayes_sampler_proposes_near_the_optimum_reproducibly():
         ({"resource": "depth", "max_resource": 9}, "neither 'n_samples' nor a parameter"),
         ({"resource": "budget", "min_resource": 10, "max_resource": 9}, "min_resource=10"),
         ({"max_resource": 21}, "exceeds the smallest training fold"),
+        # max_resource left to its default: the message says where it came from.
+        ({"min_resource": 50}, r"max_resource=20 \(the smallest training fold, 20 samples\)"),
     ],
 )
 def test_resource_errors_name_the_problem(params, match):
