@@ -922,10 +922,21 @@ class HyperbandSearchCV(AskTellSearchCV):
         owner = resource.rpartition("__")[0]
         estimator = self._estimator_as_given()
         if hasattr(estimator, "get_params") and owner not in space.names:
-            if resource not in estimator.get_params(deep=True):
+            params = estimator.get_params(deep=True)
+            if resource not in params:
                 raise ValueError(
                     f"{name}: resource={resource!r} is neither 'n_samples' nor a "
                     f"parameter of {estimator!r}."
+                )
+            # Rungs set whole numbers; a parameter that holds a fraction (tol,
+            # learning_rate) is not a budget.
+            current = params[resource]
+            if isinstance(current, numbers.Real) and not isinstance(
+                current, (numbers.Integral, bool, np.bool_)
+            ):
+                raise ValueError(
+                    f"{name}: resource={resource!r} must be an integer parameter such "
+                    f"as max_iter or n_estimators; its value is {current!r}."
                 )
 
     def _make_strategy(self, space, rng):

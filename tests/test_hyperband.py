@@ -478,6 +478,14 @@ def test_resource_errors_name_the_problem(params, match):
         _toy_search(**params).fit(np.zeros((30, 1)))
 
 
+def test_resource_parameter_holding_a_fraction_is_rejected():
+    search = HyperbandSearchCV(
+        Toy(fail_below=0.25), {"a": Real(0, 1)}, resource="fail_below", max_resource=9
+    )
+    with pytest.raises(ValueError, match="'fail_below' must be an integer parameter.*0.25"):
+        search.fit(np.zeros((30, 1)))
+
+
 @pytest.mark.parametrize(
     "params, name",
     [({"eta": 1}, "eta"), ({"eta": 2.5}, "eta"), ({"n_brackets": 0}, "n_brackets"),
