@@ -23,7 +23,7 @@ from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, Options
 from threadpoolctl import ThreadpoolController
 
 from ._space import Space
@@ -432,7 +432,8 @@ class AskTellSearchCV(BaseSearchCV):
         "param_distributions": [dict, list, None],
         "param_grid": [dict, list, None],
         "random_state": ["random_state"],
-        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        # np.inf, like None, means no limit.
+        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), Options(numbers.Real, {np.inf}), None],
     }
 
     @abstractmethod

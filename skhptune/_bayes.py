@@ -249,6 +249,7 @@ class BayesSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new batch starts; finished results stand.
+        ``None`` or ``np.inf``: no limit.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for

@@ -624,7 +624,9 @@ class GeneticSearchCV(AskTellSearchCV):
 
     tournament_size : int, default=3
         Contestants per tournament when choosing a parent, at least 1; larger
-        values favour the best individuals more strongly.
+        values favour the best individuals more strongly. Contestants are drawn
+        without replacement while the population has enough individuals, with
+        replacement otherwise (so a size above ``population_size`` is allowed).
 
     elitism : int or "auto", default="auto"
         Best individuals carried unchanged into the next generation, at least 0
@@ -685,6 +687,7 @@ class GeneticSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new generation starts; finished ones stand.
+        ``None`` or ``np.inf``: no limit.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for

@@ -621,6 +621,7 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new resource level starts; finished results stand.
+        ``None`` or ``np.inf``: no limit.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for

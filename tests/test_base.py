@@ -337,6 +337,12 @@ def test_fitted_search_pickles():
     assert restored.history_["score"].tolist() == search.history_["score"].tolist()
 
 
+def test_infinite_max_time_means_no_limit():
+    search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=6, max_time=np.inf, random_state=0)
+    unlimited = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=6, random_state=0)
+    assert search.fit(X, y).cv_results_["params"] == unlimited.fit(X, y).cv_results_["params"]
+
+
 def test_verbose_prints_one_line_per_batch(capsys):
     RandomSearch(SVC(), {"C": Real(0.1, 10)}, verbose=1, random_state=0).fit(X, y)
     lines = re.findall(r"\[RandomSearch\] batch \d+: \d+/6 evaluations, best score", capsys.readouterr().out)
