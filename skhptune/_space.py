@@ -134,37 +134,41 @@ class _ContinuousDim:
         return value if self._integer else float(f"{value:.12g}")
 
 
-class _LinearMap:
-    """``low + u (high - low)``; with a ``margin``, ``u`` stays that far from 0 and 1."""
+class _RangeMap:
+    """A monotone map of ``[0, 1]`` onto ``[low, high]``.
+
+    The ends give the bounds themselves (``low + (high - low)`` or
+    ``exp(log(high))`` can miss ``high`` by an ulp); with a ``margin``, ``u`` stays
+    that far from 0 and 1, so the bounds are never reached.
+    """
 
     def __init__(self, low, high, margin=0.0):
         self.low, self.high, self.margin = low, high, margin
 
     def to_value(self, u):
         u = min(max(u, self.margin), 1.0 - self.margin)
-        # At the ends, the bound itself: low + (high - low) can round past high.
         if u <= 0.0 or u >= 1.0:
             return self.low if u <= 0.0 else self.high
-        return min(max(self.low + u * (self.high - self.low), self.low), self.high)
+        return float(min(max(self._interpolate(u), self.low), self.high))
+
+
+class _LinearMap(_RangeMap):
+    def _interpolate(self, u):
+        return self.low + u * (self.high - self.low)
 
     def to_unit(self, value):
         return (value - self.low) / (self.high - self.low)
 
 
-class _LogMap:
-    """Uniform in ``log``; with a ``margin``, ``u`` stays that far from 0 and 1."""
+class _LogMap(_RangeMap):
+    """Uniform in ``log``."""
 
     def __init__(self, low, high, margin=0.0):
-        self.low, self.high, self.margin = low, high, margin
+        super().__init__(low, high, margin)
         self._log_low, self._log_high = np.log(low), np.log(high)
 
-    def to_value(self, u):
-        u = min(max(u, self.margin), 1.0 - self.margin)
-        # exp(log(x)) can miss x by an ulp: the ends give the bounds themselves.
-        if u <= 0.0 or u >= 1.0:
-            return self.low if u <= 0.0 else self.high
-        value = np.exp(self._log_low + u * (self._log_high - self._log_low))
-        return float(min(max(value, self.low), self.high))
+    def _interpolate(self, u):
+        return np.exp(self._log_low + u * (self._log_high - self._log_low))
 
     def to_unit(self, value):
         return (np.log(value) - self._log_low) / (self._log_high - self._log_low)
