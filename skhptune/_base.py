@@ -352,19 +352,15 @@ class SearchRunner:
                 f"search continues: {candidates!r}{error}",
                 FitFailedWarning,
             )
-            # history_ shows these rows' score as cv_results_ will (error_score);
-            # the strategy is told NaN, which counts as the worst score seen.
-            row_scores = np.full(len(candidates), float(self.search.error_score))
             scores = np.full(len(candidates), np.nan)
         else:
             self._any_success = True
             metric = search_metric(self.search, results)
             scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
-            row_scores = scores
         finally:
             if batch_ctx is not None and batch_ctx is not self._search_ctx:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
-        self._row_scores.extend(row_scores)
+        self._row_scores.extend(scores)
         self._row_times.extend([self.elapsed] * len(candidates))
         self._known.update(zip(keys, scores))
         self.n_batches += 1
@@ -413,6 +409,10 @@ class SearchRunner:
     def history(self):
         """Per evaluation (row of ``cv_results_``): score, best so far, elapsed time."""
         scores = np.array(self._row_scores, dtype=float)
+        # Rows of wholly failed batches score error_score in cv_results_; the
+        # strategy saw NaN (the worst score seen) instead.
+        for row, candidates, *_ in self.search._failed_batches:
+            scores[row : row + len(candidates)] = self.search.error_score
         best = np.fmax.accumulate(scores) if len(scores) else scores
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 

@@ -136,7 +136,7 @@ class BayesStrategy:
             # that none is judged on one point or never tried; one whose points
             # failed ranks below any modelled one.
             value = np.inf if len(self.observed[index]) < _MIN_SUBSPACE_POINTS else -np.inf
-            return [sub.sample(1, self.rng)[0]], [value]
+            return [self._unseen_unit(index)], [value]
         X = np.array(finite)
         # Configurations that failed with no finite score anywhere stay excluded.
         pending = np.array([u for u, s in self.observed[index] if not np.isfinite(s)])
@@ -154,6 +154,15 @@ class BayesStrategy:
         )
         self.models[index] = result.gp
         return result.proposals, result.acquisition_values
+
+    def _unseen_unit(self, index):
+        """A random unit vector of sub-space ``index``, unseen if one is found."""
+        sub = self.space.subspaces[index]
+        for _ in range(100):
+            unit = sub.sample(1, self.rng)[0]
+            if self.space.key((index, unit)) not in self.seen:
+                break
+        return unit
 
     def _random_unseen(self, n, taken):
         points, keys = [], {self.space.key(p) for p in taken} | self.seen

@@ -30,8 +30,8 @@ _MAX_CACHED_KEYS = 100_000
 # Draws from a distribution that offers only ``rvs``; its empirical quantiles
 # stand in for the ppf it lacks.
 _N_EMPIRICAL_DRAWS = 1000
-# Bins of [0, 1] stay apart only while a float can tell their centres apart.
-_MAX_BINNED_LEVELS = 2**53
+# Bins of [0, 1] stay apart only while a float holds their centres (i + 0.5) / n.
+_MAX_BINNED_LEVELS = 2**52
 
 
 def _is_number(value):
@@ -319,6 +319,13 @@ def _parse_sampled(name, dist, rng):
     return _ContinuousDim(name, _EmpiricalMap(draws, discrete), integer=integer)
 
 
+def _is_finite_float(number):
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond the float range
+        return False
+
+
 def _check_bounds(name, low, high, prior):
     if prior not in ("uniform", "log-uniform"):
         raise ValueError(
@@ -330,10 +337,10 @@ def _check_bounds(name, low, high, prior):
             f"Parameter {name!r}: low and high must be numbers, got "
             f"low={low!r}, high={high!r}."
         )
-    if not all(isinstance(bound, numbers.Integral) or math.isfinite(bound) for bound in (low, high)):
+    if not all(_is_finite_float(bound) for bound in (low, high)):
         raise ValueError(
-            f"Parameter {name!r}: low and high must be finite, got "
-            f"low={low!r}, high={high!r}."
+            f"Parameter {name!r}: low and high must be finite (and within float "
+            f"range), got low={low!r}, high={high!r}."
         )
     if not low < high:
         raise ValueError(
@@ -373,12 +380,18 @@ def _parse_integer(name, dim):
 
 
 def _has_integer_values(dist):
-    """Whether a discrete scipy distribution takes only integer values."""
-    values = getattr(getattr(dist, "dist", None), "xk", None)  # rv_discrete(values=...)
-    if values is None:
-        values = dist.ppf(np.linspace(_TAIL, 1 - _TAIL, 257))
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
+    """Whether a discrete scipy distribution takes only integer values.
+
+    ``rv_discrete(values=...)`` lists its values (shifted by ``loc``); scipy's
+    other discrete laws take integers shifted by ``loc``, so one value tells.
+    """
+    low = float(dist.support()[0])
+    listed = getattr(getattr(dist, "dist", dist), "xk", None)
+    if listed is not None:
+        listed = np.asarray(listed, dtype=float)
+        values = listed - listed.min() + low
+    else:
+        values = np.array([low if np.isfinite(low) else dist.ppf(0.5)], dtype=float)
     return bool(np.all(values == np.round(values)))
 
 

@@ -2,7 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
-from scipy.stats import expon, loguniform, norm, poisson, randint, rv_discrete, uniform
+from scipy.stats import expon, loguniform, norm, poisson, randint, rv_discrete, uniform, zipf
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterGrid, ParameterSampler, RandomizedSearchCV
@@ -59,7 +59,7 @@ def test_integer_uniform_levels_types_and_roundtrip():
         assert dim.decode(dim.encode(value)) == value
 
 
-@pytest.mark.parametrize("high", [10**20, 10**20 + 1, 2**64])
+@pytest.mark.parametrize("high", [2**53 - 1, 10**20, 10**20 + 1, 2**64])
 def test_integer_range_wider_than_a_float_can_bin(high):
     space = Space({"seed": Integer(0, high)})
     dim = space.subspaces[0].dimensions[0]
@@ -67,7 +67,10 @@ def test_integer_range_wider_than_a_float_can_bin(high):
     assert all(type(v) is int and 0 <= v <= high for v in values)
     assert values[0] == 0 and values[-1] == high
     assert len(set(values)) == len(values)
-    assert dim.decode(dim.encode(10**19)) == pytest.approx(10**19, rel=1e-12)
+    # In the middle and near the top, where bin centres (i + 0.5) / n would no
+    # longer be exact floats.
+    for value in (high // 3, high - 3):
+        assert dim.decode(dim.encode(value)) == pytest.approx(value, rel=1e-12)
 
 
 def test_integer_log_uniform_reaches_every_value():
@@ -166,6 +169,27 @@ def test_discrete_distributions_give_integers():
         assert dim.decode(dim.encode(value)) == value
 
 
+@pytest.mark.parametrize(
+    "dist, expected",
+    [
+        # Shifted by loc: the listed integers become 1.5, 2.5, 3.5.
+        (rv_discrete(values=([1, 2, 3], [0.3, 0.4, 0.3]))(loc=0.5), {1.5, 2.5, 3.5}),
+        # Not frozen: the values are on the distribution itself.
+        (rv_discrete(values=([1, 1.5, 2], [0.3, 0.4, 0.3])), {1, 1.5, 2}),
+    ],
+)
+def test_shifted_or_unfrozen_discrete_distributions_keep_their_values(dist, expected):
+    _, values = _decoded(dist)
+    assert set(values) == expected
+
+
+def test_discrete_distribution_is_parsed_without_its_extreme_quantiles(monkeypatch):
+    # zipf(1.5).ppf(1 - 1e-6) runs for minutes; parsing must not ask for it.
+    dist = zipf(1.5)
+    monkeypatch.setattr(dist, "ppf", lambda q: pytest.fail(f"ppf({q}) called while parsing"))
+    assert parse_dimension("n", dist).n_levels == 0
+
+
 def test_discrete_distribution_of_non_integers_keeps_its_values():
     # rv_discrete takes any numbers; casting them to int gave C = 0 and 2.
     dist = rv_discrete(values=([0.1, 0.5, 2.5], [0.3, 0.4, 0.3]))
@@ -199,6 +223,8 @@ def test_scipy_ranges_stay_off_their_exact_ends_as_rvs_does(dist):
         (Real(np.nan, 1), ValueError, r"'p'.*low and high must be finite.*low=nan"),
         (Integer(0, float("inf")), ValueError, r"'p'.*must be finite.*high=inf"),
         (Real(-1e308, 1e308), ValueError, r"'p'.*high - low must be a finite float"),
+        (Real(0, 10**400), ValueError, r"'p'.*within float range"),
+        (Integer(0, 10**400), ValueError, r"'p'.*within float range"),
         (Categorical([]), ValueError, r"'p'.*at least one choice"),
         ([], ValueError, r"'p' need to be a non-empty sequence, got: \[\]"),
         ("rbf", TypeError, r"'p'.*got 'rbf' \(of type str\)"),
