@@ -16,7 +16,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.stats import qmc
+from scipy.stats import qmc, rv_discrete
 from sklearn.model_selection import ParameterGrid
 from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
@@ -395,14 +395,25 @@ def _has_integer_values(dist):
     return bool(np.all(values == np.round(values)))
 
 
+def _has_slow_quantiles(dist):
+    """Whether ``ppf`` is scipy's generic discrete one on an unbounded support.
+
+    That ppf steps through the values one by one: in a heavy tail (``zipf(1.5)``)
+    a quantile near 1 takes minutes.
+    """
+    law = getattr(dist, "dist", dist)
+    return type(law)._ppf is rv_discrete._ppf and not np.isfinite(dist.support()[1])
+
+
 def _parse_distribution(name, dist, rng):
     if not all(hasattr(dist, method) for method in ("ppf", "cdf", "support")):
         return _parse_sampled(name, dist, rng)
     low, high = (float(bound) for bound in dist.support())
     family = getattr(getattr(dist, "dist", None), "name", "")
     discrete = hasattr(dist, "pmf")
-    if discrete and not _has_integer_values(dist):
-        # rv_discrete(values=...) may hold any numbers: search the values drawn.
+    if discrete and (not _has_integer_values(dist) or _has_slow_quantiles(dist)):
+        # rv_discrete(values=...) may hold any numbers, and some laws have no
+        # usable ppf: search the values drawn.
         return _parse_sampled(name, dist, rng)
     # Like their rvs, scipy's distributions are kept off the exact ends of their
     # support (uniform(0, 1) all but never gives 0 in RandomizedSearchCV either).
