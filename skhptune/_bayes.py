@@ -130,7 +130,7 @@ class BayesStrategy:
     def _model_proposals(self, index, n, y, best, acquisition):
         sub = self.space.subspaces[index]
         finite = [u for u, s in self.observed[index] if np.isfinite(s)]
-        if sub.n_dims == 0 or len(finite) < 2:
+        if sub.n_dims == 0 or len(finite) < _MIN_SUBSPACE_POINTS:
             # Too little to model: a random point. A sub-space the initial design
             # (shared among sub-spaces) gave fewer than two points goes first, so
             # that none is judged on one point or never tried; one whose points

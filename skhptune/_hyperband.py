@@ -932,9 +932,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             # Rungs set whole numbers; a parameter that holds a fraction (tol,
             # learning_rate) is not a budget.
             current = params[resource]
-            if isinstance(current, numbers.Real) and not isinstance(
-                current, (numbers.Integral, bool, np.bool_)
-            ):
+            if isinstance(current, numbers.Real) and not isinstance(current, numbers.Integral):
                 raise ValueError(
                     f"{name}: resource={resource!r} must be an integer parameter such "
                     f"as max_iter or n_estimators; its value is {current!r}."
