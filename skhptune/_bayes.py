@@ -57,6 +57,10 @@ class BayesStrategy:
         self.patience = max(_MIN_PATIENCE, max(sub.n_dims for sub in space.subspaces))
         self.best_score = -np.inf
         self.n_since_improvement = 0
+        # Keys of the last batch's model proposals, and how many of them scored
+        # exactly what an earlier configuration scored.
+        self.modelled = set()
+        self.n_repeated = 0
 
     def ask(self):
         remaining = self.n_iter - self.n_told
@@ -64,14 +68,31 @@ class BayesStrategy:
             return None
         if self.n_told == 0:
             return Batch(self.space.initial_design(min(self.n_initial_points, remaining), self.rng))
-        points = self._propose(min(self.batch_size, remaining))
+        n = min(self.batch_size, remaining)
+        # A modelled configuration that scored exactly what another did most
+        # likely fitted the same model: the Gaussian process, smooth by design,
+        # is refining a plateau (a tree's fractional parameters, a coarse
+        # accuracy) it cannot see. Each such repeat hands one configuration of
+        # the next batch to a random draw.
+        n_random = min(self.n_repeated, n)
+        points = self._propose(n - n_random) if n > n_random else []
+        self.modelled = {self.space.key(point) for point in points}
+        points += self._random_unseen(n - len(points), points)
         return Batch(points) if points else None
 
     def tell(self, batch, scores):
+        earlier = {s for obs in self.observed for _, s in obs if np.isfinite(s)}
+        # The worst score is left out: the search tells failed fits as the worst.
+        worst = min(earlier, default=np.inf)
+        self.n_repeated = 0
         for point, score in zip(batch.points, scores):
             key = self.space.key(point)
             if key in self.seen:
                 continue
+            if key in self.modelled and score in earlier and score > worst:
+                self.n_repeated += 1
+            if np.isfinite(score):
+                earlier.add(score)
             self.seen.add(key)
             self.observed[point[0]].append((point[1], score))
             self.n_told += 1
@@ -87,7 +108,7 @@ class BayesStrategy:
         return self.acquisition
 
     def _propose(self, n):
-        """The ``n`` unseen points with the best acquisition over all sub-spaces."""
+        """Up to ``n`` unseen points with the best acquisition over all sub-spaces."""
         warped = self._warped_scores()
         acquisition = self.current_acquisition()
         best = max(max(w, default=-np.inf) for w in warped)
@@ -111,7 +132,7 @@ class BayesStrategy:
                 points.append((index, unit))
             if len(points) == n:
                 break
-        return points + self._random_unseen(n - len(points), points)
+        return points
 
     def _n_seen(self, index):
         return len(self.observed[index])

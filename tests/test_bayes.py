@@ -283,3 +283,57 @@ def test_an_explicit_acquisition_other_than_log_ei_is_kept(acquisition):
     strategy.tell(strategy.ask(), [1.0, 0.0, 0.0, 0.0, 0.0])
     strategy.tell(strategy.ask(), [0.0])
     assert strategy.current_acquisition() == acquisition
+
+
+def _plateau_strategy():
+    space = Space({"x": Real(0, 1), "y": Real(0, 1)})
+    return BayesStrategy(
+        space, np.random.RandomState(0), n_iter=30, n_initial_points=5, batch_size=2,
+        acquisition="log_ei",
+    )
+
+
+def _spy_on_model_requests(strategy):
+    requested, original = [], strategy._propose
+
+    def propose(n):
+        requested.append(n)
+        return original(n)
+
+    strategy._propose = propose
+    return requested
+
+
+def test_a_modelled_point_repeating_a_score_hands_one_point_to_random_draws():
+    strategy = _plateau_strategy()
+    requested = _spy_on_model_requests(strategy)
+    strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
+    # The worst score is how the search tells a failed fit: not a plateau.
+    strategy.tell(strategy.ask(), [0.1, 0.6])
+    assert requested == [2]
+    batch = strategy.ask()
+    assert requested == [2, 2]
+    # One modelled point lands on an earlier score (a plateau), one does not.
+    strategy.tell(batch, [0.5, 0.7])
+    batch = strategy.ask()
+    assert requested == [2, 2, 1] and len(batch.points) == 2
+    random_key = next(
+        strategy.space.key(p) for p in batch.points
+        if strategy.space.key(p) not in strategy.modelled
+    )
+    # The random point repeating a score says nothing about the model.
+    scores = [0.1 if strategy.space.key(p) == random_key else 0.65 for p in batch.points]
+    strategy.tell(batch, scores)
+    strategy.ask()
+    assert requested == [2, 2, 1, 2]
+
+
+def test_modelled_points_repeating_every_score_make_a_random_batch():
+    strategy = _plateau_strategy()
+    requested = _spy_on_model_requests(strategy)
+    strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
+    strategy.tell(strategy.ask(), [0.5, 0.5])
+    batch = strategy.ask()
+    assert requested == [2] and len(batch.points) == 2 and not strategy.modelled
+    keys = {strategy.space.key(p) for p in batch.points}
+    assert len(keys) == 2 and not keys & strategy.seen
