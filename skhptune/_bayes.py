@@ -76,8 +76,13 @@ class BayesStrategy:
         # the next batch to a random draw.
         n_random = min(self.n_repeated, n)
         points = self._propose(n - n_random) if n > n_random else []
+        drawn = self._random_unseen(n - len(points), points)
+        if n_random == n and not drawn:
+            # Random draws found nothing unseen in a nearly exhausted space; the
+            # model's pool, which enumerates a small discrete space, still can.
+            points = self._propose(n)
         self.modelled = {self.space.key(point) for point in points}
-        points += self._random_unseen(n - len(points), points)
+        points += drawn
         return Batch(points) if points else None
 
     def tell(self, batch, scores):

@@ -337,3 +337,14 @@ def test_modelled_points_repeating_every_score_make_a_random_batch():
     assert requested == [2] and len(batch.points) == 2 and not strategy.modelled
     keys = {strategy.space.key(p) for p in batch.points}
     assert len(keys) == 2 and not keys & strategy.seen
+
+
+def test_a_random_batch_that_finds_nothing_unseen_falls_back_to_the_model(monkeypatch):
+    strategy = _plateau_strategy()
+    strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
+    strategy.tell(strategy.ask(), [0.5, 0.5])
+    # As in a nearly exhausted space, where random draws keep hitting seen points.
+    monkeypatch.setattr(strategy, "_random_unseen", lambda n, taken: [])
+    batch = strategy.ask()
+    assert batch is not None and len(batch.points) == 2
+    assert {strategy.space.key(p) for p in batch.points} == strategy.modelled
