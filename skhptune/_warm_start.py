@@ -171,8 +171,10 @@ def _stored_resource(name):
 
 
 def _hash_or_none(value):
+    # SHA-1 rather than joblib's default MD5: the training fold is hashed at every
+    # fit, and SHA-1 runs about 2.5x faster where the CPU accelerates it.
     try:
-        return joblib.hash(value)
+        return joblib.hash(value, hash_name="sha1")
     except Exception:  # noqa: BLE001 - anything unpicklable just gets no warm start
         return None
 
