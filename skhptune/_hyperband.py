@@ -13,6 +13,7 @@ last evaluates a few configurations at ``max_resource`` only.
 """
 
 import numbers
+from collections.abc import Iterator
 
 import numpy as np
 from sklearn.base import _fit_context, is_classifier
@@ -814,6 +815,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         # split when the search starts, after BaseSearchCV's own checks.
         self._fit_inputs = X, y, params
         estimator, self._model_store = self.estimator, None
+        cv = self.cv
+        if isinstance(cv, Iterator) and not hasattr(cv, "split"):
+            # BaseSearchCV consumes a one-shot iterable of splits before the
+            # schedule reads them (scikit-learn < 1.5 keeps no copy): list it once.
+            self.cv = list(cv)
         if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
             # BaseSearchCV clones self.estimator for every fit: the wrapper must
             # stand in for it until the search is over.
@@ -824,7 +830,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         try:
             super().fit(X, y, **params)
         finally:
-            self.estimator = estimator
+            self.estimator, self.cv = estimator, cv
             if self._model_store is not None:
                 self._model_store.close()
             del self._fit_inputs, self._model_store  # only needed while fitting
@@ -849,11 +855,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         """
         X, y, params = self._fit_inputs
         X, y = indexable(X, y)
-        # BaseSearchCV's own splitter (scikit-learn >= 1.5) has already consumed a
-        # one-shot iterable passed as cv; checking self.cv again would find it empty.
-        cv = getattr(self, "_checked_cv_orig", None)
-        if cv is None:
-            cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
         folds = [(_as_indices(train), test) for train, test in cv.split(X, y, **split_params)]
         if not folds:

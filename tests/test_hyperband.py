@@ -1,6 +1,5 @@
 """Hyperband: the integer schedule, subsampling, promotions and HyperbandSearchCV."""
 
-import inspect
 import math
 import pickle
 
@@ -10,7 +9,6 @@ from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
-from sklearn.model_selection._search import BaseSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -530,15 +528,21 @@ def test_cv_given_as_splits_or_iterator_is_split_once():
     assert expected.n_splits_ == 3
     iterator = iter(splits)
     search = HyperbandSearchCV(LogisticRegression(max_iter=500), space, cv=iterator, random_state=0)
-    if "_checked_cv_orig" in inspect.getsource(BaseSearchCV.fit):
-        # BaseSearchCV consumed the iterator once; the search reuses its splits.
+    # BaseSearchCV consumes the iterator (scikit-learn < 1.5 keeps no copy); the
+    # search lists it first and reuses its splits.
+    search.fit(X_iris, y_iris)
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_score"], expected.cv_results_["mean_test_score"]
+    )
+    assert search.cv is iterator  # the parameter is left as given
+
+
+def test_cv_iterator_consumed_before_fit_is_a_clear_error():
+    iterator = iter(list(KFold(3).split(X_iris, y_iris)))
+    list(iterator)
+    search = HyperbandSearchCV(LogisticRegression(), {"C": Real(0.01, 10)}, cv=iterator)
+    with pytest.raises(ValueError, match="yields no splits.*as a list"):
         search.fit(X_iris, y_iris)
-        np.testing.assert_array_equal(
-            search.cv_results_["mean_test_score"], expected.cv_results_["mean_test_score"]
-        )
-    else:
-        with pytest.raises(ValueError, match="yields no splits.*as a list"):
-            search.fit(X_iris, y_iris)
 
 
 def test_scikit_learn_checks_come_before_the_data_is_split():
