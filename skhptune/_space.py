@@ -538,7 +538,11 @@ class SubSpace:
         """Number of ``ParameterGrid`` points (repeated values counted), or ``None``."""
         if self.size is None:
             return None
-        return int(np.prod([len(values) for values in self.grid_dict().values()], dtype=object))
+        counts = [
+            len(listed) if listed is not None else dim.n_levels  # never list a range
+            for listed, dim in zip(self._listed.values(), self.dimensions)
+        ]
+        return int(np.prod(counts, dtype=object))
 
     def snap(self, units):
         """Clip to the cube and move discrete coordinates to their bin centres."""

@@ -354,7 +354,7 @@ def test_size_of_a_wide_integer_range_is_not_listed(monkeypatch):
     space = Space({"seed": randint(0, 10**8), "depth": Integer(1, 10**7)})
     monkeypatch.setattr(type(space.subspaces[0].dimensions[0]), "values", property(
         lambda self: pytest.fail("the integer range was listed")))
-    assert space.size == 10**8 * 10**7
+    assert space.size == space.grid_size == 10**8 * 10**7
 
 
 def test_grid_matches_parameter_grid_order():
