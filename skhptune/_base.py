@@ -11,6 +11,7 @@ passed.
 import functools
 import numbers
 import re
+import sys
 import time
 import warnings
 from abc import abstractmethod
@@ -42,6 +43,14 @@ def single_threaded_blas():
     fits running beside it (measured 10x slower on a busy machine).
     """
     return _threadpool_controller().limit(limits=1, user_api="blas")
+
+
+def _module_name(filename):
+    """Name of the imported module at ``filename``, or ``None``."""
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", None) == filename:
+            return name
+    return None
 
 
 @dataclass
@@ -474,6 +483,28 @@ class AskTellSearchCV(BaseSearchCV):
             return_train_score=return_train_score,
         )
 
+    def set_params(self, **params):
+        """Set the parameters of this search.
+
+        ``param_grid`` and ``param_distributions`` name the same search space:
+        setting one of them alone clears the other, so that code written for
+        ``GridSearchCV`` can swap the grid with ``set_params(param_grid=...)``.
+
+        Parameters
+        ----------
+        **params : dict
+            Search parameters, and ``estimator__<name>`` for the estimator's.
+
+        Returns
+        -------
+        self : object
+            The search.
+        """
+        for name, alias in (("param_grid", "param_distributions"), ("param_distributions", "param_grid")):
+            if params.get(name) is not None and alias not in params:
+                params[alias] = None
+        return super().set_params(**params)
+
     def _space_spec(self):
         """The search space as given: ``param_distributions`` or its alias ``param_grid``."""
         given = [
@@ -530,7 +561,13 @@ class AskTellSearchCV(BaseSearchCV):
             deferred = self.__dict__.pop("_last_format_warnings", [])
         for caught in deferred:
             warnings.warn_explicit(
-                caught.message, caught.category, caught.filename, caught.lineno
+                caught.message,
+                caught.category,
+                caught.filename,
+                caught.lineno,
+                # Filters by module (filterwarnings(module="sklearn")) must match
+                # as they would have for the original warning.
+                module=_module_name(caught.filename),
             )
 
     def _search(self, evaluate_candidates, callback_ctx):

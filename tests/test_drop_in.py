@@ -296,6 +296,36 @@ class _FailsOnRequest(ClassifierMixin, BaseEstimator):
         return np.full(len(X), self.classes_[0])
 
 
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_module_filter_silences_the_non_finite_scores_warning(Search):
+    search = Search(
+        _FailsOnRequest(), param_grid={"parameter": ["fail", "ok"]}, cv=3, **BUDGETS[Search]
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    assert any("non-finite" in str(w.message) for w in caught)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", module="sklearn")  # as for GridSearchCV
+        search.fit(X, y)
+    assert not caught
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_set_params_swaps_the_space_under_either_name(Search):
+    # GridSearchCV code swaps the grid with set_params(param_grid=...).
+    search = make(Search, SVC(), {"C": [1, 10]}, cv=3)
+    search.set_params(param_grid={"C": [0.1, 100]}).fit(X, y)
+    assert {p["C"] for p in search.cv_results_["params"]} == {0.1, 100}
+    assert search.get_params()["param_distributions"] is None
+    search.set_params(param_distributions={"C": [0.5, 5]}).fit(X, y)
+    assert {p["C"] for p in search.cv_results_["params"]} == {0.5, 5}
+    search.set_params(param_grid={"C": [1]}, param_distributions={"C": [2]})
+    with pytest.raises(ValueError, match="got both"):
+        search.fit(X, y)
+
+
 class _SplitsOnce:
     """A splitter that can be used once (a one-shot generator behind an object)."""
 
