@@ -70,9 +70,6 @@ class Batch:
     key_extra : hashable, optional
         Part of the de-duplication key: the same point under another
         ``key_extra`` (e.g. another resource level) is a new evaluation.
-    repeats : bool, default=False
-        Evaluate a point that appears twice in ``points`` twice: the user's
-        grid run whole, as ``GridSearchCV`` runs a repeated value.
     """
 
     points: list
@@ -80,7 +77,6 @@ class Batch:
     cv: object = None
     more_results: dict = field(default_factory=dict)
     key_extra: object = None
-    repeats: bool = False
 
 
 def check_parameter_names(estimator, space):
@@ -322,7 +318,7 @@ class SearchRunner:
         keys = [self._key(batch, i) for i in range(len(batch.points))]
         new = []
         for i, key in enumerate(keys):
-            if key not in self._known and (batch.repeats or key not in (keys[j] for j in new)):
+            if key not in self._known and key not in (keys[j] for j in new):
                 new.append(i)
         if self.max_evaluations is not None:
             new = new[: max(self.max_evaluations - self.n_evaluated, 0)]
@@ -575,7 +571,7 @@ class AskTellSearchCV(BaseSearchCV):
         space = Space(self._space_spec(), rng)
         check_parameter_names(self._estimator_as_given(), space)
         budget = self._evaluation_budget()
-        size, strategy = space.grid_size, None
+        size, strategy = space.size, None
         exhaustive = budget is not None and size is not None and size <= budget
         # With a grid that fits the budget, the grid is what runs (and is reported).
         runner = SearchRunner(
@@ -591,8 +587,7 @@ class AskTellSearchCV(BaseSearchCV):
                     f"{size} iterations. For exhaustive searches, use GridSearchCV.",
                     UserWarning,
                 )
-            grid = Batch(space.grid(), more_results=self._grid_columns(size), repeats=True)
-            runner.run_once(grid)
+            runner.run_once(Batch(space.grid(), more_results=self._grid_columns(size)))
         else:
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)

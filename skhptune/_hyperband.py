@@ -426,10 +426,6 @@ class HyperbandStrategy:
                 "n_resources": [resource] * len(points),
             },
             key_extra=resource,
-            # The first level holds the first bracket's rung alone, where a grid
-            # with a repeated value runs as GridSearchCV runs it; later levels
-            # mix brackets, which must not evaluate a configuration twice.
-            repeats=self.level == 0,
         )
 
     def tell(self, batch, scores):
@@ -452,10 +448,7 @@ class HyperbandStrategy:
         if len(self.levels) != 1:
             return None
         n = sum(bracket[0][0] for bracket in self.schedule)
-        grid_size, size = self.space.grid_size, self.space.size
-        if grid_size is not None and n >= grid_size:
-            return grid_size
-        return n if size is None else min(n, size)
+        return n if self.space.size is None else min(n, self.space.size)
 
     @property
     def n_candidates(self):
@@ -463,19 +456,11 @@ class HyperbandStrategy:
         return [len(observed) for observed in self.observed[: self.level]]
 
     def _new_configurations(self, n):
-        """``n`` distinct configurations (fewer if the space is smaller).
-
-        A rung that holds the whole grid gets it as ``GridSearchCV`` lists it,
-        repeated values included.
-        """
-        grid_size, size = self.space.grid_size, self.space.size
-        if grid_size is not None and n >= grid_size:
+        """``n`` distinct configurations (fewer if the space is smaller)."""
+        if self.space.size is not None and n >= self.space.size:
+            # The rung holds the whole space: all of it, in GridSearchCV's order.
             return self.space.grid()
         points, keys = [], set()
-        if size is not None and n >= size:
-            # The rung holds the whole space: all of it, in GridSearchCV's order.
-            self._add_distinct(points, keys, self.space.grid(), n)
-            return points
         if self.sampler == "bayes":
             n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
             self._add_distinct(points, keys, self._model_proposals(n_model), n)
@@ -971,9 +956,8 @@ class HyperbandSearchCV(AskTellSearchCV):
             schedule = [[(_DEFAULT_MAX_HALVINGS + 1, max_resource)]]
         cost = sum(n * r for bracket in schedule for n, r in bracket)
         if space.size is not None and space.size * max_resource <= cost:
-            # Evaluating the whole space at max_resource is no dearer: do that,
-            # with the grid as listed (a repeated value runs twice, as in GridSearchCV).
-            levels, schedule = [max_resource], [[(space.grid_size, max_resource)]]
+            # Evaluating the whole space at max_resource is no dearer: do that.
+            levels, schedule = [max_resource], [[(space.size, max_resource)]]
         folds = SubsampledCV(
             cv,
             folds=cv_folds,

@@ -486,13 +486,6 @@ def parse_dimension(name, spec, rng=None):
     return _CategoricalDim(name, values)
 
 
-def _as_listed(spec):
-    """The values of a plain list or array as given (repeats kept), else ``None``."""
-    if isinstance(spec, (Real, Integer, Categorical)) or hasattr(spec, "rvs"):
-        return None
-    return list(spec)
-
-
 class SubSpace:
     """One dict of ``param_distributions``: named dimensions and their unit cube.
 
@@ -515,9 +508,6 @@ class SubSpace:
                 raise TypeError(f"Parameter names must be strings, got {name!r}.")
         self.names = sorted(distributions)
         self.dimensions = [parse_dimension(n, distributions[n], rng) for n in self.names]
-        # A grid that runs whole runs as GridSearchCV lists it: a value repeated
-        # in a list is a repeated grid point there, though one level here.
-        self._listed = {n: _as_listed(distributions[n]) for n in self.names}
         self.n_dims = len(self.dimensions)
         self.n_levels = np.array([d.n_levels for d in self.dimensions], dtype=int)
         self.is_categorical = np.array(
@@ -532,17 +522,6 @@ class SubSpace:
         if any(d.n_levels == 0 for d in self.dimensions):
             return None
         return int(np.prod([d.n_levels for d in self.dimensions], dtype=object))
-
-    @property
-    def grid_size(self):
-        """Number of ``ParameterGrid`` points (repeated values counted), or ``None``."""
-        if self.size is None:
-            return None
-        counts = [
-            len(listed) if listed is not None else dim.n_levels  # never list a range
-            for listed, dim in zip(self._listed.values(), self.dimensions)
-        ]
-        return int(np.prod(counts, dtype=object))
 
     def snap(self, units):
         """Clip to the cube and move discrete coordinates to their bin centres."""
@@ -603,14 +582,8 @@ class SubSpace:
         return key
 
     def grid_dict(self):
-        """The finite sub-space as a ``ParameterGrid`` dict of value lists.
-
-        Lists are as the user gave them, repeated values included.
-        """
-        return {
-            name: self._listed[name] if self._listed[name] is not None else dim.values
-            for name, dim in zip(self.names, self.dimensions)
-        }
+        """The finite sub-space as a ``ParameterGrid`` dict of value lists."""
+        return {name: dim.values for name, dim in zip(self.names, self.dimensions)}
 
 
 class Space:
@@ -653,12 +626,6 @@ class Space:
         sizes = [sub.size for sub in self.subspaces]
         return None if None in sizes else sum(sizes)
 
-    @property
-    def grid_size(self):
-        """Number of points of :meth:`grid` (repeated values counted), or ``None``."""
-        sizes = [sub.grid_size for sub in self.subspaces]
-        return None if None in sizes else sum(sizes)
-
     def key(self, point):
         """Hashable identity of a point ``(subspace index, unit vector)``."""
         index, unit = point
@@ -671,8 +638,6 @@ class Space:
 
     def grid(self):
         """Every configuration of a finite space, in ``ParameterGrid`` order.
-
-        A value listed twice gives two points, as in ``GridSearchCV``.
 
         Returns
         -------
@@ -689,10 +654,10 @@ class Space:
     def _grid_point(self, index):
         """Point ``index`` of :meth:`grid`, found without listing the grid."""
         for sub_index, sub in enumerate(self.subspaces):
-            if index < sub.grid_size:
+            if index < sub.size:
                 params = ParameterGrid(sub.grid_dict())[index]
                 return sub_index, sub.encode(params)
-            index -= sub.grid_size
+            index -= sub.size
         raise IndexError("grid point index out of range")
 
     def initial_design(self, n, rng):
@@ -715,12 +680,8 @@ class Space:
         """
         size = self.size
         if self._all_lists:
-            grid_size = self.grid_size
-            indices = sample_without_replacement(grid_size, min(n, grid_size), random_state=rng)
-            points, seen = [], set()
-            for i in indices:  # a repeated value draws a configuration twice
-                _add_if_new(points, seen, self, self._grid_point(i))
-            return points
+            indices = sample_without_replacement(size, min(n, size), random_state=rng)
+            return [self._grid_point(i) for i in indices]
         n = n if size is None else min(n, size)
         counts = self._share_out(n, rng)
         points, seen = [], set()

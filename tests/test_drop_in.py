@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import make_scorer, recall_score
-from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_validate
+from sklearn.model_selection import GroupKFold, KFold, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -257,29 +257,6 @@ def test_repeated_grid_values_are_evaluated_once(Search):
     resources = search.cv_results_.get("n_resources", [None] * len(rows))
     evaluations = list(zip(rows, resources))
     assert len(set(evaluations)) == len(evaluations)
-
-
-@pytest.mark.parametrize("Search", SEARCHES)
-def test_a_grid_within_budget_runs_as_grid_search_cv_lists_it(Search):
-    # GridSearchCV fits a repeated value again; a grid that runs whole must too.
-    grid = {"C": [0.1, 0.1, 10], "kernel": ["rbf", "linear"]}
-    budget = {
-        BayesSearchCV: {"n_iter": 6},
-        GeneticSearchCV: {"population_size": 6},
-        HyperbandSearchCV: {"min_resource": 60},  # whole space at full resource is cheaper
-    }
-    search = make(Search, SVC(), grid, cv=3, **budget.get(Search, {})).fit(X, y)
-    expected = GridSearchCV(SVC(), grid, cv=3).fit(X, y).cv_results_
-    assert search.cv_results_["params"] == expected["params"]
-    np.testing.assert_allclose(search.cv_results_["mean_test_score"], expected["mean_test_score"])
-
-
-@pytest.mark.parametrize("Search", SEARCHES)
-def test_every_fit_of_a_grid_is_counted_when_all_fail(Search):
-    # GridSearchCV's message counts every fit, the repeated value's included.
-    grid = {"parameter": ["fail"] * 3}
-    with pytest.raises(ValueError, match="All the 9 fits failed"):
-        make(Search, _FailsOnRequest(), grid, cv=3).fit(X, y)
 
 
 class _FailsOnRequest(ClassifierMixin, BaseEstimator):

@@ -3,9 +3,10 @@
 The installed scikit-learn ships ``model_selection/tests/test_search.py``; every
 test in it that uses ``RandomizedSearchCV`` must pass with ``BayesSearchCV`` in its
 place: that is what drop-in means. Its ``GridSearchCV`` tests must pass with each of
-our searches in its place, but for the few that check what a GridSearchCV is
-(listed below, each with its reason). The file is rewritten into a temporary
-directory at test time and run in a subprocess.
+our searches in its place, but for the few that check what a GridSearchCV is or
+that expect a value listed twice to be fitted twice (listed below, each with its
+reason). The file is rewritten into a temporary directory at test time and run
+in a subprocess.
 """
 
 import re
@@ -26,6 +27,11 @@ NOT_GRID_BEHAVIOUR = {
     "test_parameters_sampler_replacement": SEARCHES,
     # Compares every fitted attribute with a bare BaseSearchCV's (history_ is extra).
     "test_custom_run_search": SEARCHES,
+    # List a value more than once ([2, 2, 2]) and expect a row, or a count of
+    # fits, per listing: here a configuration is evaluated once (DESIGN.md).
+    "test_grid_search_classifier_all_fits_fail": SEARCHES,
+    "test_callable_multimetric_clf_all_fits_fail": SEARCHES,
+    "test_grid_search_cv_splits_consistency": SEARCHES,
     # Lists the exact cv_results_ keys (generation; bracket, iter, n_resources).
     "test_grid_search_cv_results": ["GeneticSearchCV", "HyperbandSearchCV"],
     # Hyperband fits lower rungs on subsamples, so rows differ from full-data

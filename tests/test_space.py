@@ -130,25 +130,6 @@ def test_repeated_values_count_once_in_the_space_size():
     assert Space({"C": [0.1, 0.1, 1, 10], "kernel": ["rbf", "linear", "rbf"]}).size == 6
 
 
-def test_the_grid_lists_repeated_values_as_parameter_grid_does():
-    distributions = [{"C": [0.1, 0.1, 1], "kernel": ["rbf", "linear", "rbf"]}, {"degree": [2, 2]}]
-    space = Space(distributions)
-    assert space.grid_size == 11 and space.size == 5
-    assert [space.decode(p) for p in space.grid()] == list(ParameterGrid(distributions))
-
-
-def test_initial_design_of_lists_with_repeats_is_parameter_samplers_distinct_draws():
-    distributions = {"C": [0.1, 0.1, 0.2, 0.2, 1, 1], "kernel": ["rbf", "linear"]}
-    space = Space(distributions)
-    ours = [space.decode(p) for p in space.initial_design(5, np.random.RandomState(0))]
-    theirs = []
-    for params in ParameterSampler(distributions, 5, random_state=0):
-        if params not in theirs:
-            theirs.append(params)
-    assert ours == theirs
-    assert len(theirs) < 5  # the draws did repeat a configuration
-
-
 def test_numpy_array_and_tuple_are_lists():
     assert parse_dimension("C", np.logspace(-4, 1, 3)).n_levels == 3
     assert parse_dimension("r", ((1, 1), (1, 2))).decode(0.9) == (1, 2)
@@ -354,7 +335,7 @@ def test_size_of_a_wide_integer_range_is_not_listed(monkeypatch):
     space = Space({"seed": randint(0, 10**8), "depth": Integer(1, 10**7)})
     monkeypatch.setattr(type(space.subspaces[0].dimensions[0]), "values", property(
         lambda self: pytest.fail("the integer range was listed")))
-    assert space.size == space.grid_size == 10**8 * 10**7
+    assert space.size == 10**8 * 10**7
 
 
 def test_grid_matches_parameter_grid_order():
