@@ -496,8 +496,9 @@ class AskTellSearchCV(BaseSearchCV):
         self : object
             The search.
         """
+        own = self.get_params(deep=False)
         for name, alias in (("param_grid", "param_distributions"), ("param_distributions", "param_grid")):
-            if params.get(name) is not None and alias not in params:
+            if params.get(name) is not None and alias in own and alias not in params:
                 params[alias] = None
         return super().set_params(**params)
 
