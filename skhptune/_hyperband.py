@@ -814,20 +814,19 @@ class HyperbandSearchCV(AskTellSearchCV):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.
         self._fit_inputs = X, y, params
-        estimator, self._model_store = self.estimator, None
-        cv = self.cv
-        if isinstance(cv, Iterator) and not hasattr(cv, "split"):
-            # BaseSearchCV consumes a one-shot iterable of splits before the
-            # schedule reads them (scikit-learn < 1.5 keeps no copy): list it once.
-            self.cv = list(cv)
-        if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
-            # BaseSearchCV clones self.estimator for every fit: the wrapper must
-            # stand in for it until the search is over.
-            self._model_store = ModelStore.create()
-            self.estimator = WarmStartEstimator(
-                estimator, self.resource, self.max_resource, self._model_store
-            )
+        estimator, cv, self._model_store = self.estimator, self.cv, None
         try:
+            if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
+                # BaseSearchCV clones self.estimator for every fit: the wrapper must
+                # stand in for it until the search is over.
+                self._model_store = ModelStore.create()
+                self.estimator = WarmStartEstimator(
+                    estimator, self.resource, self.max_resource, self._model_store
+                )
+            if isinstance(cv, Iterator) and not hasattr(cv, "split"):
+                # BaseSearchCV consumes a one-shot iterable of splits before the
+                # schedule reads them (scikit-learn < 1.5 keeps no copy): list it once.
+                self.cv = list(cv)
             super().fit(X, y, **params)
         finally:
             self.estimator, self.cv = estimator, cv
