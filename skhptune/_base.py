@@ -25,15 +25,18 @@ from sklearn.model_selection import check_cv
 from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options
-from threadpoolctl import ThreadpoolController
+import threadpoolctl
 
 from ._space import Space
 
 
 @functools.cache
 def _threadpool_controller():
-    # Finding the loaded BLAS libraries takes milliseconds: do it once.
-    return ThreadpoolController()
+    # Finding the loaded BLAS libraries takes milliseconds: do it once. The
+    # threadpoolctl 2 that scikit-learn 1.4 accepts has no controller.
+    if not hasattr(threadpoolctl, "ThreadpoolController"):
+        return None
+    return threadpoolctl.ThreadpoolController()
 
 
 def single_threaded_blas():
@@ -42,7 +45,10 @@ def single_threaded_blas():
     A surrogate's matrices are small: threaded BLAS only adds contention with the
     fits running beside it (measured 10x slower on a busy machine).
     """
-    return _threadpool_controller().limit(limits=1, user_api="blas")
+    controller = _threadpool_controller()
+    if controller is None:
+        return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+    return controller.limit(limits=1, user_api="blas")
 
 
 def _module_name(filename):

@@ -4,6 +4,7 @@ import pickle
 import re
 import time
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -424,8 +425,22 @@ def test_keyboard_interrupt_before_any_result_propagates():
         search.fit(X, y)
 
 
-def test_single_threaded_blas_limits_blas_and_restores_it():
+@pytest.mark.parametrize("has_controller", [True, False])
+def test_single_threaded_blas_limits_blas_and_restores_it(
+    monkeypatch, request, has_controller
+):
+    import threadpoolctl
     from threadpoolctl import threadpool_info
+
+    from skhptune import _base
+    from skhptune._base import _threadpool_controller
+
+    if not has_controller:  # threadpoolctl 2, which scikit-learn 1.4 accepts
+        without_controller = SimpleNamespace(threadpool_limits=threadpoolctl.threadpool_limits)
+        monkeypatch.setattr(_base, "threadpoolctl", without_controller)
+    _threadpool_controller.cache_clear()
+    request.addfinalizer(_threadpool_controller.cache_clear)
+    assert (_threadpool_controller() is not None) == has_controller
 
     def blas_threads():
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
