@@ -356,3 +356,29 @@ def test_small_param_grid_is_evaluated_whole_without_warning(Search):
     assert [p["C"] for p in search.cv_results_["params"]] == [0.1, 1, 10]
     with pytest.warns(UserWarning, match="smaller than"):
         Search(SVC(), grid, cv=3).fit(X, y)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_pandas_frame_with_shuffled_index_and_string_labels(Search):
+    # Positions, not index labels, select each fold (and Hyperband's subsamples).
+    pd = pytest.importorskip("pandas")
+    frame, target = load_iris(return_X_y=True, as_frame=True)
+    order = check_random_state(0).permutation(len(target))
+    frame, target = frame.iloc[order], target.iloc[order].map(dict(enumerate("abc")))
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression(max_iter=500))])
+    search = make(Search, pipe, {"clf__C": Real(1e-2, 1e2, prior="log-uniform")}, cv=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "X does not have valid feature names"
+        search.fit(frame, target)
+        predicted = search.predict(frame.iloc[:10])
+    np.testing.assert_array_equal(search.feature_names_in_, frame.columns)
+    np.testing.assert_array_equal(search.classes_, ["a", "b", "c"])
+    assert set(predicted) <= {"a", "b", "c"}
+    results = pd.DataFrame(search.cv_results_)
+    assert len(results) == len(search.cv_results_["params"])
+    # Scores must not depend on the index labels: the same data with a fresh index
+    # gives the same results.
+    reindexed = clone(search).fit(frame.reset_index(drop=True), target.reset_index(drop=True))
+    np.testing.assert_allclose(
+        reindexed.cv_results_["mean_test_score"], search.cv_results_["mean_test_score"]
+    )
