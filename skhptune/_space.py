@@ -405,24 +405,34 @@ def _has_slow_quantiles(dist):
     return type(law)._ppf is rv_discrete._ppf and not np.isfinite(dist.support()[1])
 
 
+def _is_log_uniform(dist, low, high):
+    """Whether ``dist`` is log-uniform on its support (a ``loc`` shift breaks it)."""
+    return low > 0 and np.isclose(dist.ppf(0.5), np.sqrt(low * high), rtol=1e-9)
+
+
 def _parse_distribution(name, dist, rng):
     if not all(hasattr(dist, method) for method in ("ppf", "cdf", "support")):
         return _parse_sampled(name, dist, rng)
-    low, high = (float(bound) for bound in dist.support())
+    support = dist.support()
+    low, high = (float(bound) for bound in support)
     family = getattr(getattr(dist, "dist", None), "name", "")
     discrete = hasattr(dist, "pmf")
+    # Arguments scipy deems invalid (uniform(0, 0)) leave a NaN support and ppf
+    # while rvs still draws; rv_discrete(values=...) may hold any numbers, and
+    # some laws have no usable ppf: search the values drawn.
+    if np.isnan(low) or np.isnan(high):
+        return _parse_sampled(name, dist, rng)
     if discrete and (not _has_integer_values(dist) or _has_slow_quantiles(dist)):
-        # rv_discrete(values=...) may hold any numbers, and some laws have no
-        # usable ppf: search the values drawn.
         return _parse_sampled(name, dist, rng)
     # Like their rvs, scipy's distributions are kept off the exact ends of their
     # support (uniform(0, 1) all but never gives 0 in RandomizedSearchCV either).
-    if family in ("loguniform", "reciprocal"):
+    if family in ("loguniform", "reciprocal") and _is_log_uniform(dist, low, high):
         return _ContinuousDim(name, _LogMap(low, high, margin=_TAIL))
     if family == "uniform":
         return _ContinuousDim(name, _LinearMap(low, high, margin=_TAIL))
     if family == "randint":
-        return _integer_range(name, int(low), int(high))
+        # Bounds past 2**53 would be rounded as floats.
+        return _integer_range(name, int(support[0]), int(support[1]))
     return _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
 
 

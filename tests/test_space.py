@@ -137,7 +137,16 @@ def test_numpy_array_and_tuple_are_lists():
 
 @pytest.mark.parametrize(
     "dist, low, high",
-    [(uniform(1, 3), 1, 4), (loguniform(1e-3, 1e2), 1e-3, 1e2), (expon(scale=10), 0, np.inf)],
+    [
+        (uniform(1, 3), 1, 4),
+        (loguniform(1e-3, 1e2), 1e-3, 1e2),
+        (loguniform(1e-3, 1e2, scale=10), 1e-2, 1e3),
+        # Shifted, a loguniform is no longer log-uniform on its support (at loc=-1
+        # its support starts at 0: the log map gave NaN).
+        (loguniform(1, 100, loc=5), 6, 105),
+        (loguniform(1, 100, loc=-1), 0, 99),
+        (expon(scale=10), 0, np.inf),
+    ],
 )
 def test_continuous_distributions_map_through_their_quantiles(dist, low, high):
     dim = parse_dimension("x", dist)
@@ -145,6 +154,21 @@ def test_continuous_distributions_map_through_their_quantiles(dist, low, high):
     assert all(low <= v <= high for v in values)
     assert all(type(v) is float for v in values)
     assert dim.decode(0.5) == pytest.approx(dist.median())
+
+
+def test_distribution_with_invalid_arguments_is_searched_through_draws():
+    # scipy gives uniform(0, 0) a NaN support and ppf, but its rvs draws 0.0, as
+    # RandomizedSearchCV does.
+    _, values = _decoded(uniform(0, 0))
+    assert set(values) == {0.0}
+
+
+def test_randint_beyond_float_precision_keeps_its_exact_bounds():
+    low = 10**17  # floats round 10**17 + 9 to 10**17 + 16
+    dim = parse_dimension("seed", randint(low, low + 10))
+    assert dim.n_levels == 10
+    assert set(_decode_many(dim, UNITS)) <= set(range(low, low + 10))
+    assert dim.decode(1.0) == low + 9
 
 
 def test_loguniform_is_log_scaled():
