@@ -10,7 +10,7 @@ maximised; NaN and ``-inf`` (failed evaluations) count as the worst.
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from ._acquisition import fit_gaussian_process, log_expected_improvement, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas
@@ -849,7 +849,7 @@ class GeneticSearchCV(AskTellSearchCV):
         if self.elitism == "auto":
             return self.population_size // 2
         if self.elitism >= self.population_size:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"The 'elitism' parameter of {type(self).__name__} must be smaller "
                 f"than population_size={self.population_size}, got {self.elitism}."
             )

@@ -654,7 +654,9 @@ class HyperbandSearchCV(AskTellSearchCV):
     multimetric_ : bool
         Whether several metrics were evaluated.
     min_resource_, max_resource_ : int
-        Resources of the first and last levels actually used.
+        ``min_resource`` and ``max_resource`` after their defaults. The levels
+        evaluated are ``n_resources_``: a range too narrow for one halving
+        (``max_resource_ < eta * min_resource_``) evaluates ``max_resource_`` only.
     brackets_ : list of list of (int, int)
         The schedule: per bracket, most aggressive first, its rungs as
         ``(n_configurations, resource)``.
@@ -931,9 +933,11 @@ class HyperbandSearchCV(AskTellSearchCV):
                     f"parameter of {estimator!r}."
                 )
             # Rungs set whole numbers; a parameter that holds a fraction (tol,
-            # learning_rate) is not a budget.
+            # learning_rate), a string (kernel) or a switch is not a budget.
             current = params[resource]
-            if isinstance(current, numbers.Real) and not isinstance(current, numbers.Integral):
+            if current is not None and (
+                isinstance(current, bool) or not isinstance(current, numbers.Integral)
+            ):
                 raise ValueError(
                     f"{name}: resource={resource!r} must be an integer parameter such "
                     f"as max_iter or n_estimators; its value is {current!r}."

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skhptune._acquisition import log_expected_improvement, robust_scores
 from skhptune._genetic import (
@@ -473,5 +474,5 @@ def test_pickle_round_trip(iris):
 )
 def test_invalid_parameters_raise_at_fit(iris, params, name):
     search = _search(**params)  # __init__ accepts anything
-    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
         search.fit(*iris)

@@ -476,11 +476,15 @@ def test_resource_errors_name_the_problem(params, match):
         _toy_search(**params).fit(np.zeros((30, 1)))
 
 
-def test_resource_parameter_holding_a_fraction_is_rejected():
+@pytest.mark.parametrize("value", [0.25, "auto", True])
+def test_resource_parameter_holding_no_integer_is_rejected(value):
+    # A fraction, a string or a switch is not a budget: say so before any fit.
     search = HyperbandSearchCV(
-        Toy(fail_below=0.25), {"a": Real(0, 1)}, resource="fail_below", max_resource=9
+        Toy(fail_below=value), {"a": Real(0, 1)}, resource="fail_below", max_resource=9
     )
-    with pytest.raises(ValueError, match="'fail_below' must be an integer parameter.*0.25"):
+    with pytest.raises(
+        ValueError, match=f"'fail_below' must be an integer parameter.*{value!r}"
+    ):
         search.fit(np.zeros((30, 1)))
 
 
