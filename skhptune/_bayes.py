@@ -1,6 +1,7 @@
 """BayesSearchCV: Gaussian-process Bayesian optimisation over the unit cube."""
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -61,6 +62,8 @@ class BayesStrategy:
         # exactly what an earlier configuration scored.
         self.modelled = set()
         self.n_repeated = 0
+        # Whether the search ended for want of configurations it had not seen.
+        self.exhausted = False
 
     def ask(self):
         remaining = self.n_iter - self.n_told
@@ -83,7 +86,10 @@ class BayesStrategy:
             points = self._propose(n)
         self.modelled = {self.space.key(point) for point in points}
         points += drawn
-        return Batch(points) if points else None
+        if not points:
+            self.exhausted = True  # before n_iter: the search says so
+            return None
+        return Batch(points)
 
     def tell(self, batch, scores):
         earlier = {s for obs in self.observed for _, s in obs if np.isfinite(s)}
@@ -416,6 +422,15 @@ class BayesSearchCV(AskTellSearchCV):
         self.parameter_importances_ = {}
         if strategy is None:
             return
+        if strategy.exhausted:
+            warnings.warn(
+                f"{type(self).__name__} evaluated {strategy.n_told} configurations "
+                f"of n_iter={self.n_iter}: neither its model nor random draws found "
+                "one it had not evaluated. A discrete distribution reaches the "
+                "values of its tail too rarely to be drawn; list the values to "
+                "search them all.",
+                UserWarning,
+            )
         largest = max(range(len(strategy.models)), key=lambda i: len(strategy.observed[i]))
         model = strategy.models[largest]
         scores = [score for _, score in strategy.observed[largest] if np.isfinite(score)]

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -111,6 +113,19 @@ def test_log_integer_space_never_repeats_a_configuration():
     levels = [p["level"] for p in search.cv_results_["params"]]
     assert len(levels) == len(set(levels)) == 20
     assert search.best_params_["level"] == 3
+
+
+def test_running_out_of_unseen_configurations_before_n_iter_warns():
+    # A space whose size is not counted (a log prior, a distribution's tail) can
+    # run out of configurations to draw: fewer rows than n_iter, said aloud.
+    space = {"level": Integer(1, 3, prior="log-uniform")}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=6, cv=2, random_state=0)
+    with pytest.warns(UserWarning, match="evaluated 3 configurations of n_iter=6"):
+        search.fit(X_toy, y_toy)
+    assert sorted(p["level"] for p in search.cv_results_["params"]) == [1, 2, 3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a budget spent in full says nothing
+        search.set_params(n_iter=3).fit(X_toy, y_toy)
 
 
 def test_failed_configurations_are_avoided():
