@@ -73,7 +73,20 @@ class _Binned:
         raise ValueError(f"{value!r} is not a value of parameter {self.name!r}.")
 
     def key(self, u):
-        return self.level(u)
+        return _value_key(self.decode(u))
+
+
+def _value_key(value):
+    """Hashable identity of a value, the same in every sub-space listing it.
+
+    Types stay apart, as in :func:`_distinct`; an unhashable value (a dict) is
+    known by the object itself.
+    """
+    try:
+        hash(value)
+    except TypeError:
+        return type(value), id(value)
+    return type(value), value
 
 
 class _CategoricalDim(_Binned):
@@ -131,7 +144,7 @@ class _ContinuousDim:
 
     def key(self, u):
         value = self.decode(u)
-        return value if self._integer else float(f"{value:.12g}")
+        return _value_key(value if self._integer else float(f"{value:.12g}"))
 
 
 class _RangeMap:
@@ -587,7 +600,9 @@ class SubSpace:
         if key is None:
             if len(self._keys) >= _MAX_CACHED_KEYS:
                 self._keys.clear()
-            key = tuple(dim.key(u) for dim, u in zip(self.dimensions, unit))
+            key = tuple(
+                (name, dim.key(u)) for name, dim, u in zip(self.names, self.dimensions, unit)
+            )
             self._keys[raw] = key
         return key
 
@@ -637,9 +652,13 @@ class Space:
         return None if None in sizes else sum(sizes)
 
     def key(self, point):
-        """Hashable identity of a point ``(subspace index, unit vector)``."""
+        """Hashable identity of a point ``(subspace index, unit vector)``.
+
+        It names the parameters and their values, not the sub-space: a
+        configuration that overlapping sub-spaces both hold is one.
+        """
         index, unit = point
-        return (index, self.subspaces[index].key(unit))
+        return self.subspaces[index].key(unit)
 
     def decode(self, point):
         """Parameter dict of a point ``(subspace index, unit vector)``."""

@@ -382,3 +382,17 @@ def test_pandas_frame_with_shuffled_index_and_string_labels(Search):
     np.testing.assert_allclose(
         reindexed.cv_results_["mean_test_score"], search.cv_results_["mean_test_score"]
     )
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_configuration_in_overlapping_sub_spaces_gets_one_row(Search):
+    # C=1 and C=10 with rbf or linear are in both dicts: one configuration each.
+    space = [
+        {"C": [0.1, 1, 10, 100], "kernel": ["rbf", "linear"]},
+        {"C": [1, 10], "kernel": ["rbf", "linear", "poly"]},
+    ]
+    search = make(Search, SVC(), space, cv=3).fit(X, y)
+    results = search.cv_results_
+    resources = results.get("n_resources", [None] * len(results["params"]))
+    rows = [(tuple(sorted(p.items())), r) for p, r in zip(results["params"], resources)]
+    assert len(rows) == len(set(rows))

@@ -391,6 +391,26 @@ def test_initial_design_of_a_huge_grid_matches_parameter_sampler(monkeypatch):
     assert ours == theirs
 
 
+def test_keys_name_parameters_and_values_not_sub_spaces():
+    weights = {0: 1, 1: 5}
+    space = Space(
+        [
+            {"C": [1, 10], "kernel": ["rbf"], "class_weight": [weights]},
+            {"C": Integer(1, 10), "kernel": ["rbf", "poly"], "class_weight": [weights]},
+            {"C": [1.0], "kernel": ["rbf"], "class_weight": [weights]},
+            {"C": [1], "kernel": ["rbf"]},
+        ]
+    )
+
+    def key(index, params):
+        return space.key((index, space.subspaces[index].encode(params)))
+
+    params = {"C": 1, "kernel": "rbf", "class_weight": weights}
+    assert key(0, params) == key(1, params)  # the same configuration twice
+    assert key(0, params) != key(2, {**params, "C": 1.0})  # 1.0 is not 1 to sklearn
+    assert key(0, params) != key(3, {"C": 1, "kernel": "rbf"})  # fewer parameters
+
+
 def test_initial_design_is_distinct_spread_and_covers_subspaces():
     space = Space(
         [{"kernel": ["rbf"], "C": Real(1e-3, 1e3, "log-uniform")}, {"kernel": ["poly"], "degree": [2, 3]}]
