@@ -296,10 +296,13 @@ class SearchRunner:
                 scores = self.evaluate(batch)
                 strategy.tell(batch, self.impute_failures(scores))
         except KeyboardInterrupt:
-            # Ctrl-C ends the search, not the fit: the finished batches stand and
-            # the best of them is refitted, so a long search is never lost.
+            # Ctrl-C ends the search: the finished batches stand and the best of
+            # them is refitted, so a long search is never lost; fit then raises
+            # the interrupt again, so that a caller (cross_val_score, an outer
+            # search) stops too.
             if not self._row_scores:
                 raise
+            self.search._interrupted = True
             warnings.warn(
                 f"Search interrupted after {len(self._row_scores)} evaluations; "
                 "keeping the results so far.",
@@ -552,6 +555,46 @@ class AskTellSearchCV(BaseSearchCV):
     def _grid_columns(self, n_points):
         """Extra ``cv_results_`` columns for an exhaustive grid of ``n_points``."""
         return {}
+
+    def fit(self, X, y=None, **params):
+        """Run the search: fit a model per configuration and fold, refit the best.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; ``None`` for unsupervised learning.
+
+        **params : dict of str -> object
+            Parameters of the estimator's ``fit``, the scorer and the splitter
+            (such as ``groups``), as in
+            :meth:`~sklearn.model_selection.GridSearchCV.fit`.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            After :kbd:`Ctrl-C` once a batch has finished: the search is fitted on
+            the batches that finished (best refitted), and the interrupt still
+            reaches the caller.
+        """
+        try:
+            self._fit_search(X, y, **params)
+        finally:
+            interrupted = self.__dict__.pop("_interrupted", False)
+        if interrupted:
+            raise KeyboardInterrupt
+        return self
+
+    def _fit_search(self, X, y, **params):
+        """``BaseSearchCV.fit``; subclasses wrap what they must set up around it."""
+        return super().fit(X, y, **params)
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
         self._failed_batches = []  # (row, candidates, more_results, error)

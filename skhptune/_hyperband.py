@@ -792,27 +792,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         # The estimator is validated by its own fit, as in BaseSearchCV.
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y=None, **params):
-        """Run Hyperband: every fit of a resource level in one parallel batch.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
-            Target; ``None`` for unsupervised learning.
-
-        **params : dict of str -> object
-            Parameters of the estimator's ``fit``, the scorer and the splitter
-            (such as ``groups``), as in
-            :meth:`~sklearn.model_selection.GridSearchCV.fit`.
-
-        Returns
-        -------
-        self : object
-            The fitted search.
-        """
+    def _fit_search(self, X, y, **params):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.
         self._fit_inputs = X, y, params
@@ -829,7 +809,7 @@ class HyperbandSearchCV(AskTellSearchCV):
                 # BaseSearchCV consumes a one-shot iterable of splits before the
                 # schedule reads them (scikit-learn < 1.5 keeps no copy): list it once.
                 self.cv = list(cv)
-            super().fit(X, y, **params)
+            super()._fit_search(X, y, **params)
         finally:
             self.estimator, self.cv = estimator, cv
             if self._model_store is not None:

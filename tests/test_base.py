@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -376,10 +376,31 @@ def test_keyboard_interrupt_keeps_finished_batches():
 
     search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=30, random_state=0)
     search._make_strategy = lambda space, rng: InterruptingStrategy(space, rng, 3)
+    # The search is fitted on what finished, and the interrupt still gets through.
     with pytest.warns(UserWarning, match="interrupted after 6 evaluations"):
-        search.fit(X, y)
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(X, y)
     assert len(search.cv_results_["params"]) == 6
-    assert hasattr(search, "best_estimator_")
+    assert search.predict(X).shape == (len(X),)
+    assert not hasattr(search, "_interrupted")
+
+
+def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():
+    # Inside cross_val_score (or an outer search) Ctrl-C must stop everything, as
+    # with GridSearchCV, not leave one fold with a cut-down search.
+    fits = []
+
+    class InterruptedSVC(SVC):
+        def fit(self, X, y):
+            fits.append(1)
+            if len(fits) == 20:  # Ctrl-C during the second batch of the first fold
+                raise KeyboardInterrupt
+            return super().fit(X, y)
+
+    search = RandomSearch(InterruptedSVC(), {"C": Real(0.1, 10)}, n_iter=30, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted"), pytest.raises(KeyboardInterrupt):
+        cross_val_score(search, X, y, cv=3)
+    assert len(fits) == 21  # the refit of the first fold's best, then nothing more
 
 
 def test_results_of_many_batches_are_formatted_as_gridsearchcv_formats_them():
