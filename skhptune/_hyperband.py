@@ -594,8 +594,10 @@ class HyperbandSearchCV(AskTellSearchCV):
         Number of jobs to run in parallel; ``-1`` means all processors.
 
     refit : bool, str or callable, default=True
-        Refit the best estimator on the whole dataset at ``max_resource``, as in
-        ``GridSearchCV``.
+        Refit the best estimator on the whole dataset, as in ``GridSearchCV``,
+        with the resource of its row: ``max_resource``, unless ``max_time`` or
+        :kbd:`Ctrl-C` ended the search before any configuration reached it (see
+        Notes).
 
     cv : int, cross-validation generator or iterable, default=None
         Cross-validation splitting strategy (5-fold by default, stratified for
