@@ -798,8 +798,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.
         self._fit_inputs = X, y, params
-        estimator, cv, self._model_store = self.estimator, self.cv, None
+        # A copy of this search taken while it fitted (a callback's pickle, a
+        # clone) holds that fit's wrapper: search the estimator it wraps.
+        estimator, cv, self._model_store = self._estimator_as_given(), self.cv, None
         try:
+            self.estimator = estimator
             if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
                 # BaseSearchCV clones self.estimator for every fit: the wrapper must
                 # stand in for it until the search is over.
@@ -825,9 +828,10 @@ class HyperbandSearchCV(AskTellSearchCV):
         return self
 
     def _estimator_as_given(self):
-        if isinstance(self.estimator, WarmStartEstimator):
-            return self.estimator.wrapped_estimator
-        return self.estimator
+        estimator = self.estimator
+        while isinstance(estimator, WarmStartEstimator):
+            estimator = estimator.wrapped_estimator
+        return estimator
 
     def _split(self):
         """``(cv, folds, n_classes)`` of the data being fitted.

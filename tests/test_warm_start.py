@@ -182,6 +182,23 @@ def test_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch, tmp_pa
     np.testing.assert_array_equal(restored.predict(X), search.predict(X))
 
 
+def test_a_copy_taken_while_fitting_searches_the_estimator_it_wraps():
+    # A callback may pickle the search mid-fit, wrapper and all; fitting that
+    # copy must neither wrap the wrapper nor hand it back as best_estimator_.
+    store = ModelStore.create()
+    wrapped = WarmStartEstimator(
+        WarmStartEstimator(RandomForestClassifier(random_state=0), "n_estimators", 9, store),
+        "n_estimators", 9, store,
+    )
+    store.close()
+    search = HyperbandSearchCV(
+        wrapped, {"max_depth": Integer(1, 5)}, resource="n_estimators",
+        max_resource=9, cv=3, random_state=0,
+    ).fit(X, y)
+    assert type(search.estimator) is RandomForestClassifier
+    assert type(search.best_estimator_) is RandomForestClassifier
+
+
 def test_failed_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch, tmp_path):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     estimator = RandomForestClassifier()
