@@ -37,7 +37,7 @@ print(f"best score {search.best_score_:.4f} with {search.best_params_}")
 # Convergence
 # -----------
 # The staircase is the best cross-validated accuracy so far; the points are the
-# individual evaluations. After the space-filling start (the first ten), most
+# individual evaluations. After the space-filling start (the first six), most
 # proposals score close to the best: the model has found the good region.
 from skhptune.plot import ConvergenceDisplay
 
