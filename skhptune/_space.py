@@ -420,7 +420,7 @@ def _has_slow_quantiles(dist):
 
 def _is_log_uniform(dist, low, high):
     """Whether ``dist`` is log-uniform on its support (a ``loc`` shift breaks it)."""
-    return low > 0 and np.isclose(dist.ppf(0.5), np.sqrt(low * high), rtol=1e-9)
+    return low > 0 and np.isclose(dist.ppf(0.5), np.sqrt(low * high), rtol=1e-9, atol=0)
 
 
 def _parse_distribution(name, dist, rng):

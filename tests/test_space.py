@@ -145,6 +145,7 @@ def test_numpy_array_and_tuple_are_lists():
         # its support starts at 0: the log map gave NaN).
         (loguniform(1, 100, loc=5), 6, 105),
         (loguniform(1, 100, loc=-1), 0, 99),
+        (loguniform(1e-12, 1e-10, loc=1e-11), 1.1e-11, 1.1e-10),  # tiny, still shifted
         (expon(scale=10), 0, np.inf),
     ],
 )
