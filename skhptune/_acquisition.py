@@ -69,6 +69,26 @@ def _log1mexp(x):
     )
 
 
+def failures_as_worst(y):
+    """Scores where failures (NaN, ``-inf``) count as the worst finite score.
+
+    A model fitted to the other scores only would not learn that a region fails
+    and would propose it again.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Scores, higher is better, with at least one finite.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y)
+    return np.where(finite, y, y[finite].min())
+
+
 def robust_scores(y):
     """Scores centred and scaled robustly, with the tail of bad scores compressed.
 

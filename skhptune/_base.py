@@ -293,8 +293,7 @@ class SearchRunner:
                 batch = strategy.ask()
                 if batch is None or not batch.points:
                     break
-                scores = self.evaluate(batch)
-                strategy.tell(batch, self.impute_failures(scores))
+                strategy.tell(batch, self.evaluate(batch))
         except KeyboardInterrupt:
             # Ctrl-C ends the search: the finished batches stand and the best of
             # them is refitted, so a long search is never lost; fit then raises
@@ -316,14 +315,12 @@ class SearchRunner:
         self.evaluate(batch)
         self._end_search()
 
-    def impute_failures(self, scores):
-        """Failed evaluations (NaN) count as the worst score seen so far."""
-        finite = [s for s in self._row_scores if np.isfinite(s)]
-        scores = np.asarray(scores, dtype=float)
-        return np.where(np.isnan(scores), min(finite) if finite else np.nan, scores)
-
     def evaluate(self, batch):
-        """Evaluate the batch's new configurations; return a score per point."""
+        """Evaluate the batch's new configurations; return a score per point.
+
+        A configuration whose fits failed scores NaN (with ``error_score=np.nan``);
+        each strategy decides how a failure ranks.
+        """
         keys = [self._key(batch, i) for i in range(len(batch.points))]
         new = []
         for i, key in enumerate(keys):
@@ -428,7 +425,7 @@ class SearchRunner:
         """Per evaluation (row of ``cv_results_``): score, best so far, elapsed time."""
         scores = np.array(self._row_scores, dtype=float)
         # Rows of wholly failed batches score error_score in cv_results_; the
-        # strategy saw NaN (the worst score seen) instead.
+        # strategy was told NaN instead.
         for row, candidates, *_ in self.search._failed_batches:
             scores[row : row + len(candidates)] = self.search.error_score
         best = np.fmax.accumulate(scores) if len(scores) else scores

@@ -93,8 +93,12 @@ class BayesStrategy:
 
     def tell(self, batch, scores):
         earlier = {s for obs in self.observed for _, s in obs if np.isfinite(s)}
-        # The worst score is left out: the search tells failed fits as the worst.
+        # A failed fit (NaN) counts as the worst score seen so far, so the model
+        # steers away from it; that score is therefore left out of the repeats.
         worst = min(earlier, default=np.inf)
+        scores = np.asarray(scores, dtype=float)
+        seen_worst = min(earlier.union(scores[np.isfinite(scores)]), default=np.nan)
+        scores = np.where(np.isnan(scores), seen_worst, scores)
         self.n_repeated = 0
         for point, score in zip(batch.points, scores):
             key = self.space.key(point)

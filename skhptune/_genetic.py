@@ -12,7 +12,12 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
-from ._acquisition import fit_gaussian_process, log_expected_improvement, robust_scores
+from ._acquisition import (
+    failures_as_worst,
+    fit_gaussian_process,
+    log_expected_improvement,
+    robust_scores,
+)
 from ._base import AskTellSearchCV, Batch, single_threaded_blas
 
 
@@ -523,12 +528,13 @@ tournament_size, elitism, early_stopping, surrogate
         scores to model, the bred order is kept.
         """
         sub = self.space.subspaces[index]
-        finite = [(u, s) for u, s in self._evaluated[index] if np.isfinite(s)]
+        evaluated = self._evaluated[index]
+        n_finite = sum(1 for _, s in evaluated if np.isfinite(s))
         n = min(n, len(pool))
-        if len(pool) < 2 or sub.n_dims == 0 or len(finite) < self._min_model_points:
+        if len(pool) < 2 or sub.n_dims == 0 or n_finite < self._min_model_points:
             return list(range(n))
-        X = np.array([u for u, _ in finite])
-        y = robust_scores([s for _, s in finite])
+        X = np.array([u for u, _ in evaluated])
+        y = robust_scores(failures_as_worst([s for _, s in evaluated]))
         units = np.array([u for _, u in pool])
         picks = []
         # The last generation's model warm-starts the fit, as in BayesSearchCV;
@@ -679,8 +685,9 @@ class GeneticSearchCV(AskTellSearchCV):
         ``n_jobs`` and joblib backend.
 
     error_score : "raise" or numeric, default=np.nan
-        Score of a failed fit; ``"raise"`` raises the error. A failed
-        configuration counts as the worst of the population.
+        Score of a failed fit; ``"raise"`` raises the error. With NaN, a failed
+        configuration ranks below every one that scored (it is never kept as an
+        elite over one) and the surrogate counts it as the worst score.
 
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.

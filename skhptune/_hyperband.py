@@ -23,7 +23,7 @@ from sklearn.utils import indexable
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
-from ._acquisition import robust_scores, propose_batch
+from ._acquisition import failures_as_worst, propose_batch, robust_scores
 from ._base import AskTellSearchCV, Batch
 from ._warm_start import ModelStore, WarmStartEstimator, continues_fitting
 
@@ -505,15 +505,12 @@ class HyperbandStrategy:
 
     def _model_data(self, index, n_needed):
         """``(X, y)`` of a sub-space at the largest level with ``n_needed`` finite
-        scores, or ``None``."""
+        scores (failures count as the worst of them), or ``None``."""
         for observed in reversed(self.observed[: self.level]):
-            rows = [
-                (point[1], score)
-                for point, score in observed.values()
-                if point[0] == index and np.isfinite(score)
-            ]
-            if len(rows) >= max(n_needed, 3):
-                return np.array([u for u, _ in rows]), np.array([s for _, s in rows])
+            rows = [(point[1], score) for point, score in observed.values() if point[0] == index]
+            scores = np.array([s for _, s in rows], dtype=float)
+            if np.isfinite(scores).sum() >= max(n_needed, 3):
+                return np.array([u for u, _ in rows]), failures_as_worst(scores)
         return None
 
 

@@ -243,6 +243,14 @@ def test_bayesian_optimisation_beats_random_search_on_branin():
     assert regret_bo < 0.5 * regret_random
 
 
+def test_failures_as_worst_fills_nan_and_minus_inf_with_the_worst_finite_score():
+    from skhptune._acquisition import failures_as_worst
+
+    np.testing.assert_array_equal(
+        failures_as_worst([0.3, np.nan, -np.inf, 0.1]), [0.3, 0.1, 0.1, 0.1]
+    )
+
+
 def test_robust_scores_compress_only_the_bad_tail():
     from skhptune._acquisition import robust_scores
 

@@ -230,14 +230,15 @@ class FailingForLargeC(ClassifierMixin, BaseEstimator):
         return np.full(len(X), self.classes_[0])
 
 
-def test_failed_fits_count_as_worst_score_for_the_strategy():
+def test_the_strategy_is_told_nan_for_failed_fits():
+    # Each strategy ranks failures its own way; an imputed worst score would tie
+    # with a real one (Hyperband promoted a failed configuration on that tie).
     search = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, n_iter=9, batch_size=9, random_state=1)
     with pytest.warns(FitFailedWarning):
         search.fit(X, y)
     scores = search.cv_results_["mean_test_score"]
     assert np.isnan(scores).any() and np.isfinite(scores).any()
-    told = search.strategy_.told[0]
-    assert np.isfinite(told).all() and told.min() == np.nanmin(scores)
+    np.testing.assert_array_equal(search.strategy_.told[0], scores)
 
 
 @pytest.mark.parametrize("scoring", [None, ["accuracy", "balanced_accuracy"]])

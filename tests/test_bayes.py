@@ -319,6 +319,13 @@ def _spy_on_model_requests(strategy):
     return requested
 
 
+def test_a_failed_fit_is_modelled_as_the_worst_score_seen_so_far():
+    strategy = _strategy("log_ei")
+    strategy.tell(strategy.ask(), [0.3, np.nan, 0.5, 0.2, 0.4])
+    strategy.tell(strategy.ask(), [np.nan])
+    assert [score for _, score in strategy.observed[0]] == [0.3, 0.2, 0.5, 0.2, 0.4, 0.2]
+
+
 def test_a_modelled_point_repeating_a_score_hands_one_point_to_random_draws():
     strategy = _plateau_strategy()
     requested = _spy_on_model_requests(strategy)

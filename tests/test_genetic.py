@@ -2,7 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_iris
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import FitFailedWarning
@@ -436,6 +436,34 @@ def test_failed_fits_count_as_worst(iris):
     np.testing.assert_array_equal(np.isnan(scores), depths < 1)
     assert search.best_params_["max_depth"] >= 1
     assert np.isfinite(search.generation_stats_["best_score"]).all()
+
+
+class _ScoreIsA(BaseEstimator):
+    """Scores its parameter ``a``; fails to fit for ``a > 0.5``."""
+
+    def __init__(self, a=0.5):
+        self.a = a
+
+    def fit(self, X, y=None):
+        if self.a > 0.5:
+            raise ValueError("a too large")
+        return self
+
+    def score(self, X, y=None):
+        return self.a
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_failed_configurations_rank_below_every_score_and_stay_out_of_the_stats(iris):
+    search = _search(_ScoreIsA(), {"a": Real(0, 1)}, population_size=4, n_generations=3, elitism=2)
+    with pytest.warns(FitFailedWarning):
+        search.fit(*iris)
+    results = search.cv_results_
+    first = results["mean_test_score"][results["generation"] == 0]
+    assert np.isnan(first).any() and np.isfinite(first).any()
+    # Generation 0's population is its rows: failures are left out of its mean.
+    assert search.generation_stats_["mean_score"][0] == pytest.approx(np.nanmean(first))
+    assert search.generation_stats_["best_score"][0] == np.nanmax(first)
 
 
 def test_small_finite_space_is_evaluated_exhaustively(iris):

@@ -349,6 +349,21 @@ def test_failed_configurations_are_never_promoted_over_finite_ones():
     assert np.isfinite(search.best_score_) and search.best_params_["a"] >= 0.2
 
 
+@pytest.mark.parametrize("sampler", ["random", "bayes"])
+def test_a_failed_configuration_is_not_promoted_on_a_tie_with_the_worst_score(sampler):
+    # The two failures come first in the rung; the worst finite score must still
+    # go ahead of them.
+    search = HyperbandSearchCV(
+        Toy(fail_below=0.2), {"a": [0.1, 0.15, 0.3, 0.6]}, resource="budget",
+        min_resource=1, max_resource=4, eta=2, n_brackets=1, sampler=sampler, cv=2,
+        random_state=0,
+    )
+    with pytest.warns(Warning):
+        results = search.fit(np.zeros((10, 1))).cv_results_
+    assert [results["params"][r]["a"] for r in _rung(results, 0, 0)] == [0.1, 0.15, 0.3, 0.6]
+    assert sorted(results["params"][r]["a"] for r in _rung(results, 0, 1)) == [0.3, 0.6]
+
+
 def test_same_seed_same_results_for_n_jobs_1_and_2():
     X, y = make_classification(n_samples=150, random_state=0)
     groups = np.repeat(np.arange(15), 10)
