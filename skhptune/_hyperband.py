@@ -406,7 +406,8 @@ class HyperbandStrategy:
             if rung < 0:
                 continue
             if rung == 0:
-                self.members[b] = self._new_configurations(bracket[0][0])
+                # Earlier brackets' promotions to this level are in the batch already.
+                self.members[b] = self._new_configurations(bracket[0][0], taken=points)
             else:
                 n_promoted = max(1, len(self.members[b]) // self.eta)
                 keep = select_promoted(self.scores[b], n_promoted)
@@ -455,15 +456,17 @@ class HyperbandStrategy:
         """Distinct configurations evaluated at each level reached."""
         return [len(observed) for observed in self.observed[: self.level]]
 
-    def _new_configurations(self, n):
-        """``n`` distinct configurations (fewer if the space is smaller)."""
+    def _new_configurations(self, n, taken=()):
+        """``n`` distinct configurations not in ``taken`` (fewer if the space is
+        smaller)."""
+        keys = {self.space.key(point) for point in taken}
         if self.space.size is not None and n >= self.space.size:
             # The rung holds the whole space: all of it, in GridSearchCV's order.
-            return self.space.grid()
-        points, keys = [], set()
+            return [p for p in self.space.grid() if self.space.key(p) not in keys]
+        points = []
         if self.sampler == "bayes":
             n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
-            self._add_distinct(points, keys, self._model_proposals(n_model), n)
+            self._add_distinct(points, keys, self._model_proposals(n_model, taken), n)
         for _ in range(len(self._design)):
             if len(points) >= n:
                 break
@@ -479,12 +482,13 @@ class HyperbandStrategy:
                 keys.add(key)
                 points.append(point)
 
-    def _model_proposals(self, n):
+    def _model_proposals(self, n, taken):
         """Up to ``n`` points from one Gaussian process per sub-space (BOHB-style).
 
         Each sub-space is modelled on the largest level evaluated so far with
         enough observations of it (``n_dims + 2``); candidates of all sub-spaces
-        compete on their acquisition values.
+        compete on their acquisition values. Points of ``taken`` the model was
+        not fitted on are pending: none is proposed again.
         """
         if n < 1:
             return []
@@ -493,9 +497,17 @@ class HyperbandStrategy:
             data = self._model_data(index, sub.n_dims + 2)
             if sub.n_dims == 0 or data is None:
                 continue
-            X, y = data
+            modelled, X, y = data
+            pending = [
+                unit
+                for i, unit in taken
+                if i == index and self.space.key((i, unit)) not in modelled
+            ]
             y = robust_scores(y)  # outliers compressed, as in BayesSearchCV
-            result = propose_batch(X, y, sub.n_levels, sub.is_categorical, n, self.rng)
+            result = propose_batch(
+                X, y, sub.n_levels, sub.is_categorical, n, self.rng,
+                X_pending=np.array(pending) if pending else None,
+            )
             candidates.extend(
                 (value, index, unit)
                 for unit, value in zip(result.proposals, result.acquisition_values)
@@ -504,13 +516,14 @@ class HyperbandStrategy:
         return [(index, unit) for _, index, unit in candidates[:n]]
 
     def _model_data(self, index, n_needed):
-        """``(X, y)`` of a sub-space at the largest level with ``n_needed`` finite
-        scores (failures count as the worst of them), or ``None``."""
+        """``(keys, X, y)`` of a sub-space at the largest level with ``n_needed``
+        finite scores (failures count as the worst of them), or ``None``."""
         for observed in reversed(self.observed[: self.level]):
-            rows = [(point[1], score) for point, score in observed.values() if point[0] == index]
-            scores = np.array([s for _, s in rows], dtype=float)
+            rows = {k: (p[1], s) for k, (p, s) in observed.items() if p[0] == index}
+            scores = np.array([s for _, s in rows.values()], dtype=float)
             if np.isfinite(scores).sum() >= max(n_needed, 3):
-                return np.array([u for u, _ in rows]), failures_as_worst(scores)
+                X = np.array([u for u, _ in rows.values()])
+                return set(rows), X, failures_as_worst(scores)
         return None
 
 

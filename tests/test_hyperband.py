@@ -364,6 +364,39 @@ def test_a_failed_configuration_is_not_promoted_on_a_tie_with_the_worst_score(sa
     assert sorted(results["params"][r]["a"] for r in _rung(results, 0, 1)) == [0.3, 0.6]
 
 
+class _FailsOnMiddleSubsamples(BaseEstimator):
+    """Scores grow with ``a``; fits on 20 to 59 samples fail."""
+
+    def __init__(self, a=0.5):
+        self.a = a
+
+    def fit(self, X, y=None):
+        if 20 <= len(X) < 60:
+            raise ValueError("failing on purpose")
+        self.n_fit_ = len(X)
+        return self
+
+    def score(self, X, y=None):
+        return self.a + 0.001 * self.n_fit_
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.FitFailedWarning")
+def test_model_proposals_never_repeat_a_configuration_promoted_to_the_same_level():
+    # The middle level failed, so the model of the last bracket is fitted on the
+    # first level, which does not hold the configuration bracket 1 promoted to the
+    # top; proposing it again cost the bracket one of its configurations.
+    X, y = make_classification(n_samples=150, random_state=0)
+    search = HyperbandSearchCV(
+        _FailsOnMiddleSubsamples(), {"a": Real(0, 1)}, sampler="bayes", min_resource=10,
+        cv=3, random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    for b, bracket in enumerate(search.brackets_):
+        for rung, (n, _) in enumerate(bracket):
+            assert len(_rung(results, b, rung)) == n
+
+
 def test_same_seed_same_results_for_n_jobs_1_and_2():
     X, y = make_classification(n_samples=150, random_state=0)
     groups = np.repeat(np.arange(15), 10)
