@@ -627,14 +627,15 @@ class AskTellSearchCV(BaseSearchCV):
         if exhaustive:
             # Modelling cannot beat trying everything: evaluate the whole grid in
             # GridSearchCV's order, in one parallel batch (what a param_grid asks for).
-            if size < budget and self.param_grid is None:
+            grid = space.grid()
+            if len(grid) < budget and self.param_grid is None:
                 warnings.warn(
-                    f"The total space of parameters {size} is smaller than the "
+                    f"The total space of parameters {len(grid)} is smaller than the "
                     f"{type(self).__name__} budget of {budget} evaluations. Running "
-                    f"{size} iterations. For exhaustive searches, use GridSearchCV.",
+                    f"{len(grid)} iterations. For exhaustive searches, use GridSearchCV.",
                     UserWarning,
                 )
-            runner.run_once(Batch(space.grid(), more_results=self._grid_columns(size)))
+            runner.run_once(Batch(grid, more_results=self._grid_columns(len(grid))))
         else:
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)

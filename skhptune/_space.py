@@ -647,7 +647,11 @@ class Space:
 
     @property
     def size(self):
-        """Number of distinct configurations, or ``None`` when unbounded."""
+        """Number of configurations the sub-spaces hold, or ``None`` when unbounded.
+
+        A configuration that overlapping sub-spaces both hold counts once per
+        sub-space, as in ``len(ParameterGrid(...))``; :meth:`grid` lists it once.
+        """
         sizes = [sub.size for sub in self.subspaces]
         return None if None in sizes else sum(sizes)
 
@@ -668,17 +672,19 @@ class Space:
     def grid(self):
         """Every configuration of a finite space, in ``ParameterGrid`` order.
 
+        A configuration that overlapping sub-spaces both hold is listed once.
+
         Returns
         -------
         list of (int, ndarray)
             Points ``(subspace index, unit vector)``.
         """
-        points = []
+        points = {}
         for index, sub in enumerate(self.subspaces):
-            points.extend(
-                (index, sub.encode(params)) for params in ParameterGrid(sub.grid_dict())
-            )
-        return points
+            for params in ParameterGrid(sub.grid_dict()):
+                point = index, sub.encode(params)
+                points.setdefault(self.key(point), point)
+        return list(points.values())
 
     def _grid_point(self, index):
         """Point ``index`` of :meth:`grid`, found without listing the grid."""

@@ -396,3 +396,12 @@ def test_a_configuration_in_overlapping_sub_spaces_gets_one_row(Search):
     resources = results.get("n_resources", [None] * len(results["params"]))
     rows = [(tuple(sorted(p.items())), r) for p, r in zip(results["params"], resources)]
     assert len(rows) == len(set(rows))
+
+
+@pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV])
+def test_the_small_space_warning_counts_overlapping_configurations_once(Search):
+    space = [{"kernel": ["rbf"], "C": [1, 10]}, {"kernel": ["rbf", "linear"], "C": [1]}]
+    budget = {"n_iter": 6} if Search is BayesSearchCV else {"population_size": 4, "n_generations": 2}
+    with pytest.warns(UserWarning, match="space of parameters 3 .* Running 3 iterations"):
+        search = Search(SVC(), space, cv=3, random_state=0, **budget).fit(X, y)
+    assert len(search.cv_results_["params"]) == 3

@@ -487,3 +487,12 @@ def test_dimensions_work_in_randomized_search_cv():
     samples = list(sampler)
     assert all(1e-2 <= s["C"] <= 1e2 and s["n"] in (1, 2, 3) and s["k"] in "ab" for s in samples)
     assert Real(0, 1).rvs(5, random_state=0) == Real(0, 1).rvs(5, random_state=0)
+
+
+def test_grid_lists_a_configuration_of_overlapping_sub_spaces_once():
+    space = Space([{"kernel": ["rbf"], "C": [1, 10]}, {"kernel": ["rbf", "linear"], "C": [1]}])
+    params = [space.decode(point) for point in space.grid()]
+    assert params == [
+        {"C": 1, "kernel": "rbf"}, {"C": 10, "kernel": "rbf"}, {"C": 1, "kernel": "linear"}
+    ]
+    assert space.size == 4  # counted as ParameterGrid counts it
