@@ -406,8 +406,7 @@ class HyperbandStrategy:
             if rung < 0:
                 continue
             if rung == 0:
-                # Earlier brackets' promotions to this level are in the batch already.
-                self.members[b] = self._new_configurations(bracket[0][0], taken=points)
+                self.members[b] = self._new_configurations(bracket[0][0], promoted=points)
             else:
                 n_promoted = max(1, len(self.members[b]) // self.eta)
                 keep = select_promoted(self.scores[b], n_promoted)
@@ -456,17 +455,20 @@ class HyperbandStrategy:
         """Distinct configurations evaluated at each level reached."""
         return [len(observed) for observed in self.observed[: self.level]]
 
-    def _new_configurations(self, n, taken=()):
-        """``n`` distinct configurations not in ``taken`` (fewer if the space is
-        smaller)."""
-        keys = {self.space.key(point) for point in taken}
+    def _new_configurations(self, n, promoted):
+        """``n`` distinct configurations (fewer if the space is smaller).
+
+        ``promoted`` are the configurations earlier brackets evaluate at the same
+        level. A random draw may repeat one (its score is shared, no fit is
+        repeated); the model treats them as pending, so that it proposes none.
+        """
         if self.space.size is not None and n >= self.space.size:
             # The rung holds the whole space: all of it, in GridSearchCV's order.
-            return [p for p in self.space.grid() if self.space.key(p) not in keys]
-        points = []
+            return self.space.grid()
+        points, keys = [], set()
         if self.sampler == "bayes":
             n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
-            self._add_distinct(points, keys, self._model_proposals(n_model, taken), n)
+            self._add_distinct(points, keys, self._model_proposals(n_model, promoted), n)
         for _ in range(len(self._design)):
             if len(points) >= n:
                 break
@@ -482,13 +484,13 @@ class HyperbandStrategy:
                 keys.add(key)
                 points.append(point)
 
-    def _model_proposals(self, n, taken):
+    def _model_proposals(self, n, pending):
         """Up to ``n`` points from one Gaussian process per sub-space (BOHB-style).
 
         Each sub-space is modelled on the largest level evaluated so far with
         enough observations of it (``n_dims + 2``); candidates of all sub-spaces
-        compete on their acquisition values. Points of ``taken`` the model was
-        not fitted on are pending: none is proposed again.
+        compete on their acquisition values. ``pending`` points (being evaluated
+        at this level) are never proposed.
         """
         if n < 1:
             return []
@@ -498,15 +500,16 @@ class HyperbandStrategy:
             if sub.n_dims == 0 or data is None:
                 continue
             modelled, X, y = data
-            pending = [
+            # Those the model was fitted on are never proposed anyway.
+            unmodelled = [
                 unit
-                for i, unit in taken
+                for i, unit in pending
                 if i == index and self.space.key((i, unit)) not in modelled
             ]
             y = robust_scores(y)  # outliers compressed, as in BayesSearchCV
             result = propose_batch(
                 X, y, sub.n_levels, sub.is_categorical, n, self.rng,
-                X_pending=np.array(pending) if pending else None,
+                X_pending=np.array(unmodelled) if unmodelled else None,
             )
             candidates.extend(
                 (value, index, unit)
