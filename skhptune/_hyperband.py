@@ -680,6 +680,16 @@ class HyperbandSearchCV(AskTellSearchCV):
     n_candidates_ : list of int
         Configurations evaluated at each level of ``n_resources_``, over all
         brackets.
+    n_iterations_ : int
+        Number of levels evaluated, ``len(n_resources_)``.
+    n_possible_iterations_, n_required_iterations_ : int
+        Number of levels of the schedule, ``s_max + 1``.
+    min_resources_, max_resources_ : int
+        ``min_resource_`` and ``max_resource_`` under the names of
+        scikit-learn's halving searches. With ``n_brackets=1`` the rows with
+        ``iter == i`` are those at ``n_resources_[i]``, as there; with several
+        brackets ``iter`` counts rungs within a bracket, so group rows by
+        ``n_resources`` instead.
     history_ : dict of ndarrays
         Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
         (best so far) and ``"elapsed_time"`` (seconds since the search started).
@@ -981,6 +991,9 @@ class HyperbandSearchCV(AskTellSearchCV):
 
         self.min_resource_, self.max_resource_ = min_resource, max_resource
         self.brackets_ = schedule
+        # The names scikit-learn's halving searches use, for code written for them.
+        self.min_resources_, self.max_resources_ = min_resource, max_resource
+        self.n_possible_iterations_ = self.n_required_iterations_ = len(levels)
         return HyperbandStrategy(
             space, rng, schedule, levels, self.eta, level_args, self.sampler
         )
@@ -988,6 +1001,7 @@ class HyperbandSearchCV(AskTellSearchCV):
     def _store_strategy_results(self, strategy, space):
         self.n_resources_ = strategy.levels[: strategy.level]
         self.n_candidates_ = strategy.n_candidates
+        self.n_iterations_ = len(self.n_resources_)
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):
@@ -1001,4 +1015,4 @@ class HyperbandSearchCV(AskTellSearchCV):
         pool = n_resources[finite] if finite.any() else n_resources
         rows = np.flatnonzero(n_resources == pool.max())
         ranks = np.asarray(results[f"rank_test_{refit_metric}"])[rows]
-        return int(rows[np.argmin(ranks)])
+        return rows[np.argmin(ranks)]  # a numpy integer, as BaseSearchCV's

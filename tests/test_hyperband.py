@@ -289,6 +289,23 @@ def test_best_index_is_among_the_largest_resource():
     top = results["n_resources"] == 27
     assert search.best_score_ == results["mean_test_score"][top].max()
     assert search.best_params_["budget"] == 27 and search.best_estimator_.budget == 27
+    # A numpy integer, as GridSearchCV and the halving searches give.
+    assert isinstance(search.best_index_, np.integer)
+
+
+@pytest.mark.parametrize("n_brackets", [1, None])
+def test_halving_attribute_names_describe_the_levels(n_brackets):
+    search = _toy_search(
+        resource="budget", min_resource=1, max_resource=27, n_brackets=n_brackets
+    ).fit(np.zeros((30, 1)))
+    results = search.cv_results_
+    assert search.n_iterations_ == len(search.n_resources_) == 4
+    assert search.n_possible_iterations_ == search.n_required_iterations_ == 4
+    assert (search.min_resources_, search.max_resources_) == (1, 27)
+    for level, (resource, n) in enumerate(zip(search.n_resources_, search.n_candidates_)):
+        assert np.sum(results["n_resources"] == resource) == n
+        if n_brackets == 1:  # one bracket: iter is the level, as in the halving searches
+            assert np.all(results["n_resources"][results["iter"] == level] == resource)
 
 
 def test_resource_parameter_inside_a_pipeline():
