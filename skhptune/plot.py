@@ -59,25 +59,36 @@ def _check_fitted(search):
     )
 
 
-def _resolve_metric(search, metric):
-    """Name of the metric to plot: ``metric``, else the refit metric, else ``"score"``."""
+def _metrics(search):
     results = _check_fitted(search)
-    available = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
-    if metric is not None:
-        if metric not in available:
-            raise ValueError(f"metric={metric!r} is not in cv_results_; choose one of {available}.")
-        return metric
+    return [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+
+
+def _default_metric(search):
+    """The refit metric, else ``"score"`` or the only metric; ``None`` if ambiguous."""
+    available = _metrics(search)
     refit = getattr(search, "refit", None)
     if isinstance(refit, str) and refit in available:
         return refit
     if "score" in available:
         return "score"
-    if len(available) == 1:
-        return available[0]
-    raise ValueError(
-        f"The search evaluated several metrics {available} and none is its refit "
-        "metric; pass metric=<name>."
-    )
+    return available[0] if len(available) == 1 else None
+
+
+def _resolve_metric(search, metric):
+    """Name of the metric to plot: ``metric``, else :func:`_default_metric`."""
+    available = _metrics(search)
+    if metric is not None:
+        if metric not in available:
+            raise ValueError(f"metric={metric!r} is not in cv_results_; choose one of {available}.")
+        return metric
+    default = _default_metric(search)
+    if default is None:
+        raise ValueError(
+            f"The search evaluated several metrics {available} and none is its refit "
+            "metric; pass metric=<name>."
+        )
+    return default
 
 
 def _score_label(metric):
@@ -85,7 +96,7 @@ def _score_label(metric):
 
 
 def _is_default_metric(search, metric):
-    return metric == _resolve_metric(search, None)
+    return metric == _default_metric(search)
 
 
 def _test_scores(search, metric):
@@ -654,8 +665,8 @@ def _model_importances(search, metric, n_repeats, random_state):
     if "n_resources" in results:
         # Scores at small resources are lower whatever the parameters: give the
         # model the resource, unless a parameter already is the resource.
-        resources = np.asarray(results["n_resources"], dtype=float)
-        if not any(np.array_equal(X[:, j], resources) for j in range(X.shape[1])):
+        if getattr(search, "resource", None) not in names:
+            resources = np.asarray(results["n_resources"], dtype=float)
             X, names = np.column_stack([X, resources]), names + ["n_resources"]
     y = _test_scores(search, metric)
     finite = np.isfinite(y)

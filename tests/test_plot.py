@@ -378,6 +378,33 @@ def test_importances_see_the_resource_of_hyperband():
     assert display.importances["n_resources"] > display.importances["alpha"]
 
 
+def test_importances_count_a_resource_parameter_once_on_a_log_range():
+    # Resources spanning decades are encoded in log10: the resource parameter
+    # must still be recognised as the n_resources column.
+    search = fake_hyperband(resource_param=True)
+    wider = {1: 1, 3: 30, 9: 900}
+    results = search.cv_results_
+    results["n_resources"] = np.array([wider[r] for r in results["n_resources"]])
+    for params in results["params"]:
+        params["max_iter"] = wider[params["max_iter"]]
+    results["param_max_iter"] = masked([p["max_iter"] for p in results["params"]])
+    search.resource = "max_iter"
+    display = ParameterImportanceDisplay.from_estimator(search, random_state=0)
+    assert set(display.importances) == {"alpha", "max_iter"}
+
+
+@pytest.mark.parametrize("refit", [False, lambda results: 0])
+def test_a_metric_passed_is_plotted_when_the_search_has_no_refit_metric(iris, refit):
+    search = GridSearchCV(
+        SVC(), {"C": [0.1, 1, 10, 100]}, scoring=["accuracy", "f1_macro"], refit=refit, cv=3
+    ).fit(*iris)
+    for display in (ConvergenceDisplay, ParameterScoreDisplay):
+        shown = display.from_estimator(search, metric="f1_macro")
+        assert shown.score_label == "mean test f1_macro"
+    importances = ParameterImportanceDisplay.from_estimator(search, metric="f1_macro", random_state=0)
+    assert set(importances.importances) == {"C"}
+
+
 def test_importances_of_a_search_without_parameters(iris):
     search = GridSearchCV(SVC(), {}, cv=3).fit(*iris)
     with pytest.raises(ValueError, match="no parameters to explain"):
