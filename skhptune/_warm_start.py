@@ -38,8 +38,9 @@ def continues_fitting(estimator, resource, n_samples=None):
     ``max_iter`` of the histogram gradient boosting estimators, also as a
     ``Pipeline`` step (``"clf__n_estimators"``), unless continuing would not
     grow the same model: early stopping (its history restarts with each
-    ``fit``) or a ``RandomState`` instance as ``random_state`` (a stored model
-    carries it advanced). ``n_samples``, the training size when known, decides
+    ``fit``) or a ``RandomState`` instance as a ``random_state`` of the estimator
+    or of any step around it (a stored model carries it advanced, and the other
+    steps are refitted with it). ``n_samples``, the training size when known, decides
     whether ``early_stopping="auto"`` is on. ``warm_start`` of other
     estimators (MLP, SGD, linear models) restarts an optimiser for ``max_iter``
     more iterations, which is not the same model either.
@@ -47,11 +48,16 @@ def continues_fitting(estimator, resource, n_samples=None):
     if not hasattr(estimator, "get_params"):
         return False
     owner_name, _, leaf = resource.rpartition("__")
-    owner = estimator.get_params(deep=True).get(owner_name) if owner_name else estimator
+    every_param = estimator.get_params(deep=True)
+    owner = every_param.get(owner_name) if owner_name else estimator
     if not hasattr(owner, "get_params"):
         return False
     params = owner.get_params(deep=False)
-    if "warm_start" not in params or isinstance(params.get("random_state"), np.random.RandomState):
+    if "warm_start" not in params or any(
+        isinstance(value, np.random.RandomState)
+        for name, value in every_param.items()
+        if name.rpartition("__")[2] == "random_state"
+    ):
         return False
     if isinstance(owner, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
         early_stopping = params["early_stopping"]

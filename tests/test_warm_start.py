@@ -19,6 +19,7 @@ from sklearn.ensemble import (
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.random_projection import GaussianRandomProjection
 from sklearn.utils.validation import check_is_fitted
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -71,6 +72,20 @@ class CountingEnsemble(ClassifierMixin, BaseEstimator):
         (HistGradientBoostingClassifier(early_stopping=True), "max_iter", False),
         (GradientBoostingClassifier(n_iter_no_change=3), "n_estimators", False),
         (RandomForestClassifier(random_state=np.random.RandomState(0)), "n_estimators", False),
+        # Another step drawing from a RandomState instance is refitted with it advanced.
+        (
+            Pipeline([
+                ("proj", GaussianRandomProjection(random_state=np.random.RandomState(0))),
+                ("clf", RandomForestClassifier()),
+            ]),
+            "clf__n_estimators",
+            False,
+        ),
+        (
+            Pipeline([("proj", GaussianRandomProjection(random_state=0)), ("clf", RandomForestClassifier())]),
+            "clf__n_estimators",
+            True,
+        ),
     ],
 )
 def test_continues_fitting_only_where_warm_start_adds_members(estimator, resource, expected):
