@@ -618,16 +618,16 @@ class AskTellSearchCV(BaseSearchCV):
         space = Space(self._space_spec(), rng)
         check_parameter_names(self._estimator_as_given(), space)
         budget = self._evaluation_budget()
-        size, strategy = space.size, None
-        exhaustive = budget is not None and size is not None and size <= budget
+        strategy = None
+        exhaustive = budget is not None and space.fits_in(budget)
+        grid = space.grid() if exhaustive else None
         # With a grid that fits the budget, the grid is what runs (and is reported).
         runner = SearchRunner(
-            self, space, evaluate_candidates, callback_ctx, size if exhaustive else budget
+            self, space, evaluate_candidates, callback_ctx, len(grid) if exhaustive else budget
         )
         if exhaustive:
             # Modelling cannot beat trying everything: evaluate the whole grid in
             # GridSearchCV's order, in one parallel batch (what a param_grid asks for).
-            grid = space.grid()
             if len(grid) < budget and self.param_grid is None:
                 warnings.warn(
                     f"The total space of parameters {len(grid)} is smaller than the "

@@ -655,6 +655,22 @@ class Space:
         sizes = [sub.size for sub in self.subspaces]
         return None if None in sizes else sum(sizes)
 
+    def fits_in(self, budget):
+        """Whether the space is finite with at most ``budget`` distinct configurations.
+
+        Only sub-spaces with the same parameters can hold one configuration
+        twice; those are counted from the grid.
+        """
+        size = self.size
+        if size is None:
+            return False
+        if size <= budget:
+            return True
+        names = [tuple(sub.names) for sub in self.subspaces]
+        if len(set(names)) == len(names) or any(sub.size > budget for sub in self.subspaces):
+            return False
+        return len(self.grid()) <= budget
+
     def key(self, point):
         """Hashable identity of a point ``(subspace index, unit vector)``.
 

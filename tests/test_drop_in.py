@@ -405,3 +405,11 @@ def test_the_small_space_warning_counts_overlapping_configurations_once(Search):
     with pytest.warns(UserWarning, match="space of parameters 3 .* Running 3 iterations"):
         search = Search(SVC(), space, cv=3, random_state=0, **budget).fit(X, y)
     assert len(search.cv_results_["params"]) == 3
+
+
+def test_overlapping_sub_spaces_that_fit_the_budget_run_as_a_grid():
+    # Listed twice they are 8 configurations, more than n_iter; distinct they are 5.
+    space = [{"C": [1, 2, 3, 4]}, {"C": [2, 3, 4, 5]}]
+    with pytest.warns(UserWarning, match="space of parameters 5 .* Running 5 iterations"):
+        search = BayesSearchCV(SVC(), space, n_iter=6, cv=3, random_state=0).fit(X, y)
+    assert [p["C"] for p in search.cv_results_["params"]] == [1, 2, 3, 4, 5]

@@ -496,3 +496,11 @@ def test_grid_lists_a_configuration_of_overlapping_sub_spaces_once():
         {"C": 1, "kernel": "rbf"}, {"C": 10, "kernel": "rbf"}, {"C": 1, "kernel": "linear"}
     ]
     assert space.size == 4  # counted as ParameterGrid counts it
+
+
+def test_fits_in_counts_configurations_of_overlapping_sub_spaces_once():
+    overlapping = Space([{"C": [1, 2, 3, 4]}, {"C": [2, 3, 4, 5]}])
+    assert overlapping.fits_in(5) and not overlapping.fits_in(4)
+    apart = Space([{"C": [1, 2, 3, 4]}, {"gamma": [2, 3, 4, 5]}])
+    assert apart.fits_in(8) and not apart.fits_in(7)
+    assert not Space({"C": Real(0, 1)}).fits_in(10**6)
