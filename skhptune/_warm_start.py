@@ -38,9 +38,11 @@ def continues_fitting(estimator, resource, n_samples=None):
     ``max_iter`` of the histogram gradient boosting estimators, also as a
     ``Pipeline`` step (``"clf__n_estimators"``), unless continuing would not
     grow the same model: early stopping (its history restarts with each
-    ``fit``) or a ``RandomState`` instance as a ``random_state`` of the estimator
+    ``fit``), a ``RandomState`` instance as a ``random_state`` of the estimator
     or of any step around it (a stored model carries it advanced, and the other
-    steps are refitted with it). ``n_samples``, the training size when known, decides
+    steps are refitted with it), or ``random_state=None`` in a step around it
+    (refitted with fresh randomness, such a step would feed the kept members
+    other features). ``n_samples``, the training size when known, decides
     whether ``early_stopping="auto"`` is on. ``warm_start`` of other
     estimators (MLP, SGD, linear models) restarts an optimiser for ``max_iter``
     more iterations, which is not the same model either.
@@ -54,7 +56,7 @@ def continues_fitting(estimator, resource, n_samples=None):
         return False
     params = owner.get_params(deep=False)
     if "warm_start" not in params or any(
-        isinstance(value, np.random.RandomState)
+        _refits_differently(name, value, owner_name)
         for name, value in every_param.items()
         if name.rpartition("__")[2] == "random_state"
     ):
@@ -66,6 +68,19 @@ def continues_fitting(estimator, resource, n_samples=None):
             early_stopping = n_samples is not None and n_samples > 10_000
         return leaf == "max_iter" and not early_stopping
     return leaf == "n_estimators" and params.get("n_iter_no_change") is None
+
+
+def _refits_differently(name, random_state, owner_name):
+    """Whether a ``random_state`` parameter changes the model at each refit.
+
+    A ``RandomState`` instance anywhere has advanced since the last fit. ``None``
+    matters only outside the estimator that grows: inside it, new members are
+    fresh draws either way, as they would be when fitting from scratch.
+    """
+    if isinstance(random_state, np.random.RandomState):
+        return True
+    inside_owner = not owner_name or name.startswith(owner_name + "__")
+    return random_state is None and not inside_owner
 
 
 class ModelStore:

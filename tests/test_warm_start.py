@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.random_projection import GaussianRandomProjection
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -83,6 +84,21 @@ class CountingEnsemble(ClassifierMixin, BaseEstimator):
         ),
         (
             Pipeline([("proj", GaussianRandomProjection(random_state=0)), ("clf", RandomForestClassifier())]),
+            "clf__n_estimators",
+            True,
+        ),
+        # An unseeded step draws other features at each refit; the grown
+        # estimator's own None only makes its new members fresh draws.
+        (
+            Pipeline([("proj", GaussianRandomProjection()), ("clf", RandomForestClassifier())]),
+            "clf__n_estimators",
+            False,
+        ),
+        (
+            Pipeline([
+                ("proj", GaussianRandomProjection(random_state=0)),
+                ("clf", BaggingClassifier(DecisionTreeClassifier(random_state=None))),
+            ]),
             "clf__n_estimators",
             True,
         ),
