@@ -79,9 +79,12 @@ class _Binned:
 def _value_key(value):
     """Hashable identity of a value, the same in every sub-space listing it.
 
-    Types stay apart, as in :func:`_distinct`; an unhashable value (a dict) is
-    known by the object itself.
+    Types stay apart, as in :func:`_distinct`, except that a numpy scalar is its
+    Python counterpart (scikit-learn reads ``np.float64(1.0)`` as ``1.0``); an
+    unhashable value (a dict) is known by the object itself.
     """
+    if isinstance(value, np.generic):
+        value = value.item()
     try:
         hash(value)
     except TypeError:
@@ -145,6 +148,25 @@ class _ContinuousDim:
     def key(self, u):
         value = self.decode(u)
         return _value_key(value if self._integer else float(f"{value:.12g}"))
+
+
+class _MixedDrawsDim(_ContinuousDim):
+    """Draws mixing integers and floats: the coordinate steps through them, and
+    each comes out as drawn, type included (``max_features=1`` is one feature,
+    ``1.0`` all)."""
+
+    def __init__(self, name, draws):
+        numeric = [float(value) for value in draws]
+        order = np.argsort(numeric, kind="stable")
+        self._draws = [draws[i] for i in order]
+        super().__init__(name, _EmpiricalMap(numeric, discrete=True))
+
+    def decode(self, u):
+        index = int(min(max(u, 0.0), 1.0) * len(self._draws))
+        return self._draws[min(index, len(self._draws) - 1)]
+
+    def key(self, u):
+        return _value_key(self.decode(u))
 
 
 class _RangeMap:
@@ -281,21 +303,24 @@ def _distinct(values):
     """The distinct values, in order of first appearance (unhashable ones too).
 
     Values of different types stay apart even when equal, as scikit-learn can
-    read them differently (``max_features=1`` is one feature, ``1.0`` all).
+    read them differently (``max_features=1`` is one feature, ``1.0`` all); a
+    numpy scalar counts as its Python counterpart.
     """
     distinct, seen = [], set()
     for value in values:
         try:
-            key = (type(value), value)
-            if key in seen:
-                continue
-            seen.add(key)
+            hash(value)
         except TypeError:  # unhashable: compare with the earlier values of its type
             if any(
                 type(value) is type(other) and (value is other or _equal(value, other))
                 for other in distinct
             ):
                 continue
+        else:
+            key = _value_key(value)
+            if key in seen:
+                continue
+            seen.add(key)
         distinct.append(value)
     return distinct
 
@@ -327,7 +352,10 @@ def _parse_sampled(name, dist, rng):
         raise ValueError(
             f"Parameter {name!r}: every value drawn from {dist!r} is NaN or infinite."
         )
-    integer = all(isinstance(value, numbers.Integral) for value in draws)
+    n_integers = sum(isinstance(value, numbers.Integral) for value in draws)
+    if 0 < n_integers < len(draws):
+        return _MixedDrawsDim(name, draws)
+    integer = n_integers == len(draws)
     discrete = integer or len(set(draws)) < len(draws)
     return _ContinuousDim(name, _EmpiricalMap(draws, discrete), integer=integer)
 

@@ -303,6 +303,15 @@ def test_rvs_only_repeated_floats_stay_the_values_drawn():
     assert set(values) == {0.01, 0.1, 1.0}
 
 
+def test_rvs_only_integers_mixed_with_floats_come_out_as_drawn():
+    # max_features=1 is one feature and 1.0 all: a draw's type must survive.
+    choices = [1, 2, 0.5, 0.9]
+    dim, values = _decoded(_Draws(lambda rng: choices[rng.randint(len(choices))]))
+    assert {(type(v), v) for v in values} == {(type(c), c) for c in choices}
+    assert [dim.decode(dim.encode(c)) for c in choices] == choices
+    assert len({dim.key(u) for u in UNITS}) == len(choices)
+
+
 def test_rvs_only_non_numbers_become_a_categorical_of_the_values_drawn():
     dim, values = _decoded(_Draws(lambda rng: ("a", "b", "c")[rng.randint(3)]))
     assert dim.is_categorical and sorted(dim.values) == ["a", "b", "c"]
@@ -496,6 +505,16 @@ def test_grid_lists_a_configuration_of_overlapping_sub_spaces_once():
         {"C": 1, "kernel": "rbf"}, {"C": 10, "kernel": "rbf"}, {"C": 1, "kernel": "linear"}
     ]
     assert space.size == 4  # counted as ParameterGrid counts it
+
+
+def test_numpy_scalars_are_the_python_values_they_hold():
+    # np.logspace in one sub-space, a plain list in the other: same values.
+    space = Space([{"C": np.array([1.0, 10.0])}, {"C": [1.0, 10.0, 100.0]}])
+    assert [space.decode(point) for point in space.grid()] == [
+        {"C": 1.0}, {"C": 10.0}, {"C": 100.0}
+    ]
+    assert space.fits_in(3) and not space.fits_in(2)
+    assert parse_dimension("C", [np.float64(1.0), 1.0, np.int64(1)]).values == [1.0, 1]
 
 
 def test_fits_in_counts_configurations_of_overlapping_sub_spaces_once():
