@@ -350,6 +350,21 @@ class SearchRunner:
         if batch_ctx is not None:
             kwargs["callback_ctx"] = batch_ctx
         try:
+            scores = self._scores_of(candidates, more_results, kwargs)
+            # Recorded before the callbacks end the batch: an interrupt raised
+            # there leaves the rows in cv_results_, which the records must match.
+            self._row_scores.extend(scores)
+            self._row_times.extend([self.elapsed] * len(candidates))
+            self._known.update(zip(keys, scores))
+            self.n_batches += 1
+        finally:
+            if batch_ctx is not None and batch_ctx is not self._search_ctx:
+                batch_ctx.call_on_fit_task_end(estimator=self.search)
+        self._report_progress()
+
+    def _scores_of(self, candidates, more_results, kwargs):
+        """Evaluate one batch; the refit metric's mean test score per candidate."""
+        try:
             results = self._evaluate_candidates(candidates, **kwargs)
         except ValueError as error:
             if not _is_all_fits_failed(error):
@@ -367,19 +382,10 @@ class SearchRunner:
                 f"search continues: {candidates!r}{error}",
                 FitFailedWarning,
             )
-            scores = np.full(len(candidates), np.nan)
-        else:
-            self._any_success = True
-            metric = search_metric(self.search, results)
-            scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
-        finally:
-            if batch_ctx is not None and batch_ctx is not self._search_ctx:
-                batch_ctx.call_on_fit_task_end(estimator=self.search)
-        self._row_scores.extend(scores)
-        self._row_times.extend([self.elapsed] * len(candidates))
-        self._known.update(zip(keys, scores))
-        self.n_batches += 1
-        self._report_progress()
+            return np.full(len(candidates), np.nan)
+        self._any_success = True
+        metric = search_metric(self.search, results)
+        return np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
 
     def _begin_search(self, n_points):
         if self._callback_ctx is None:

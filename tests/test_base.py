@@ -386,6 +386,38 @@ def test_keyboard_interrupt_keeps_finished_batches():
     assert not hasattr(search, "_interrupted")
 
 
+def test_keyboard_interrupt_as_a_batch_ends_keeps_that_batch_in_every_record():
+    # A Ctrl-C landing in the callbacks that end a batch comes after
+    # evaluate_candidates stored its rows: history_ and the warning count them too.
+    pytest.importorskip("sklearn.callback")
+
+    class InterruptSecondBatch:
+        n_batches = 0
+
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, **kwargs):
+            pass
+
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            if context.task_name == "batch":
+                self.n_batches += 1
+                if self.n_batches == 2:
+                    raise KeyboardInterrupt
+
+    search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=9, batch_size=3, random_state=0)
+    search.set_callbacks(InterruptSecondBatch())
+    with pytest.warns(UserWarning, match="interrupted after 6 evaluations"):
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 6
+    assert len(search.history_["score"]) == 6
+
+
 def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():
     # Inside cross_val_score (or an outer search) Ctrl-C must stop everything, as
     # with GridSearchCV, not leave one fold with a cut-down search.
