@@ -572,7 +572,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         Resource of the first rung of the most aggressive bracket. ``None``
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
         parameter, and for ``"n_samples"`` at least 5 samples per class
-        (classifiers) or 10 samples (others).
+        (classifiers) or 10 samples (others) and, with ``groups``, the size of
+        the largest group (subsamples hold whole groups).
 
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
@@ -857,11 +858,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         return estimator
 
     def _split(self):
-        """``(cv, folds, n_classes)`` of the data being fitted.
+        """``(cv, folds, n_classes, largest_group)`` of the data being fitted.
 
         ``folds`` lists the ``(train, test)`` indices, replayed at every level;
         ``n_classes`` is ``None`` unless the estimator classifies a binary or
-        multiclass target.
+        multiclass target; ``largest_group`` is the size of the largest group
+        given to the splitter, or ``None``.
         """
         X, y, params = self._fit_inputs
         X, y = indexable(X, y)
@@ -877,13 +879,17 @@ class HyperbandSearchCV(AskTellSearchCV):
         if y is not None and is_classifier(self.estimator):
             if type_of_target(y) in ("binary", "multiclass"):
                 n_classes = len(np.unique(np.asarray(y)))
-        return cv, folds, n_classes
+        groups = split_params.get("groups")
+        largest_group = None
+        if groups is not None:
+            largest_group = int(np.unique(np.asarray(groups), return_counts=True)[1].max())
+        return cv, folds, n_classes, largest_group
 
-    def _resource_range(self, space, largest, n_classes):
+    def _resource_range(self, space, largest, n_classes, largest_group=None):
         """``(min_resource, max_resource)`` after defaults and checks.
 
-        ``largest`` is the size of the smallest training fold; ``n_classes`` as
-        returned by :meth:`_split`.
+        ``largest`` is the size of the smallest training fold; ``n_classes`` and
+        ``largest_group`` as returned by :meth:`_split`.
         """
         name = type(self).__name__
         if self.resource == "n_samples":
@@ -898,6 +904,9 @@ class HyperbandSearchCV(AskTellSearchCV):
                 floor = _MIN_SAMPLES_PER_CLASS * n_classes
             else:
                 floor = _MIN_SAMPLES
+            # Subsamples hold whole groups: a level smaller than a group would
+            # fit more samples than n_resources says.
+            floor = max(floor, largest_group or 0)
         else:
             self._check_resource_parameter(space)
             max_resource, floor = self.max_resource, 1
@@ -954,9 +963,11 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     def _make_strategy(self, space, rng):
         subsample_seed = rng.randint(np.iinfo(np.int32).max)
-        cv, cv_folds, n_classes = self._split()
+        cv, cv_folds, n_classes, largest_group = self._split()
         smallest = min(len(train) for train, _ in cv_folds)
-        min_resource, max_resource = self._resource_range(space, smallest, n_classes)
+        min_resource, max_resource = self._resource_range(
+            space, smallest, n_classes, largest_group
+        )
         levels = resource_levels(min_resource, max_resource, self.eta)
         schedule = hyperband_schedule(
             min_resource, max_resource, self.eta, self.n_brackets, max_configs=space.size

@@ -414,6 +414,28 @@ def test_model_proposals_never_repeat_a_configuration_promoted_to_the_same_level
             assert len(_rung(results, b, rung)) == n
 
 
+def test_default_min_resource_holds_the_largest_group():
+    # Subsamples keep whole groups: a first level of 15 samples would have
+    # fitted 40 to 72 with these groups, against n_resources=15.
+    X, y = make_classification(n_samples=300, random_state=0)
+    groups = np.repeat(np.arange(12), [40] + [24] * 10 + [20])
+    sizes = []
+
+    class RecordingLR(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            sizes.append(len(X))
+            return super().fit(X, y, sample_weight)
+
+    search = HyperbandSearchCV(
+        RecordingLR(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, cv=GroupKFold(3),
+        random_state=0,
+    ).fit(X, y, groups=groups)
+    assert search.min_resource_ == 40
+    # The first level's fits hold at least its samples, at most one group more.
+    first = search.n_resources_[0]
+    assert all(first <= size < first + 40 for size in sizes[: 3 * search.brackets_[0][0][0]])
+
+
 def test_same_seed_same_results_for_n_jobs_1_and_2():
     X, y = make_classification(n_samples=150, random_state=0)
     groups = np.repeat(np.arange(15), 10)
