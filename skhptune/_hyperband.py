@@ -13,6 +13,7 @@ last evaluates a few configurations at ``max_resource`` only.
 """
 
 import numbers
+import warnings
 from collections.abc import Iterator
 
 import numpy as np
@@ -738,8 +739,9 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops
-    the search earlier, it is a smaller resource, and with a parameter resource
-    the refit uses that row's value. A callable ``refit`` sees all rows.
+    the search earlier, it is a smaller resource (a warning says so), and with a
+    parameter resource the refit uses that row's value. A callable ``refit``
+    sees all rows.
 
     Examples
     --------
@@ -1013,6 +1015,16 @@ class HyperbandSearchCV(AskTellSearchCV):
         self.n_resources_ = strategy.levels[: strategy.level]
         self.n_candidates_ = strategy.n_candidates
         self.n_iterations_ = len(self.n_resources_)
+        stopped_early = self.n_resources_[-1] < self.max_resource_
+        # Ctrl-C has warned already; max_time is the other way to stop early.
+        if stopped_early and self.max_time is not None and not self.__dict__.get("_interrupted"):
+            warnings.warn(
+                f"{type(self).__name__}: max_time={self.max_time} ended the search "
+                f"at n_resources={self.n_resources_[-1]}, before any configuration "
+                f"reached max_resource={self.max_resource_}; best_index_ is the "
+                "best row at that resource.",
+                UserWarning,
+            )
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):

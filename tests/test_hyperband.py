@@ -2,6 +2,7 @@
 
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -604,10 +605,15 @@ def test_cv_given_as_boolean_masks():
 
 def test_max_time_keeps_the_levels_reached():
     search = _toy_search(resource="budget", max_resource=27, max_time=1e-9)
-    results = search.fit(np.zeros((30, 1))).cv_results_
+    # best_estimator_ comes from a low resource: the user is told.
+    with pytest.warns(UserWarning, match=r"max_time=1e-09 ended the search at n_resources=1"):
+        results = search.fit(np.zeros((30, 1))).cv_results_
     assert search.n_resources_ == [1] and search.n_candidates_ == [27]
     assert np.all(results["n_resources"] == 1)
     assert search.best_params_["budget"] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search.set_params(max_time=60).fit(np.zeros((30, 1)))  # reaches max_resource
 
 
 def test_cv_given_as_splits_or_iterator_is_split_once():
