@@ -150,16 +150,25 @@ _FAILURE_SECTION = re.compile(
 )
 
 
+# The warning scikit-learn gives after each batch in which some fits failed;
+# the searches give one for all batches when they end.
+_PARTIAL_FAILURES = r"\s*\d+ fits failed out of a total of"
+
+
+def _failed_fits(error):
+    """The fit errors that an "All the N fits failed" message summarises."""
+    return [
+        text for count, text in _FAILURE_SECTION.findall(error) for _ in range(int(count))
+    ]
+
+
 def _all_fits_failed_error(batch_errors, error_score):
     """The error of a search whose every batch failed, counting all their fits.
 
     Each batch's error counts the fits of that batch only; the user should read
     what one ``RandomizedSearchCV`` batch of the same fits would report.
     """
-    fit_errors = []
-    for error in batch_errors:
-        for count, text in _FAILURE_SECTION.findall(error):
-            fit_errors += [text] * int(count)
+    fit_errors = [text for error in batch_errors for text in _failed_fits(error)]
     try:
         _warn_or_raise_about_fit_failures([{"fit_error": e} for e in fit_errors], error_score)
     except ValueError as combined:
@@ -365,7 +374,14 @@ class SearchRunner:
     def _scores_of(self, candidates, more_results, kwargs):
         """Evaluate one batch; the refit metric's mean test score per candidate."""
         try:
-            results = self._evaluate_candidates(candidates, **kwargs)
+            with warnings.catch_warnings():
+                # Counted over every batch when the search ends
+                # (AskTellSearchCV._warn_about_fit_failures), as in the one
+                # batch of RandomizedSearchCV.
+                warnings.filterwarnings(
+                    "ignore", message=_PARTIAL_FAILURES, category=FitFailedWarning
+                )
+                results = self._evaluate_candidates(candidates, **kwargs)
         except ValueError as error:
             if not _is_all_fits_failed(error):
                 raise
@@ -375,12 +391,6 @@ class SearchRunner:
             # at all succeeds (checked at the end).
             self.search._failed_batches.append(
                 (len(self._row_scores), candidates, more_results, str(error))
-            )
-            warnings.warn(
-                f"Every fit of {len(candidates)} candidate(s) failed; they get "
-                f"error_score={self.search.error_score!r} in cv_results_ and the "
-                f"search continues: {candidates!r}{error}",
-                FitFailedWarning,
             )
             return np.full(len(candidates), np.nan)
         self._any_success = True
@@ -670,6 +680,7 @@ class AskTellSearchCV(BaseSearchCV):
         if partial is None:
             return
         results, (candidate_params, n_splits, out, more_results) = partial
+        self._warn_about_fit_failures(out)
         if self._failed_batches:
             candidate_params, out, more_results = _with_failed_rows(
                 candidate_params, n_splits, out, more_results, self._failed_batches,
@@ -678,6 +689,18 @@ class AskTellSearchCV(BaseSearchCV):
         complete = self._formatted(candidate_params, n_splits, out, more_results)
         results.clear()
         results.update(complete)
+
+    def _warn_about_fit_failures(self, out):
+        """One ``FitFailedWarning`` counting the failed fits of every batch.
+
+        ``out`` holds the fits of the batches ``BaseSearchCV`` kept; those of
+        wholly failed batches are read from their errors.
+        """
+        fits = [{"fit_error": fit["fit_error"]} for fit in out]
+        for *_, error in self._failed_batches:
+            fits += [{"fit_error": text} for text in _failed_fits(error)]
+        if any(fit["fit_error"] is not None for fit in fits):
+            _warn_or_raise_about_fit_failures(fits, self.error_score)
 
     def _formatted(self, candidate_params, n_splits, out, more_results):
         # Each formatting warns about the same non-finite scores again; only the

@@ -253,7 +253,7 @@ def test_rows_of_a_batch_where_every_fit_fails_are_kept_as_in_one_batch(scoring)
         return_train_score=True,
     )
     one_by_one = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, batch_size=1, **params)
-    with pytest.warns(FitFailedWarning, match="error_score=nan in cv_results_ and the search continues"):
+    with pytest.warns(FitFailedWarning, match="fits failed out of a total of 18"):
         one_by_one.fit(X, y)
     together = RandomSearch(FailingForLargeC(), {"C": Real(0, 2)}, batch_size=6, **params)
     with pytest.warns(FitFailedWarning):
@@ -273,6 +273,25 @@ def test_rows_of_a_batch_where_every_fit_fails_are_kept_as_in_one_batch(scoring)
     assert one_by_one.best_params_["C"] <= 1
 
 
+@pytest.mark.parametrize("batch_size", [1, 2, 6])
+def test_failed_fits_are_reported_once_counting_every_batch(batch_size):
+    # RandomizedSearchCV warns once for its one batch; a search of many batches
+    # (some failing whole) must give that same single warning, not one per batch.
+    search = RandomSearch(
+        FailingForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=batch_size, cv=3,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    failures = [str(w.message) for w in caught if issubclass(w.category, FitFailedWarning)]
+    n_failed = 3 * int(np.isnan(search.cv_results_["mean_test_score"]).sum())
+    assert 0 < n_failed < 18
+    assert len(failures) == 1
+    assert f"{n_failed} fits failed out of a total of 18" in failures[0]
+    assert f"{n_failed} fits failed with the following error" in failures[0]
+
+
 def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
     search = RandomSearch(
         FailingForLargeC(), {"C": Real(0, 2)}, batch_size=1, n_iter=6, random_state=0,
@@ -290,8 +309,9 @@ def test_every_fit_failing_raises_counting_the_fits_of_every_batch():
     # RandomizedSearchCV batch of the same candidates would.
     search = RandomSearch(FailingForLargeC(), {"C": Real(2, 3)}, n_iter=4, batch_size=2, cv=3)
     message = "All the 12 fits failed.+12 fits failed with the following error"
-    with pytest.raises(ValueError, match=re.compile(message, re.DOTALL)):
-        with pytest.warns(FitFailedWarning):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)  # the error says it all
+        with pytest.raises(ValueError, match=re.compile(message, re.DOTALL)):
             search.fit(X, y)
 
 
