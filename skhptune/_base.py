@@ -458,6 +458,14 @@ class AskTellSearchCV(BaseSearchCV):
     # Read by the estimator checks of scikit-learn < 1.6.
     _required_parameters = ["estimator", "param_distributions"]
 
+    # The "?" link and parameter tooltips of the HTML repr (scikit-learn >= 1.4)
+    # point at this project's API pages, as they do for scikit-learn's searches.
+    _doc_link_module = "skhptune"
+    _doc_link_template = (
+        "https://skhptune.readthedocs.io/en/latest/generated/"
+        "{estimator_module}.{estimator_name}.html"
+    )
+
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
         "param_distributions": [dict, list, None],

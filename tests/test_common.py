@@ -81,3 +81,24 @@ def test_first_arguments_match_randomized_search_cv(Search):
     assert set(shared) <= set(parameters)
     assert inspect.signature(Search).parameters["error_score"].default is np.nan
     assert inspect.signature(Search).parameters["return_train_score"].default is False
+
+
+@pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV, HyperbandSearchCV])
+def test_html_repr_links_to_the_api_page_sphinx_builds(Search):
+    # In a notebook the "?" link and parameter tooltips lead to the class's page,
+    # which docs/api.rst has autosummary write to generated/skhptune.<Name>.html.
+    from pathlib import Path
+
+    from sklearn.utils import estimator_html_repr
+
+    from sklearn.model_selection import RandomizedSearchCV
+
+    api = (Path(__file__).parents[1] / "docs" / "api.rst").read_text()
+    assert ":toctree: generated/" in api and f"   {Search.__name__}\n" in api
+    html = estimator_html_repr(Search(LogisticRegression(), {"C": Real(0.1, 1.0)}))
+    theirs = estimator_html_repr(RandomizedSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}))
+    # Whatever the installed scikit-learn shows for its own search, ours shows too.
+    if "generated/sklearn.model_selection.RandomizedSearchCV.html" in theirs:
+        assert f"/generated/skhptune.{Search.__name__}.html" in html
+    if "param-doc-description" in theirs:  # tooltips, scikit-learn >= 1.7
+        assert html.count("param-doc-description") > theirs.count("param-doc-description")
