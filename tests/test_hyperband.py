@@ -547,6 +547,26 @@ def test_bayes_sampler_proposes_near_the_optimum_reproducibly():
     np.testing.assert_array_equal(later_bracket_configurations("bayes"), bayes)
 
 
+def test_bayes_sampler_models_with_one_blas_thread(monkeypatch):
+    # Threaded BLAS is slower on a surrogate's small matrices and changes its
+    # last bits, and with them the proposals: results would depend on the machine.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import skhptune._hyperband as hyperband
+
+    threads = []
+
+    def recording_propose_batch(*args, **kwargs):
+        threads.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return propose_batch(*args, **kwargs)
+
+    propose_batch = hyperband.propose_batch
+    monkeypatch.setattr(hyperband, "propose_batch", recording_propose_batch)
+    with threadpool_limits(limits=2, user_api="blas"):
+        _toy_search(resource="budget", max_resource=27, sampler="bayes").fit(np.zeros((30, 1)))
+    assert threads and set(threads) == {1}
+
+
 @pytest.mark.parametrize(
     "params, match",
     [
