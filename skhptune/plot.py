@@ -761,6 +761,12 @@ class ParameterImportanceDisplay:
         ordered = sorted(self.importances.items(), key=lambda item: item[1])
         names = [name for name, _ in ordered]
         self.bars_ = ax.barh(names, [value for _, value in ordered], **kwargs)
+        if all(value <= 0 for _, value in ordered):
+            # No bar to see (the scores never varied): say so instead.
+            ax.text(
+                0.5, 0.5, "no parameter explains any change of the score",
+                transform=ax.transAxes, ha="center", va="center",
+            )
         label = "importance" if not self.method else f"importance ({self.method})"
         ax.set_xlabel(label)
         self.ax_, self.figure_ = ax, ax.figure

@@ -405,6 +405,20 @@ def test_a_metric_passed_is_plotted_when_the_search_has_no_refit_metric(iris, re
     assert set(importances.importances) == {"C"}
 
 
+def test_importances_all_zero_say_so_instead_of_an_empty_chart(random_search):
+    results = dict(random_search.cv_results_)
+    results["mean_test_score"] = np.full(len(results["params"]), 0.5)  # never varied
+    display = ParameterImportanceDisplay.from_estimator(
+        FittedSearch(cv_results_=results), random_state=0
+    )
+    assert all(bar.get_width() == 0 for bar in display.bars_)
+    assert [t.get_text() for t in display.ax_.texts] == [
+        "no parameter explains any change of the score"
+    ]
+    varied = ParameterImportanceDisplay.from_estimator(random_search, random_state=0)
+    assert len(varied.ax_.texts) == 0
+
+
 def test_importances_of_a_search_without_parameters(iris):
     search = GridSearchCV(SVC(), {}, cv=3).fit(*iris)
     with pytest.raises(ValueError, match="no parameters to explain"):
