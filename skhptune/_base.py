@@ -359,12 +359,12 @@ class SearchRunner:
         if batch_ctx is not None:
             kwargs["callback_ctx"] = batch_ctx
         try:
-            scores = self._scores_of(candidates, more_results, kwargs)
+            scores, told = self._scores_of(candidates, more_results, kwargs)
             # Recorded before the callbacks end the batch: an interrupt raised
             # there leaves the rows in cv_results_, which the records must match.
             self._row_scores.extend(scores)
             self._row_times.extend([self.elapsed] * len(candidates))
-            self._known.update(zip(keys, scores))
+            self._known.update(zip(keys, told))
             self.n_batches += 1
         finally:
             if batch_ctx is not None and batch_ctx is not self._search_ctx:
@@ -372,7 +372,9 @@ class SearchRunner:
         self._report_progress()
 
     def _scores_of(self, candidates, more_results, kwargs):
-        """Evaluate one batch; the refit metric's mean test score per candidate."""
+        """Evaluate one batch: the refit metric's mean test score per candidate,
+        as in ``cv_results_`` and as the strategy is told (NaN where a fit
+        failed, whatever ``error_score`` put in ``cv_results_``)."""
         try:
             with warnings.catch_warnings():
                 # Counted over every batch when the search ends
@@ -392,10 +394,18 @@ class SearchRunner:
             self.search._failed_batches.append(
                 (len(self._row_scores), candidates, more_results, str(error))
             )
-            return np.full(len(candidates), np.nan)
+            return np.full(len(candidates), np.nan), np.full(len(candidates), np.nan)
         self._any_success = True
         metric = search_metric(self.search, results)
-        return np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
+        scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
+        # A numeric error_score (0 under a neg_ metric) must not pass for a score.
+        n_splits = self.search.n_splits_
+        fits = self.search._partial_results[1][2][-len(candidates) * n_splits :]
+        failed = [
+            any(fit["fit_error"] is not None for fit in fits[i * n_splits : (i + 1) * n_splits])
+            for i in range(len(candidates))
+        ]
+        return scores, np.where(failed, np.nan, scores)
 
     def _begin_search(self, n_points):
         if self._callback_ctx is None:

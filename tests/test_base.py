@@ -292,6 +292,24 @@ def test_failed_fits_are_reported_once_counting_every_batch(batch_size):
     assert f"{n_failed} fits failed with the following error" in failures[0]
 
 
+def test_the_strategy_is_told_nan_for_failed_fits_whatever_error_score():
+    # A numeric error_score is no score (under a neg_ metric 0 beats them all):
+    # the strategy is told NaN, cv_results_ and history_ keep error_score.
+    search = RandomSearch(
+        FailingForLargeC(), {"C": Real(0, 2)}, n_iter=9, batch_size=9, random_state=1,
+        error_score=-1.0,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    failed = scores == -1.0
+    assert failed.any() and not failed.all()
+    told = search.strategy_.told[0]
+    assert np.isnan(told[failed]).all()
+    np.testing.assert_array_equal(told[~failed], scores[~failed])
+    np.testing.assert_array_equal(search.history_["score"], scores)
+
+
 def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
     search = RandomSearch(
         FailingForLargeC(), {"C": Real(0, 2)}, batch_size=1, n_iter=6, random_state=0,
