@@ -399,8 +399,8 @@ class SearchRunner:
         metric = search_metric(self.search, results)
         scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
         # A numeric error_score (0 under a neg_ metric) must not pass for a score.
-        n_splits = self.search.n_splits_
-        fits = self.search._partial_results[1][2][-len(candidates) * n_splits :]
+        _, n_splits, out, _ = self.search._partial_results[1]  # n_splits_ is set later
+        fits = out[-len(candidates) * n_splits :]
         failed = [
             any(fit["fit_error"] is not None for fit in fits[i * n_splits : (i + 1) * n_splits])
             for i in range(len(candidates))
