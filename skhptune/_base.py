@@ -139,6 +139,21 @@ def search_metric(search, results):
     return "score" if "score" in metrics else metrics[0]
 
 
+def _lacks_a_score(fit, metric, error_score):
+    """Whether one fit of ``_fit_and_score`` has no real score of ``metric``.
+
+    Either the fit failed, or fitting worked and scoring raised: scikit-learn
+    then puts a numeric ``error_score`` in place of the score with no
+    ``fit_error`` to tell, so a score equal to it counts as missing.
+    """
+    if fit["fit_error"] is not None:
+        return True
+    if not isinstance(error_score, numbers.Real) or np.isnan(error_score):
+        return False
+    score = fit["test_scores"]
+    return (score[metric] if isinstance(score, dict) else score) == error_score
+
+
 def _is_all_fits_failed(error):
     return isinstance(error, ValueError) and "fits failed" in str(error)
 
@@ -402,7 +417,10 @@ class SearchRunner:
         _, n_splits, out, _ = self.search._partial_results[1]  # n_splits_ is set later
         fits = out[-len(candidates) * n_splits :]
         failed = [
-            any(fit["fit_error"] is not None for fit in fits[i * n_splits : (i + 1) * n_splits])
+            any(
+                _lacks_a_score(fit, metric, self.search.error_score)
+                for fit in fits[i * n_splits : (i + 1) * n_splits]
+            )
             for i in range(len(candidates))
         ]
         return scores, np.where(failed, np.nan, scores)

@@ -310,6 +310,37 @@ def test_the_strategy_is_told_nan_for_failed_fits_whatever_error_score():
     np.testing.assert_array_equal(search.history_["score"], scores)
 
 
+class FailingToPredictForLargeC(FailingForLargeC):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        if self.C > 1:
+            raise ValueError("C too large to predict")
+        return super().predict(X)
+
+
+@pytest.mark.parametrize("scoring", [None, {"acc": "accuracy", "bal": "balanced_accuracy"}])
+def test_the_strategy_is_told_nan_where_scoring_failed_whatever_error_score(scoring):
+    # scikit-learn puts a numeric error_score in place of a score it could not
+    # compute, with no fit_error to tell; such a configuration is no candidate.
+    search = RandomSearch(
+        FailingToPredictForLargeC(), {"C": Real(0, 2)}, n_iter=9, batch_size=9,
+        random_state=1, error_score=-1.0, scoring=scoring,
+        refit="acc" if scoring else True,
+    )
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_acc" if scoring else "mean_test_score"]
+    failed = np.array([params["C"] > 1 for params in search.cv_results_["params"]])
+    assert failed.any() and not failed.all()
+    np.testing.assert_array_equal(scores[failed], -1.0)
+    told = search.strategy_.told[0]
+    assert np.isnan(told[failed]).all()
+    np.testing.assert_array_equal(told[~failed], scores[~failed])
+
+
 def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
     search = RandomSearch(
         FailingForLargeC(), {"C": Real(0, 2)}, batch_size=1, n_iter=6, random_state=0,
