@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 
@@ -36,7 +37,8 @@ def continues_fitting(estimator, resource, n_samples=None):
     True for ``n_estimators`` of an estimator with a ``warm_start`` parameter
     (forests, bagging, gradient boosting, isolation forest) and for
     ``max_iter`` of the histogram gradient boosting estimators, also as a
-    ``Pipeline`` step (``"clf__n_estimators"``), unless continuing would not
+    ``Pipeline`` step (``"clf__n_estimators"``; other meta-estimators fit
+    clones, see :func:`_fitted_in_place`), unless continuing would not
     grow the same model: early stopping (its history restarts with each
     ``fit``), a ``RandomState`` instance as a ``random_state`` of the estimator
     or of any step around it (a stored model carries it advanced, and the other
@@ -55,6 +57,8 @@ def continues_fitting(estimator, resource, n_samples=None):
     if not hasattr(owner, "get_params"):
         return False
     params = owner.get_params(deep=False)
+    if not _fitted_in_place(estimator, owner_name):
+        return False
     if "warm_start" not in params or any(
         _refits_differently(name, value, owner_name)
         for name, value in every_param.items()
@@ -68,6 +72,25 @@ def continues_fitting(estimator, resource, n_samples=None):
             early_stopping = n_samples is not None and n_samples > 10_000
         return leaf == "max_iter" and not early_stopping
     return leaf == "n_estimators" and params.get("n_iter_no_change") is None
+
+
+def _fitted_in_place(estimator, owner_name):
+    """Whether fitting ``estimator`` fits its part ``owner_name`` itself.
+
+    Only a ``Pipeline`` does; other meta-estimators (bagging, stacking,
+    ``TransformedTargetRegressor``, ``MultiOutputRegressor`` ...) fit clones,
+    which would start from scratch however the stored model was grown. A
+    ``Pipeline`` with ``memory`` clones its transformers too, not its last step.
+    """
+    parent = estimator
+    for name in owner_name.split("__") if owner_name else ():
+        if not isinstance(parent, Pipeline):
+            return False
+        last = name == parent.steps[-1][0]
+        if parent.memory is not None and not last:
+            return False
+        parent = parent.named_steps[name]
+    return True
 
 
 def _refits_differently(name, random_state, owner_name):

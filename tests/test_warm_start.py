@@ -15,7 +15,10 @@ from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
     RandomForestClassifier,
+    RandomForestRegressor,
+    RandomTreesEmbedding,
 )
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -99,6 +102,46 @@ class CountingEnsemble(ClassifierMixin, BaseEstimator):
                 ("proj", GaussianRandomProjection(random_state=0)),
                 ("clf", BaggingClassifier(DecisionTreeClassifier(random_state=None))),
             ]),
+            "clf__n_estimators",
+            True,
+        ),
+        # Only a Pipeline fits its steps themselves; other meta-estimators fit
+        # clones, which start from scratch whatever model was stored.
+        (
+            Pipeline([("inner", make_pipeline(StandardScaler(), RandomForestClassifier()))]),
+            "inner__randomforestclassifier__n_estimators",
+            True,
+        ),
+        (BaggingClassifier(HistGradientBoostingClassifier()), "estimator__max_iter", False),
+        (
+            TransformedTargetRegressor(RandomForestRegressor(random_state=0)),
+            "regressor__n_estimators",
+            False,
+        ),
+        (
+            make_pipeline(BaggingClassifier(HistGradientBoostingClassifier())),
+            "baggingclassifier__estimator__max_iter",
+            False,
+        ),
+        # With memory, a Pipeline fits clones of its transformers, not of its last step.
+        (
+            Pipeline([
+                ("emb", RandomTreesEmbedding(random_state=0)),
+                ("clf", LogisticRegression(random_state=0)),
+            ]),
+            "emb__n_estimators",
+            True,
+        ),
+        (
+            Pipeline(
+                [("emb", RandomTreesEmbedding(random_state=0)), ("clf", LogisticRegression(random_state=0))],
+                memory="cache",
+            ),
+            "emb__n_estimators",
+            False,
+        ),
+        (
+            Pipeline([("scale", StandardScaler()), ("clf", RandomForestClassifier())], memory="cache"),
             "clf__n_estimators",
             True,
         ),
