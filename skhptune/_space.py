@@ -150,16 +150,17 @@ class _ContinuousDim:
         return _value_key(value if self._integer else float(f"{value:.12g}"))
 
 
-class _MixedDrawsDim(_ContinuousDim):
-    """Draws mixing integers and floats: the coordinate steps through them, and
-    each comes out as drawn, type included (``max_features=1`` is one feature,
-    ``1.0`` all)."""
+class _ExactDrawsDim(_ContinuousDim):
+    """Draws that must come out exactly as drawn: the coordinate steps through
+    them. Integers stay integers (through a float, those above 2**53 would
+    round to values never drawn), and draws mixing integers and floats keep
+    each draw's type (``max_features=1`` is one feature, ``1.0`` all)."""
 
     def __init__(self, name, draws):
-        numeric = [float(value) for value in draws]
-        order = np.argsort(numeric, kind="stable")
-        self._draws = [draws[i] for i in order]
-        super().__init__(name, _EmpiricalMap(numeric, discrete=True))
+        # Python compares ints and floats exactly, so the order is exact too.
+        self._draws = sorted((value.item() if isinstance(value, np.generic) else value)
+                             for value in draws)
+        super().__init__(name, _EmpiricalMap(self._draws, discrete=True))
 
     def decode(self, u):
         index = int(min(max(u, 0.0), 1.0) * len(self._draws))
@@ -352,12 +353,10 @@ def _parse_sampled(name, dist, rng):
         raise ValueError(
             f"Parameter {name!r}: every value drawn from {dist!r} is NaN or infinite."
         )
-    n_integers = sum(isinstance(value, numbers.Integral) for value in draws)
-    if 0 < n_integers < len(draws):
-        return _MixedDrawsDim(name, draws)
-    integer = n_integers == len(draws)
-    discrete = integer or len(set(draws)) < len(draws)
-    return _ContinuousDim(name, _EmpiricalMap(draws, discrete), integer=integer)
+    if any(isinstance(value, numbers.Integral) for value in draws):
+        return _ExactDrawsDim(name, draws)
+    discrete = len(set(draws)) < len(draws)
+    return _ContinuousDim(name, _EmpiricalMap(draws, discrete))
 
 
 def _is_finite_float(number):

@@ -298,6 +298,15 @@ def test_rvs_only_integer_distribution_gives_only_drawn_integers():
     assert all(dim.decode(dim.encode(v)) == v for v in (3, 4, 5, 6))
 
 
+def test_rvs_only_integers_beyond_float_precision_stay_exact():
+    # Odd integers above 2**60 (a seed range, say): a float would round them
+    # to multiples of 256, values never drawn.
+    dim, values = _decoded(_Draws(lambda rng: int(rng.randint(2**59, 2**60, dtype=np.int64)) * 2 + 1))
+    assert all(type(v) is int and v % 2 == 1 for v in values)
+    assert all(dim.decode(dim.encode(v)) == v for v in values)
+    assert len({dim.key(u) for u in UNITS}) == len(set(values))
+
+
 def test_rvs_only_repeated_floats_stay_the_values_drawn():
     dim, values = _decoded(_Draws(lambda rng: float(rng.choice([0.01, 0.1, 1.0]))))
     assert set(values) == {0.01, 0.1, 1.0}
