@@ -139,6 +139,18 @@ def search_metric(search, results):
     return "score" if "score" in metrics else metrics[0]
 
 
+def warn_out_of_new_configurations(search, n_evaluated, budget, proposer):
+    """Warn that ``search`` ended short of its ``budget``: ``proposer`` and random
+    draws found no configuration it had not evaluated."""
+    warnings.warn(
+        f"{type(search).__name__} evaluated {n_evaluated} configurations of "
+        f"{budget}: neither {proposer} nor random draws found one it had not "
+        "evaluated. A discrete distribution reaches the values of its tail too "
+        "rarely to be drawn; list the values to search them all.",
+        UserWarning,
+    )
+
+
 def _lacks_a_score(fit, metric, error_score):
     """Whether one fit of ``_fit_and_score`` has no real score of ``metric``.
 

@@ -1,13 +1,12 @@
 """BayesSearchCV: Gaussian-process Bayesian optimisation over the unit cube."""
 
 import numbers
-import warnings
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._acquisition import propose_batch, robust_scores
-from ._base import AskTellSearchCV, Batch, single_threaded_blas
+from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 
 # Enough configurations per batch that a batch holds this many fits: a typical
 # workstation's worth of workers stays busy, yet the batch never depends on n_jobs,
@@ -427,13 +426,8 @@ class BayesSearchCV(AskTellSearchCV):
         if strategy is None:
             return
         if strategy.exhausted:
-            warnings.warn(
-                f"{type(self).__name__} evaluated {strategy.n_told} configurations "
-                f"of n_iter={self.n_iter}: neither its model nor random draws found "
-                "one it had not evaluated. A discrete distribution reaches the "
-                "values of its tail too rarely to be drawn; list the values to "
-                "search them all.",
-                UserWarning,
+            warn_out_of_new_configurations(
+                self, strategy.n_told, f"n_iter={self.n_iter}", "its model"
             )
         largest = max(range(len(strategy.models)), key=lambda i: len(strategy.observed[i]))
         model = strategy.models[largest]

@@ -18,7 +18,7 @@ from ._acquisition import (
     log_expected_improvement,
     robust_scores,
 )
-from ._base import AskTellSearchCV, Batch, single_threaded_blas
+from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 
 
 def as_fitness(fitness):
@@ -407,6 +407,8 @@ tournament_size, elitism, early_stopping, surrogate
         self._best = -np.inf
         self._n_stalled = 0
         self._pending = None
+        # Whether evolution ended for want of configurations it had not seen.
+        self.exhausted = False
 
     def ask(self):
         """The next generation's new individuals, or ``None`` when evolution ends."""
@@ -433,7 +435,8 @@ tournament_size, elitism, early_stopping, surrogate
             else:
                 children = self._breed(n_children)
         new = [p for p in children if self.space.key(p) not in self._archive]
-        if not new:  # the neighbourhood of the population is exhausted
+        if not new:  # breeding's re-mutations and random draws found nothing new
+            self.exhausted = True
             return None
         self._pending = survivors, children
         return Batch(new, more_results={"generation": [self.generation] * len(new)})
@@ -888,6 +891,11 @@ class GeneticSearchCV(AskTellSearchCV):
     def _store_strategy_results(self, strategy, space):
         if strategy is not None:
             stats = strategy.stats
+            if strategy.exhausted:
+                warn_out_of_new_configurations(
+                    self, sum(stats["n_evaluated"]),
+                    f"at most {self._evaluation_budget()}", "breeding",
+                )
         else:
             # The exhaustive grid is one generation holding every configuration.
             scores = self.history_["score"]

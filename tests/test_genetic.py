@@ -1,7 +1,9 @@
 import pickle
+import warnings
 
 import numpy as np
 import pytest
+from scipy.stats import geom
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_iris
 from sklearn.dummy import DummyClassifier
@@ -364,6 +366,29 @@ def test_early_stopping_stops_after_generations_without_improvement(iris):
     ).fit(*iris)
     assert search.n_generations_ == 3
     assert set(search.cv_results_["generation"]) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("surrogate", [True, False])
+def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
+    # geom(0.5) reaches its tail (up to 20) too rarely for breeding or random
+    # draws to find a value not yet evaluated, long before 8 + 14 * 4 = 64.
+    with pytest.warns(UserWarning, match=r"GeneticSearchCV evaluated \d+ configurations of at most 64"):
+        search = _search(
+            DecisionTreeClassifier(random_state=0), {"max_depth": geom(0.5)},
+            population_size=8, n_generations=15, surrogate=surrogate,
+        ).fit(*iris)
+    assert len(search.cv_results_["params"]) < 64
+
+
+def test_early_stopping_is_no_reason_to_warn(iris):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        _search(
+            DummyClassifier(strategy="most_frequent"),
+            {"random_state": Integer(0, 10_000)},
+            n_generations=10,
+            early_stopping=2,
+        ).fit(*iris)
 
 
 def test_max_time_starts_no_new_generation(iris):
