@@ -158,8 +158,9 @@ class _ExactDrawsDim(_ContinuousDim):
 
     def __init__(self, name, draws):
         # Python compares ints and floats exactly, so the order is exact too.
-        self._draws = sorted((value.item() if isinstance(value, np.generic) else value)
-                             for value in draws)
+        self._draws = sorted(
+            value.item() if isinstance(value, np.generic) else value for value in draws
+        )
         super().__init__(name, _EmpiricalMap(self._draws, discrete=True))
 
     def decode(self, u):
