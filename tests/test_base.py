@@ -292,24 +292,6 @@ def test_failed_fits_are_reported_once_counting_every_batch(batch_size):
     assert f"{n_failed} fits failed with the following error" in failures[0]
 
 
-def test_the_strategy_is_told_nan_for_failed_fits_whatever_error_score():
-    # A numeric error_score is no score (under a neg_ metric 0 beats them all):
-    # the strategy is told NaN, cv_results_ and history_ keep error_score.
-    search = RandomSearch(
-        FailingForLargeC(), {"C": Real(0, 2)}, n_iter=9, batch_size=9, random_state=1,
-        error_score=-1.0,
-    )
-    with pytest.warns(FitFailedWarning):
-        search.fit(X, y)
-    scores = search.cv_results_["mean_test_score"]
-    failed = scores == -1.0
-    assert failed.any() and not failed.all()
-    told = search.strategy_.told[0]
-    assert np.isnan(told[failed]).all()
-    np.testing.assert_array_equal(told[~failed], scores[~failed])
-    np.testing.assert_array_equal(search.history_["score"], scores)
-
-
 class FailingToPredictForLargeC(FailingForLargeC):
     def fit(self, X, y):
         self.classes_ = np.unique(y)
@@ -321,16 +303,24 @@ class FailingToPredictForLargeC(FailingForLargeC):
         return super().predict(X)
 
 
-@pytest.mark.parametrize("scoring", [None, {"acc": "accuracy", "bal": "balanced_accuracy"}])
-def test_the_strategy_is_told_nan_where_scoring_failed_whatever_error_score(scoring):
-    # scikit-learn puts a numeric error_score in place of a score it could not
-    # compute, with no fit_error to tell; such a configuration is no candidate.
+@pytest.mark.parametrize(
+    "estimator, scoring, warning",
+    [
+        (FailingForLargeC(), None, FitFailedWarning),
+        # scikit-learn puts error_score in place of a score it could not compute,
+        # with no fit_error to tell.
+        (FailingToPredictForLargeC(), None, UserWarning),
+        (FailingToPredictForLargeC(), {"acc": "accuracy", "bal": "balanced_accuracy"}, UserWarning),
+    ],
+)
+def test_the_strategy_is_told_nan_for_failures_whatever_error_score(estimator, scoring, warning):
+    # A numeric error_score is no score (under a neg_ metric 0 beats them all):
+    # the strategy is told NaN, cv_results_ and history_ keep error_score.
     search = RandomSearch(
-        FailingToPredictForLargeC(), {"C": Real(0, 2)}, n_iter=9, batch_size=9,
-        random_state=1, error_score=-1.0, scoring=scoring,
-        refit="acc" if scoring else True,
+        estimator, {"C": Real(0, 2)}, n_iter=9, batch_size=9, random_state=1,
+        error_score=-1.0, scoring=scoring, refit="acc" if scoring else True,
     )
-    with pytest.warns(UserWarning, match="Scoring failed"):
+    with pytest.warns(warning):
         search.fit(X, y)
     scores = search.cv_results_["mean_test_acc" if scoring else "mean_test_score"]
     failed = np.array([params["C"] > 1 for params in search.cv_results_["params"]])
@@ -339,6 +329,7 @@ def test_the_strategy_is_told_nan_where_scoring_failed_whatever_error_score(scor
     told = search.strategy_.told[0]
     assert np.isnan(told[failed]).all()
     np.testing.assert_array_equal(told[~failed], scores[~failed])
+    np.testing.assert_array_equal(search.history_["score"], scores)
 
 
 def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
