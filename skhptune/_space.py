@@ -11,6 +11,7 @@ A list of dicts is a list of conditional sub-spaces, as in ``GridSearchCV``; a p
 of the search is a pair ``(subspace index, unit vector)``.
 """
 
+import bisect
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -127,16 +128,22 @@ class _IntegerDim(_Binned):
 
 
 class _ContinuousDim:
-    """A coordinate mapped to values through a monotone, picklable transform."""
+    """A coordinate mapped to values through a monotone, picklable transform.
+
+    ``values``, when given, are the finitely many values it decodes to (the
+    distinct draws of a discrete distribution known only by its ``rvs``): the
+    space can then be counted and listed, though the coordinate stays
+    continuous for the strategies.
+    """
 
     n_levels = 0
     is_categorical = False
-    values = None
 
-    def __init__(self, name, transform, integer=False):
+    def __init__(self, name, transform, integer=False, values=None):
         self.name = name
         self.transform = transform
         self._integer = integer
+        self.values = values
 
     def decode(self, u):
         value = self.transform.to_value(float(min(max(u, 0.0), 1.0)))
@@ -157,18 +164,36 @@ class _ExactDrawsDim(_ContinuousDim):
     each draw's type (``max_features=1`` is one feature, ``1.0`` all)."""
 
     def __init__(self, name, draws):
-        # Python compares ints and floats exactly, so the order is exact too.
-        self._draws = sorted(
-            value.item() if isinstance(value, np.generic) else value for value in draws
+        # Python compares ints and floats exactly; an int goes before an equal
+        # float, so that each owns a share of the coordinate of its own.
+        self._draws = sorted(map(_python_scalar, draws), key=_exact_order)
+        self._order = [_exact_order(value) for value in self._draws]
+        super().__init__(
+            name, _EmpiricalMap(self._draws, discrete=True), values=_distinct(self._draws)
         )
-        super().__init__(name, _EmpiricalMap(self._draws, discrete=True))
 
     def decode(self, u):
         index = int(min(max(u, 0.0), 1.0) * len(self._draws))
         return self._draws[min(index, len(self._draws) - 1)]
 
+    def encode(self, value):
+        order = _exact_order(_python_scalar(value))
+        left = bisect.bisect_left(self._order, order)
+        right = bisect.bisect_right(self._order, order)
+        if left == right:  # never drawn: the nearest place by value
+            return super().encode(value)
+        return 0.5 * (left + right) / len(self._draws)
+
     def key(self, u):
         return _value_key(self.decode(u))
+
+
+def _python_scalar(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _exact_order(number):
+    return number, isinstance(number, float)
 
 
 class _RangeMap:
@@ -301,6 +326,15 @@ def _draw(name, dist, rng):
         ) from error
 
 
+def _n_values(dim):
+    """How many values ``dim`` takes: its levels, or its values when a
+    continuous coordinate has finitely many; 0 for a continuum (and for an
+    integer range too wide to list)."""
+    if dim.n_levels:
+        return dim.n_levels
+    return 0 if dim.values is None else len(dim.values)
+
+
 def _distinct(values):
     """The distinct values, in order of first appearance (unhashable ones too).
 
@@ -356,8 +390,10 @@ def _parse_sampled(name, dist, rng):
         )
     if any(isinstance(value, numbers.Integral) for value in draws):
         return _ExactDrawsDim(name, draws)
-    discrete = len(set(draws)) < len(draws)
-    return _ContinuousDim(name, _EmpiricalMap(draws, discrete))
+    distinct = sorted({float(value) for value in draws})
+    if len(distinct) < len(draws):  # repeats: a discrete distribution
+        return _ContinuousDim(name, _EmpiricalMap(draws, discrete=True), values=distinct)
+    return _ContinuousDim(name, _EmpiricalMap(draws, discrete=False))
 
 
 def _is_finite_float(number):
@@ -569,10 +605,10 @@ class SubSpace:
     @property
     def size(self):
         """Number of distinct configurations, or ``None`` when unbounded."""
-        # Continuous dimensions have no levels; an integer range's are never listed.
-        if any(d.n_levels == 0 for d in self.dimensions):
+        counts = [_n_values(d) for d in self.dimensions]
+        if 0 in counts:
             return None
-        return int(np.prod([d.n_levels for d in self.dimensions], dtype=object))
+        return int(np.prod(counts, dtype=object))
 
     def snap(self, units):
         """Clip to the cube and move discrete coordinates to their bin centres."""

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy.stats import loguniform
+from scipy.stats import loguniform, rv_discrete
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -356,6 +356,23 @@ def test_small_param_grid_is_evaluated_whole_without_warning(Search):
     assert [p["C"] for p in search.cv_results_["params"]] == [0.1, 1, 10]
     with pytest.warns(UserWarning, match="smaller than"):
         Search(SVC(), grid, cv=3).fit(X, y)
+
+
+@pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV])
+def test_discrete_distribution_known_by_its_draws_is_evaluated_whole(Search):
+    # rv_discrete over floats is searched through its draws: three values, so
+    # six configurations, fewer than the budget of eight.
+    space = {
+        "C": rv_discrete(values=([0.1, 0.5, 2.5], [0.3, 0.4, 0.3])),
+        "kernel": ["linear", "rbf"],
+    }
+    search = make(Search, SVC(), space, cv=3).set_params(
+        **({"n_iter": 8} if Search is BayesSearchCV else {"n_generations": 3})
+    )
+    with pytest.warns(UserWarning, match="total space of parameters 6 is smaller than"):
+        search.fit(X, y)
+    evaluated = {(p["C"], p["kernel"]) for p in search.cv_results_["params"]}
+    assert evaluated == {(c, k) for c in (0.1, 0.5, 2.5) for k in ("linear", "rbf")}
 
 
 @pytest.mark.parametrize("Search", SEARCHES)

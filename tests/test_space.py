@@ -321,6 +321,43 @@ def test_rvs_only_integers_mixed_with_floats_come_out_as_drawn():
     assert len({dim.key(u) for u in UNITS}) == len(choices)
 
 
+def test_rvs_only_values_equal_across_types_keep_apart():
+    # 1 (one feature) and 1.0 (all features) are equal numbers: each keeps its
+    # own share of the coordinate and of the grid.
+    choices = [1, 1.0, 2, 0.5]
+    space = Space({"p": _Draws(lambda rng: choices[rng.randint(len(choices))])}, np.random.RandomState(0))
+    dim = space.subspaces[0].dimensions[0]
+    for value in choices:
+        decoded = dim.decode(dim.encode(value))
+        assert (type(decoded), decoded) == (type(value), value)
+    assert space.size == 4
+    grid = [space.decode(point)["p"] for point in space.grid()]
+    assert sorted((type(v).__name__, v) for v in grid) == sorted(
+        (type(v).__name__, v) for v in choices
+    )
+
+
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        # Floats that repeat, and integers: the distinct draws are the values.
+        (_Draws(lambda rng: float(rng.choice([0.01, 0.1, 1.0]))), [0.01, 0.1, 1.0]),
+        (rv_discrete(values=([0.1, 0.5, 2.5], [0.3, 0.4, 0.3])), [0.1, 0.5, 2.5]),
+        (_Draws(lambda rng: int(rng.randint(3, 7))), [3, 4, 5, 6]),
+    ],
+)
+def test_rvs_only_discrete_draws_make_a_finite_space(spec, expected):
+    space = Space({"p": spec, "q": ["a", "b"]}, np.random.RandomState(0))
+    assert space.size == 2 * len(expected)
+    grid = [space.decode(point) for point in space.grid()]
+    assert sorted(params["p"] for params in grid if params["q"] == "a") == expected
+
+
+def test_rvs_only_continuous_draws_leave_the_space_unbounded():
+    space = Space({"p": _Draws(lambda rng: float(rng.uniform()))}, np.random.RandomState(0))
+    assert space.size is None
+
+
 def test_rvs_only_non_numbers_become_a_categorical_of_the_values_drawn():
     dim, values = _decoded(_Draws(lambda rng: ("a", "b", "c")[rng.randint(3)]))
     assert dim.is_categorical and sorted(dim.values) == ["a", "b", "c"]
