@@ -151,19 +151,25 @@ def warn_out_of_new_configurations(search, n_evaluated, budget, proposer):
     )
 
 
-def _lacks_a_score(fit, metric, error_score):
-    """Whether one fit of ``_fit_and_score`` has no real score of ``metric``.
+def _lacks_a_score(fits, metric, error_score):
+    """Whether a configuration's fits (one per split) give no real score of ``metric``.
 
-    Either the fit failed, or fitting worked and scoring raised: scikit-learn
-    then puts a numeric ``error_score`` in place of the score with no
-    ``fit_error`` to tell, so a score equal to it counts as missing.
+    Either a fit failed, or fitting worked and scoring raised in every split:
+    scikit-learn then puts a numeric ``error_score`` in place of each score
+    with no ``fit_error`` to tell. One split scoring exactly ``error_score``
+    may be a real score (0 is perfect under a ``neg_`` metric); every split
+    doing so is what a failure in scoring gives.
     """
-    if fit["fit_error"] is not None:
+    if any(fit["fit_error"] is not None for fit in fits):
         return True
-    if not isinstance(error_score, numbers.Real) or np.isnan(error_score):
+    # ``x != x`` tells NaN without converting (an int too large for a float).
+    if not isinstance(error_score, numbers.Real) or error_score != error_score:
         return False
-    score = fit["test_scores"]
-    return (score[metric] if isinstance(score, dict) else score) == error_score
+    return all(
+        (fit["test_scores"][metric] if isinstance(fit["test_scores"], dict) else fit["test_scores"])
+        == error_score
+        for fit in fits
+    )
 
 
 def _is_all_fits_failed(error):
@@ -430,9 +436,8 @@ class SearchRunner:
         _, n_splits, out, _ = self.search._partial_results[1]  # n_splits_ is set later
         fits = out[-len(candidates) * n_splits :]
         failed = [
-            any(
-                _lacks_a_score(fit, metric, self.search.error_score)
-                for fit in fits[i * n_splits : (i + 1) * n_splits]
+            _lacks_a_score(
+                fits[i * n_splits : (i + 1) * n_splits], metric, self.search.error_score
             )
             for i in range(len(candidates))
         ]

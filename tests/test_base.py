@@ -4,6 +4,7 @@ import pickle
 import re
 import time
 import warnings
+from fractions import Fraction
 from types import SimpleNamespace
 
 import numpy as np
@@ -12,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -330,6 +331,36 @@ def test_the_strategy_is_told_nan_for_failures_whatever_error_score(estimator, s
     assert np.isnan(told[failed]).all()
     np.testing.assert_array_equal(told[~failed], scores[~failed])
     np.testing.assert_array_equal(search.history_["score"], scores)
+
+
+def test_a_real_score_equal_to_error_score_in_some_split_is_a_score():
+    # error_score=0 under a neg_ metric: a perfect first fold is a real score,
+    # told to the strategy as it is; only every split scoring it means failure.
+    def perfect_on_the_first_fold(estimator, X_test, y_test):
+        return 0.0 if np.array_equal(X_test[0], X[0]) else -0.5
+
+    search = RandomSearch(
+        LogisticRegression(), {"C": Real(0.1, 2)}, n_iter=4, batch_size=4, random_state=0,
+        cv=KFold(3), scoring=perfect_on_the_first_fold, error_score=0.0,
+    )
+    search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    np.testing.assert_allclose(scores, -1 / 3)
+    np.testing.assert_array_equal(search.strategy_.told[0], scores)
+
+
+@pytest.mark.parametrize("error_score", [-(10**20), Fraction(-1, 3)])
+def test_any_real_error_score_is_accepted(error_score):
+    # Numbers numpy cannot test for NaN, as RandomizedSearchCV accepts them.
+    search = RandomSearch(
+        FailingToPredictForLargeC(), {"C": Real(0, 2)}, n_iter=4, batch_size=4,
+        random_state=1, error_score=error_score,
+    )
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        search.fit(X, y)
+    failed = np.array([params["C"] > 1 for params in search.cv_results_["params"]])
+    assert failed.any() and not failed.all()
+    assert np.isnan(search.strategy_.told[0][failed]).all()
 
 
 def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
