@@ -154,7 +154,12 @@ class _ContinuousDim:
 
     def key(self, u):
         value = self.decode(u)
-        return _value_key(value if self._integer else float(f"{value:.12g}"))
+        return _value_key(value if self._integer else self.float_key(value))
+
+    @staticmethod
+    def float_key(value):
+        """A float to 12 significant digits: nearer values are one configuration."""
+        return float(f"{value:.12g}")
 
 
 class _ExactDrawsDim(_ContinuousDim):
@@ -383,14 +388,16 @@ def _parse_sampled(name, dist, rng):
     ]
     if not all(_is_number(value) for value in draws):
         return _CategoricalDim(name, _distinct(draws))
-    draws = [value for value in draws if np.isfinite(value)]
+    # An int is finite, and may be too large for np.isfinite's float.
+    draws = [v for v in draws if isinstance(v, numbers.Integral) or np.isfinite(v)]
     if not draws:
         raise ValueError(
             f"Parameter {name!r}: every value drawn from {dist!r} is NaN or infinite."
         )
     if any(isinstance(value, numbers.Integral) for value in draws):
         return _ExactDrawsDim(name, draws)
-    distinct = sorted({float(value) for value in draws})
+    # One value per key: floats equal to 12 significant digits are one configuration.
+    distinct = sorted({_ContinuousDim.float_key(v): float(v) for v in draws}.values())
     if len(distinct) < len(draws):  # repeats: a discrete distribution
         return _ContinuousDim(name, _EmpiricalMap(draws, discrete=True), values=distinct)
     return _ContinuousDim(name, _EmpiricalMap(draws, discrete=False))

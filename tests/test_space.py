@@ -353,6 +353,17 @@ def test_rvs_only_discrete_draws_make_a_finite_space(spec, expected):
     assert sorted(params["p"] for params in grid if params["q"] == "a") == expected
 
 
+def test_rvs_only_draws_count_as_the_configurations_they_decode_to():
+    # Floats equal to 12 significant digits are one configuration; integers
+    # beyond any float (2**70) are finite numbers like any other.
+    near = _Draws(lambda rng: float(rng.choice([0.1, 0.1 + 1e-15, 0.5])))
+    space = Space({"p": near}, np.random.RandomState(0))
+    assert space.size == len(space.grid()) == 2
+    huge = _Draws(lambda rng: 2**70 + int(rng.randint(3)))
+    space = Space({"p": huge}, np.random.RandomState(0))
+    assert sorted(space.decode(point)["p"] for point in space.grid()) == [2**70, 2**70 + 1, 2**70 + 2]
+
+
 def test_rvs_only_continuous_draws_leave_the_space_unbounded():
     space = Space({"p": _Draws(lambda rng: float(rng.uniform()))}, np.random.RandomState(0))
     assert space.size is None
