@@ -360,9 +360,9 @@ class SearchRunner:
     def evaluate(self, batch):
         """Evaluate the batch's new configurations; return a score per point.
 
-        A configuration that failed to fit or to score in some fold scores NaN,
-        whatever ``error_score`` put in ``cv_results_``; each strategy decides
-        how a failure ranks.
+        A configuration that failed to fit in some fold, or to score in every
+        fold, scores NaN whatever ``error_score`` put in ``cv_results_`` (see
+        :func:`_lacks_a_score`); each strategy decides how a failure ranks.
         """
         keys = [self._key(batch, i) for i in range(len(batch.points))]
         new = []

@@ -77,6 +77,11 @@ class _Binned:
         return _value_key(self.decode(u))
 
 
+def _python_scalar(value):
+    """A numpy scalar as its Python counterpart; any other value as it is."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _value_key(value):
     """Hashable identity of a value, the same in every sub-space listing it.
 
@@ -84,8 +89,7 @@ def _value_key(value):
     Python counterpart (scikit-learn reads ``np.float64(1.0)`` as ``1.0``); an
     unhashable value (a dict) is known by the object itself.
     """
-    if isinstance(value, np.generic):
-        value = value.item()
+    value = _python_scalar(value)
     try:
         hash(value)
     except TypeError:
@@ -191,10 +195,6 @@ class _ExactDrawsDim(_ContinuousDim):
 
     def key(self, u):
         return _value_key(self.decode(u))
-
-
-def _python_scalar(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _exact_order(number):
