@@ -285,6 +285,12 @@ ADAPTERS = {
     "skh-hyperband": (build_skh_hyperband, "skhptune HyperbandSearchCV", "resource"),
     "skh-hyperband-bayes": (build_skh_hyperband_bayes, "skhptune HyperbandSearchCV(sampler='bayes')", "resource"),
     "skh-halving": (build_skh_halving, "skhptune HyperbandSearchCV(n_brackets=1)", "resource"),
+    # max_time is set by the time suite to HalvingRandomSearchCV's wall time on the
+    # same problem and seed: an equal-time race.
+    "skh-hyperband-timed": (build_skh_hyperband, "skhptune HyperbandSearchCV(max_time=halving's wall)", "resource"),
+    "skh-hyperband-bayes-timed": (
+        build_skh_hyperband_bayes, "skhptune HyperbandSearchCV(sampler='bayes', max_time=halving's wall)", "resource"
+    ),
     "dask-hyperband": (build_dask_hyperband, "dask-ml HyperbandSearchCV", "resource"),
 }
 FIXED_EVALUATION_SEARCHES = [k for k, v in ADAPTERS.items() if v[2] == "evaluations"]

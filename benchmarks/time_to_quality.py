@@ -42,8 +42,13 @@ SEARCHES = [
     "skh-hyperband",
     "skh-hyperband-bayes",
     "skh-halving",
+    "skh-hyperband-timed",
+    "skh-hyperband-bayes-timed",
     "dask-hyperband",
 ]
+# Searches whose max_time is HalvingRandomSearchCV's wall time on the same problem and
+# seed (so halving runs before them).
+TIMED_SUFFIX = "-timed"
 RANDOM_N_ITER = 81
 
 
@@ -197,22 +202,32 @@ def row_times(search, log_path, names, start):
 
 # ------------------------------------------------------------------ test scores
 def test_score(problem, params, cache):
-    """Held-out score of ``params`` refitted at the largest resource on all training data."""
+    """Held-out score of ``params`` refitted on all training data at the largest
+    resource, or at the resource of its row for a search that a time limit stopped
+    below it (what the search's own refit would give)."""
     key = param_key(params, [k for k in params if k != problem.resource])
+    resource = problem.max_resource
+    if problem.resource != "n_samples" and params.get(problem.resource, resource) != resource:
+        resource = params[problem.resource]
+        key += f" at {problem.resource}={resource}"
     if key not in cache:
         estimator = clone(problem.estimator).set_params(
             **{k: v for k, v in params.items() if k != problem.resource})
         if problem.resource != "n_samples":
-            estimator.set_params(**{problem.resource: problem.max_resource})
+            estimator.set_params(**{problem.resource: resource})
         estimator.fit(problem.X, problem.y)
         cache[key] = float(get_scorer(problem.scoring)(estimator, problem.X_test, problem.y_test))
     return cache[key]
 
 
-def run_one(problem_name, optimizer, seed, results_dir):
+def run_one(problem_name, optimizer, seed, results_dir, max_time=None):
     problem = PROBLEMS[problem_name]()
     names = [k for k in problem.space if k != problem.resource]
     record = {"problem": problem_name, "optimizer": optimizer, "seed": seed}
+    if optimizer.endswith(TIMED_SUFFIX):
+        if max_time is None:
+            return {**record, "status": "unavailable", "error": "needs halving's run on the same seed"}
+        record["max_time"] = max_time
     fd, log_path = tempfile.mkstemp(prefix="ttq-", suffix=".jsonl")
     os.close(fd)
     problem.scoring, scoring = TimedScorer(problem.scoring, log_path, names), problem.scoring
@@ -222,6 +237,8 @@ def run_one(problem_name, optimizer, seed, results_dir):
         return {**record, "status": "unavailable", "error": str(exc)}
     if hasattr(search, "refit"):
         search.set_params(refit=False)
+    if max_time is not None:
+        search.set_params(max_time=max_time)
     start = time.time()
     try:
         adapters.fit_search(optimizer, search, problem.X, problem.y, seed)
@@ -297,8 +314,9 @@ def attach_test_scores(store, problem_name, log=print):
 
 def run_suite(problems, searches, seeds, results_dir, log=print):
     store = ResultStore(os.path.join(results_dir, "time_to_quality.json"))
-    # Random search first: its final test score is every other run's target.
-    order = sorted(searches, key=lambda s: s != "random")
+    # Random search first: its final test score is every other run's target; then
+    # halving, whose wall time is the timed searches' max_time.
+    order = sorted(searches, key=lambda s: (s != "random", s != "halving"))
     t0 = time.perf_counter()
     for problem_name in problems:
         for seed in seeds:
@@ -306,7 +324,9 @@ def run_suite(problems, searches, seeds, results_dir, log=print):
                 key = f"{problem_name}|{optimizer}|{seed}"
                 if key in store:
                     continue
-                record = run_one(problem_name, optimizer, seed, results_dir)
+                halving = store.data.get(f"{problem_name}|halving|{seed}", {})
+                record = run_one(problem_name, optimizer, seed, results_dir,
+                                 max_time=halving.get("wall_time") if optimizer.endswith(TIMED_SUFFIX) else None)
                 store.put(key, record)
                 msg = record["status"]
                 if msg == "ok":

@@ -352,11 +352,14 @@ class SubsampledCV:
 
 
 class HyperbandStrategy:
-    """Hyperband as an ask/tell strategy: one batch per resource level.
+    """Hyperband as an ask/tell strategy: every batch at a single resource level.
 
-    Batch ``k`` holds the new configurations of the bracket starting at level
-    ``k`` and the configurations promoted to level ``k`` by every bracket started
-    earlier; all their inputs are known when it is asked for.
+    By default there is one batch per level: batch ``k`` holds the new
+    configurations of the bracket starting at level ``k`` and the configurations
+    promoted to level ``k`` by every bracket started earlier; all their inputs
+    are known when it is asked for. With ``sequential=True`` the brackets run one
+    after another instead, most aggressive first, one batch per rung, so that
+    each bracket's ``max_resource`` results exist before the next bracket starts.
 
     Parameters
     ----------
@@ -375,9 +378,13 @@ class HyperbandStrategy:
         the parameters each point gets (``{}`` for none) and the splitter.
     sampler : {"random", "bayes"}
         How new configurations are drawn.
+    sequential : bool
+        Whether the brackets run one after another rather than side by side.
     """
 
-    def __init__(self, space, rng, schedule, levels, eta, level_args, sampler="random"):
+    def __init__(
+        self, space, rng, schedule, levels, eta, level_args, sampler="random", sequential=False
+    ):
         self.space = space
         self.rng = rng
         self.schedule = schedule
@@ -385,8 +392,20 @@ class HyperbandStrategy:
         self.eta = eta
         self.level_args = level_args
         self.sampler = sampler
-        self.level = 0
         self.start_level = [len(levels) - len(bracket) for bracket in schedule]
+        # (level, brackets advancing) per batch.
+        if sequential:
+            self.steps = [
+                (self.start_level[b] + rung, [b])
+                for b, bracket in enumerate(schedule)
+                for rung in range(len(bracket))
+            ]
+        else:
+            self.steps = [
+                (level, [b for b, start in enumerate(self.start_level) if start <= level])
+                for level in range(len(levels))
+            ]
+        self.n_steps_done = 0
         self.members = [[] for _ in schedule]  # points of each bracket's last rung
         self.scores = [np.empty(0) for _ in schedule]
         # Per level: configuration key -> (point, score).
@@ -399,15 +418,20 @@ class HyperbandStrategy:
         self._next = 0
 
     def ask(self):
-        if self.level >= len(self.levels):
+        if self.n_steps_done >= len(self.steps):
             return None
+        level, advancing = self.steps[self.n_steps_done]
+        # Evaluated at this level by an earlier batch (brackets run one after
+        # another): new configurations should not repeat them.
+        earlier = [point for point, _ in self.observed[level].values()]
         points, brackets, rungs = [], [], []
-        for b, bracket in enumerate(self.schedule):
-            rung = self.level - self.start_level[b]
-            if rung < 0:
-                continue
+        for b in advancing:
+            bracket = self.schedule[b]
+            rung = level - self.start_level[b]
             if rung == 0:
-                self.members[b] = self._new_configurations(bracket[0][0], promoted=points)
+                self.members[b] = self._new_configurations(
+                    bracket[0][0], promoted=earlier + points
+                )
             else:
                 n_promoted = max(1, len(self.members[b]) // self.eta)
                 keep = select_promoted(self.scores[b], n_promoted)
@@ -415,7 +439,7 @@ class HyperbandStrategy:
             points.extend(self.members[b])
             brackets.extend([b] * len(self.members[b]))
             rungs.extend([rung] * len(self.members[b]))
-        resource = self.levels[self.level]
+        resource = self.levels[level]
         extra, cv = self.level_args(resource)
         return Batch(
             points,
@@ -432,16 +456,20 @@ class HyperbandStrategy:
     def tell(self, batch, scores):
         scores = np.asarray(scores, dtype=float)
         start = 0
-        observed = self.observed[self.level]
-        for b in range(len(self.schedule)):
-            if self.level < self.start_level[b]:
-                continue
+        level, advancing = self.steps[self.n_steps_done]
+        observed = self.observed[level]
+        for b in advancing:
             count = len(self.members[b])
             self.scores[b] = scores[start : start + count]
             for point, score in zip(self.members[b], self.scores[b]):
                 observed.setdefault(self.space.key(point), (point, score))
             start += count
-        self.level += 1
+        self.n_steps_done += 1
+
+    @property
+    def levels_reached(self):
+        """Indices of the resource levels evaluated so far, smallest first."""
+        return sorted({level for level, _ in self.steps[: self.n_steps_done]})
 
     @property
     def single_batch_size(self):
@@ -454,14 +482,15 @@ class HyperbandStrategy:
     @property
     def n_candidates(self):
         """Distinct configurations evaluated at each level reached."""
-        return [len(observed) for observed in self.observed[: self.level]]
+        return [len(self.observed[level]) for level in self.levels_reached]
 
     def _new_configurations(self, n, promoted):
         """``n`` distinct configurations (fewer if the space is smaller).
 
         ``promoted`` are the configurations earlier brackets evaluate at the same
-        level. A random draw may repeat one (its score is shared, no fit is
-        repeated); the model treats them as pending, so that it proposes none.
+        level, in this batch or an earlier one. A random draw may repeat one (its
+        score is shared, no fit is repeated); the model treats them as pending,
+        so that it proposes none.
         """
         if self.space.size is not None and n >= self.space.size:
             # The rung holds the whole space: all of it, in GridSearchCV's order.
@@ -525,7 +554,7 @@ class HyperbandStrategy:
     def _model_data(self, index, n_needed):
         """``(keys, X, y)`` of a sub-space at the largest level with ``n_needed``
         finite scores (failures count as the worst of them), or ``None``."""
-        for observed in reversed(self.observed[: self.level]):
+        for observed in reversed(self.observed):
             rows = {k: (p[1], s) for k, (p, s) in observed.items() if p[0] == index}
             scores = np.array([s for _, s in rows.values()], dtype=float)
             if np.isfinite(scores).sum() >= max(n_needed, 3):
@@ -623,8 +652,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         splitter gives every rung the same folds.
 
     verbose : int, default=0
-        ``1`` prints one line per resource level; higher values are passed to
-        the fits.
+        ``1`` prints one line per batch; higher values are passed to the fits.
 
     pre_dispatch : int or str, default="2*n_jobs"
         Controls the number of jobs dispatched during parallel execution.
@@ -641,8 +669,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         Whether ``cv_results_`` includes training scores.
 
     max_time : float, default=None
-        Seconds after which no new resource level starts; finished results stand.
-        ``None`` or ``np.inf``: no limit.
+        Seconds after which no new batch starts; finished results stand.
+        ``None`` or ``np.inf``: no limit. A finite limit also changes the
+        evaluation order: the brackets run one after another (see Notes).
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for
@@ -727,7 +756,16 @@ class HyperbandSearchCV(AskTellSearchCV):
     configurations of the bracket that starts at ``k`` together with those
     promoted to ``k`` in every bracket started earlier; each is ready, since
     level ``k - 1`` is done. All brackets thus share ``s_max + 1`` parallel
-    calls, and the last one holds every evaluation at ``max_resource``.
+    calls, and the last one holds every evaluation at ``max_resource``. With a
+    finite ``max_time`` the brackets run one after another instead, most
+    aggressive first, one call per rung (as in Li et al.): bracket 0 reaches
+    ``max_resource`` in about the time of a halving search, and each later
+    bracket adds its results at ``max_resource`` before the next starts, so a
+    search stopped by the time limit has full-resource results to choose from.
+    Its narrow last rungs can leave workers idle. With ``sampler="random"`` the
+    rows are those of the search without a limit, in another order; with
+    ``sampler="bayes"`` later brackets are modelled on the results of the
+    finished ones.
 
     Warm starts: when the resource counts members that the estimator's
     ``warm_start`` adds to a fitted model (``n_estimators`` of forests, bagging
@@ -742,7 +780,8 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops
-    the search earlier, it is a smaller resource (a warning says so), and with a
+    the search before bracket 0 reaches it, it is a smaller resource (a warning
+    says so), and with a
     parameter resource the refit uses that row's value. A callable ``refit``
     sees all rows.
 
@@ -1010,12 +1049,16 @@ class HyperbandSearchCV(AskTellSearchCV):
         # The names scikit-learn's halving searches use, for code written for them.
         self.min_resources_, self.max_resources_ = min_resource, max_resource
         self.n_possible_iterations_ = self.n_required_iterations_ = len(levels)
+        # Under a time limit the brackets run one after another, so that a
+        # max_resource result exists as early as a halving search would give it;
+        # otherwise they share one batch per level, which keeps workers busier.
+        sequential = self.max_time is not None and np.isfinite(self.max_time)
         return HyperbandStrategy(
-            space, rng, schedule, levels, self.eta, level_args, self.sampler
+            space, rng, schedule, levels, self.eta, level_args, self.sampler, sequential
         )
 
     def _store_strategy_results(self, strategy, space):
-        self.n_resources_ = strategy.levels[: strategy.level]
+        self.n_resources_ = [strategy.levels[level] for level in strategy.levels_reached]
         self.n_candidates_ = strategy.n_candidates
         self.n_iterations_ = len(self.n_resources_)
         stopped_early = self.n_resources_[-1] < self.max_resource_

@@ -283,6 +283,29 @@ def test_results_columns_follow_the_schedule():
                 assert sorted(results["params"][r]["a"] for r in rows) == sorted(kept)
 
 
+@pytest.mark.parametrize("sampler", ["random", "bayes"])
+def test_brackets_run_one_after_another_under_a_time_limit(sampler):
+    X = np.zeros((30, 1))
+    timed = _toy_search(resource="budget", max_resource=27, max_time=60, sampler=sampler).fit(X)
+    results = timed.cv_results_
+    # Rows follow the evaluation order: bracket 0 (successive halving) reaches
+    # max_resource before bracket 1 starts, and so on.
+    order = list(zip(results["bracket"], results["iter"]))
+    assert order == sorted(order)
+    first = sum(n for n, _ in timed.brackets_[0])
+    assert np.all(results["bracket"][:first] == 0) and results["n_resources"][first - 1] == 27
+    assert timed.n_resources_ == [1, 3, 9, 27]
+    assert timed.n_candidates_ == [len(np.flatnonzero(results["n_resources"] == r)) for r in [1, 3, 9, 27]]
+    if sampler == "random":
+        # Only the order differs from a search without a time limit.
+        untimed = _toy_search(resource="budget", max_resource=27).fit(X).cv_results_
+        assert not np.all(np.diff(results["n_resources"]) >= 0)
+        rows = lambda r: sorted(  # noqa: E731
+            (p["a"], n, s) for p, n, s in zip(r["params"], r["n_resources"], r["mean_test_score"])
+        )
+        assert rows(results) == rows(untimed)
+
+
 def test_best_index_is_among_the_largest_resource():
     search = _toy_search(resource="budget", max_resource=27).fit(np.zeros((30, 1)))
     results = search.cv_results_
