@@ -12,6 +12,7 @@ they cut: the first starts at ``min_resource`` with the most configurations, the
 last evaluates a few configurations at ``max_resource`` only.
 """
 
+import math
 import numbers
 import warnings
 from collections.abc import Iterator
@@ -374,8 +375,10 @@ class HyperbandStrategy:
     eta : int
         Halving rate: each rung keeps the best ``1/eta`` (at least one).
     level_args : callable
-        ``level_args(resource)`` gives ``(extra_params, cv)`` for a level:
-        the parameters each point gets (``{}`` for none) and the splitter.
+        ``level_args(resource, oldest_continued)`` gives ``(extra_params, cv)``
+        for a level: the parameters each point gets (``{}`` for none) and the
+        splitter. ``oldest_continued`` is the smallest resource whose models a
+        batch from this one on may continue (``None`` if any).
     sampler : {"random", "bayes"}
         How new configurations are drawn.
     sequential : bool
@@ -440,7 +443,10 @@ class HyperbandStrategy:
             brackets.extend([b] * len(self.members[b]))
             rungs.extend([rung] * len(self.members[b]))
         resource = self.levels[level]
-        extra, cv = self.level_args(resource)
+        # A rung continues models of the level below it, which an earlier
+        # bracket may have fitted when the brackets run one after another.
+        lowest = min(level for level, _ in self.steps[self.n_steps_done :])
+        extra, cv = self.level_args(resource, self.levels[lowest - 1] if lowest else None)
         return Batch(
             points,
             extra_params=[dict(extra) for _ in points] if extra else None,
@@ -1035,10 +1041,9 @@ class HyperbandSearchCV(AskTellSearchCV):
 
         store = self._model_store
 
-        def level_args(level):
-            if store is not None and level > levels[0]:
-                # Rung k continues models of rung k - 1; older ones are done with.
-                store.discard_below(max(lower for lower in levels if lower < level))
+        def level_args(level, oldest_continued):
+            if store is not None and oldest_continued is not None:
+                store.discard_below(oldest_continued)  # no later batch needs them
             if resource != "n_samples":
                 return {resource: level}, folds
             # Folds are subsampled only below the smallest training fold.
@@ -1052,7 +1057,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         # Under a time limit the brackets run one after another, so that a
         # max_resource result exists as early as a halving search would give it;
         # otherwise they share one batch per level, which keeps workers busier.
-        sequential = self.max_time is not None and np.isfinite(self.max_time)
+        sequential = self.max_time is not None and self.max_time < math.inf
         return HyperbandStrategy(
             space, rng, schedule, levels, self.eta, level_args, self.sampler, sequential
         )

@@ -304,6 +304,9 @@ def test_brackets_run_one_after_another_under_a_time_limit(sampler):
             (p["a"], n, s) for p, n, s in zip(r["params"], r["n_resources"], r["mean_test_score"])
         )
         assert rows(results) == rows(untimed)
+        # Any real number is a limit, even an int beyond int64.
+        huge = _toy_search(resource="budget", max_resource=27, max_time=10**30).fit(X)
+        assert list(huge.cv_results_["bracket"]) == list(results["bracket"])
 
 
 def test_best_index_is_among_the_largest_resource():

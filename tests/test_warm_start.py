@@ -174,6 +174,30 @@ def test_promoted_configurations_only_fit_the_new_members():
     assert search.best_estimator_.added_ == 27  # the refit starts from scratch
 
 
+@pytest.mark.parametrize("max_time", [None, 1e6])
+def test_a_configuration_met_again_continues_the_model_of_the_level_below(max_time):
+    # 30 values: later brackets draw configurations that earlier brackets fitted;
+    # those models must still be stored when the brackets run one after another.
+    search = HyperbandSearchCV(
+        CountingEnsemble(), {"alpha": np.linspace(0, 1, 30).tolist()},
+        resource="n_estimators", min_resource=1, max_resource=27, cv=3,
+        random_state=0, max_time=max_time,
+    ).fit(X, y)
+    results = search.cv_results_
+    levels = search.n_resources_
+    below = {level: lower for lower, level in zip(levels, levels[1:])}
+    fitted_by = {}  # (alpha, resource) -> bracket that fitted it
+    from_another_bracket = 0
+    for params, resource, bracket, score in zip(
+        results["params"], results["n_resources"], results["bracket"], results["mean_test_score"]
+    ):
+        earlier = fitted_by.get((params["alpha"], below.get(resource)))
+        assert score == -(resource if earlier is None else resource - below[resource])
+        from_another_bracket += earlier is not None and earlier != bracket
+        fitted_by[params["alpha"], resource] = bracket
+    assert from_another_bracket > 0
+
+
 def test_searched_step_continues_its_own_model():
     space = {"clf": [CountingEnsemble(), CountingEnsemble(warm_start=True)], "clf__alpha": Real(0, 1)}
     search = HyperbandSearchCV(
