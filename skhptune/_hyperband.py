@@ -378,7 +378,7 @@ class HyperbandStrategy:
         ``level_args(resource, oldest_continued)`` gives ``(extra_params, cv)``
         for a level: the parameters each point gets (``{}`` for none) and the
         splitter. ``oldest_continued`` is the smallest resource whose models a
-        batch from this one on may continue (``None`` if any).
+        batch from this one on may continue (``None``: every resource).
     sampler : {"random", "bayes"}
         How new configurations are drawn.
     sequential : bool
@@ -445,7 +445,7 @@ class HyperbandStrategy:
         resource = self.levels[level]
         # A rung continues models of the level below it, which an earlier
         # bracket may have fitted when the brackets run one after another.
-        lowest = min(level for level, _ in self.steps[self.n_steps_done :])
+        lowest = min(step_level for step_level, _ in self.steps[self.n_steps_done :])
         extra, cv = self.level_args(resource, self.levels[lowest - 1] if lowest else None)
         return Batch(
             points,
