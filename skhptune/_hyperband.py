@@ -787,9 +787,8 @@ class HyperbandSearchCV(AskTellSearchCV):
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops
     the search before bracket 0 reaches it, it is a smaller resource (a warning
-    says so), and with a
-    parameter resource the refit uses that row's value. A callable ``refit``
-    sees all rows.
+    says so), and with a parameter resource the refit uses that row's value. A
+    callable ``refit`` sees all rows.
 
     Examples
     --------
