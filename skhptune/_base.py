@@ -136,7 +136,7 @@ def search_metric(search, results):
     metrics = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
     if isinstance(search.refit, str) and search.refit in metrics:
         return search.refit
-    return "score" if "score" in metrics else metrics[0]
+    return metrics[0]
 
 
 def warn_out_of_new_configurations(search, n_evaluated, budget, proposer):

@@ -1068,11 +1068,14 @@ class HyperbandSearchCV(AskTellSearchCV):
         stopped_early = self.n_resources_[-1] < self.max_resource_
         # Ctrl-C has warned already; max_time is the other way to stop early.
         if stopped_early and self.max_time is not None and not self.__dict__.get("_interrupted"):
+            # A callable refit picks its own row, and without refit a
+            # multimetric search has no best_index_: the clause would mislead.
+            picks_best = self.refit and not callable(self.refit)
             warnings.warn(
                 f"{type(self).__name__}: max_time={self.max_time} ended the search "
                 f"at n_resources={self.n_resources_[-1]}, before any configuration "
-                f"reached max_resource={self.max_resource_}; best_index_ is the "
-                "best row at that resource.",
+                f"reached max_resource={self.max_resource_}"
+                + ("; best_index_ is the best row at that resource." if picks_best else "."),
                 UserWarning,
             )
 

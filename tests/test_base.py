@@ -163,6 +163,20 @@ def test_multimetric_refit_name_drives_the_search_and_best_index():
     assert np.allclose(search.history_["score"], results["mean_test_bal"])
 
 
+def test_without_a_refit_metric_the_first_metric_drives_the_search():
+    # Even when a later metric is named "score", the name single-metric results use.
+    search = RandomSearch(
+        SVC(),
+        {"C": Real(1e-3, 1e2, "log-uniform")},
+        scoring={"acc": "accuracy", "score": "balanced_accuracy"},
+        refit=False,
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert not np.allclose(results["mean_test_acc"], results["mean_test_score"])
+    np.testing.assert_allclose(np.concatenate(search.strategy_.told), results["mean_test_acc"])
+
+
 def test_history_tracks_best_score_so_far():
     search = RandomSearch(SVC(), {"C": Real(1e-3, 1e2, "log-uniform")}, random_state=0).fit(X, y)
     scores = search.cv_results_["mean_test_score"]

@@ -662,6 +662,20 @@ def test_max_time_keeps_the_levels_reached():
         search.set_params(max_time=60).fit(np.zeros((30, 1)))  # reaches max_resource
 
 
+@pytest.mark.parametrize(
+    "refit, scoring", [(lambda results: 0, None), (False, {"a": _fits, "b": _tests})]
+)
+def test_max_time_warning_names_best_index_only_when_the_search_picks_it(refit, scoring):
+    # A callable refit picks its own row; a multimetric search without refit has
+    # no best_index_.
+    search = _toy_search(
+        resource="budget", max_resource=27, max_time=1e-9, refit=refit, scoring=scoring
+    )
+    with pytest.warns(UserWarning, match=r"before any configuration reached") as record:
+        search.fit(np.zeros((30, 1)))
+    assert not any("best_index_" in str(warning.message) for warning in record)
+
+
 def test_cv_given_as_splits_or_iterator_is_split_once():
     splits = list(KFold(3, shuffle=True, random_state=0).split(X_iris, y_iris))
     space = {"C": Real(0.01, 10, prior="log-uniform")}
