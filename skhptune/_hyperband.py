@@ -980,11 +980,6 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     def _check_resource_parameter(self, space):
         name, resource = type(self).__name__, self.resource
-        if self.max_resource is None:
-            raise ValueError(
-                f"{name}: max_resource is required when resource={resource!r} is a "
-                "parameter (it is only inferred for resource='n_samples')."
-            )
         if resource in space.names:
             raise ValueError(
                 f"{name}: the resource parameter {resource!r} must not be in "
@@ -1009,6 +1004,12 @@ class HyperbandSearchCV(AskTellSearchCV):
                     f"{name}: resource={resource!r} must be an integer parameter such "
                     f"as max_iter or n_estimators; its value is {current!r}."
                 )
+        # Checked last, so that a misspelt resource is named before this is asked.
+        if self.max_resource is None:
+            raise ValueError(
+                f"{name}: max_resource is required when resource={resource!r} is a "
+                "parameter (it is only inferred for resource='n_samples')."
+            )
 
     def _make_strategy(self, space, rng):
         subsample_seed = rng.randint(np.iinfo(np.int32).max)

@@ -599,6 +599,8 @@ def test_bayes_sampler_models_with_one_blas_thread(monkeypatch):
         ({"resource": "budget"}, "max_resource is required"),
         ({"resource": "a", "max_resource": 9}, "'a' must not be in param_distributions"),
         ({"resource": "depth", "max_resource": 9}, "neither 'n_samples' nor a parameter"),
+        # A misspelt resource is named as such before max_resource is asked for.
+        ({"resource": "depth"}, "neither 'n_samples' nor a parameter"),
         ({"resource": "budget", "min_resource": 10, "max_resource": 9}, "min_resource=10"),
         ({"max_resource": 21}, "exceeds the smallest training fold"),
         # max_resource left to its default: the message says where it came from.
