@@ -199,10 +199,22 @@ def hyperband_schedule(
         n = -(-(s_max + 1) * eta**s // (s + 1))  # ceil, in integers
         if max_configs is not None:
             n = min(n, max_configs)
-        brackets.append(
-            [(max(1, n // eta**i), levels[s_max - s + i]) for i in range(s + 1)]
-        )
+        brackets.append(halving_rungs(n, levels[s_max - s :], eta))
     return brackets
+
+
+def halving_rungs(n, levels, eta):
+    """Rungs ``(n_configs, resource)`` of successive halving over ``levels``.
+
+    ``n`` configurations start at ``levels[0]``; each following level keeps the
+    best ``floor(n_i / eta)`` of the previous one, at least one.
+
+    Examples
+    --------
+    >>> halving_rungs(20, [1, 3, 9], 3)
+    [(20, 1), (6, 3), (2, 9)]
+    """
+    return [(max(1, n // eta**i), level) for i, level in enumerate(levels)]
 
 
 def select_promoted(scores, n_promoted):
@@ -750,7 +762,10 @@ class HyperbandSearchCV(AskTellSearchCV):
     ``max_resource`` (``min_resource * eta**k`` when the ratio is a power of
     ``eta``). Bracket ``s`` starts ``ceil((s_max + 1) * eta**s / (s + 1))``
     configurations at level ``s_max - s``. No rung has more configurations than
-    the space. When ``max_resource < eta * min_resource`` (for instance on a
+    the space. On a finite space bracket 0 starts at least ``eta**4``
+    configurations (as many as with the default range), or the whole space if
+    it is smaller: a narrow range would otherwise leave most of a grid unseen,
+    where ``HalvingGridSearchCV`` starts every grid point. When ``max_resource < eta * min_resource`` (for instance on a
     dataset too small for the default ``min_resource``) there is nothing to
     halve: five configurations are evaluated at ``max_resource``, as many as the
     last bracket of the default schedule. A finite space that costs no more to
@@ -1022,6 +1037,14 @@ class HyperbandSearchCV(AskTellSearchCV):
         schedule = hyperband_schedule(
             min_resource, max_resource, self.eta, self.n_brackets, max_configs=space.size
         )
+        if space.size is not None and len(levels) > 1:
+            # A narrow range gives the most aggressive bracket few configurations
+            # (three for two levels), so most of a grid would never be seen. Start
+            # it, as the default range would, with eta**4 of them or the whole
+            # space: a grid is covered as HalvingGridSearchCV covers it.
+            n_first = min(space.size, self.eta**_DEFAULT_MAX_HALVINGS)
+            if n_first > schedule[0][0][0]:
+                schedule[0] = halving_rungs(n_first, levels, self.eta)
         if len(levels) == 1:
             # Nothing to halve (tiny data or a narrow range): rather than the one
             # configuration of Hyperband's formula, as many as the full-resource

@@ -530,6 +530,35 @@ def test_finite_space_gives_distinct_configurations_per_rung():
     assert {results["params"][r]["a"] for r in first} == set(values)
 
 
+def test_narrow_range_starts_a_grid_whole_in_the_first_bracket():
+    # Three levels: the textbook first bracket starts 9 of the 20 values.
+    values = list(np.linspace(0, 1, 20))
+    search = HyperbandSearchCV(
+        Toy(), {"a": values}, resource="budget", max_resource=9, cv=2, random_state=0
+    ).fit(np.zeros((10, 1)))
+    assert search.brackets_ == [[(20, 1), (6, 3), (2, 9)]] + hyperband_schedule(1, 9, 3)[1:]
+    first = _rung(search.cv_results_, 0, 0)
+    assert {search.cv_results_["params"][r]["a"] for r in first} == set(values)
+    # A larger space: as many as the default range starts (eta**4), not all.
+    search.set_params(param_distributions={"a": list(np.linspace(0, 1, 100))}).fit(
+        np.zeros((10, 1))
+    )
+    assert search.brackets_[0] == [(81, 1), (27, 3), (9, 9)]
+    # Continuous spaces keep Li et al.'s bracket sizes.
+    search.set_params(param_distributions={"a": Real(0, 1)}).fit(np.zeros((10, 1)))
+    assert search.brackets_ == hyperband_schedule(1, 9, 3)
+
+
+def test_grid_on_a_small_dataset_finds_grid_search_best():
+    from sklearn.model_selection import GridSearchCV
+
+    grid = {"C": [0.01, 0.1, 1, 10, 100], "gamma": [0.001, 0.01, 0.1, 1]}
+    expected = GridSearchCV(SVC(), grid).fit(X_iris, y_iris)
+    search = HyperbandSearchCV(SVC(), grid, random_state=0).fit(X_iris, y_iris)
+    assert search.n_candidates_[0] == 20
+    assert search.best_params_ == expected.best_params_
+
+
 def test_small_finite_space_is_evaluated_whole_at_max_resource():
     # Four configurations at 27 cost less than the Hyperband schedule.
     search = HyperbandSearchCV(
