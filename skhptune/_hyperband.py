@@ -797,7 +797,10 @@ class HyperbandSearchCV(AskTellSearchCV):
     those of fitting from scratch, for less work (early stopping and a
     ``RandomState`` instance as ``random_state`` turn warm starts off). The
     models wait in a temporary directory that is removed when ``fit`` ends;
-    ``best_estimator_`` is refitted from scratch.
+    ``best_estimator_`` is refitted from scratch. Histogram gradient boosting
+    also bins each training fold once for the whole search instead of at every
+    fit (binning is most of a fit of a few iterations); each fit gets the bins
+    it would have computed.
 
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops

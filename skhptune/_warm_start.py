@@ -13,9 +13,17 @@ temporary directory, so models reach the next rung whichever worker process
 (joblib's loky backend, a local dask cluster) fits it; a model that cannot be
 found, cannot be stored, or that the estimator refuses to continue is simply
 fitted from scratch.
+
+Histogram gradient boosting also bins its training data at every fit, which
+is most of the cost of a fit with few iterations (a Hyperband first rung).
+Binning depends only on the training data and the binning parameters, so
+while a search fits, each binned training fold is kept in the store and
+reused by every fit on that fold: see :func:`_bins_reused`.
 """
 
+import contextlib
 import copy
+import math
 import os
 import pickle
 import shutil
@@ -29,6 +37,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import _num_samples, check_is_fitted
+
+_HIST_GRADIENT_BOOSTING = (HistGradientBoostingClassifier, HistGradientBoostingRegressor)
 
 
 def continues_fitting(estimator, resource, n_samples=None):
@@ -65,7 +75,7 @@ def continues_fitting(estimator, resource, n_samples=None):
         if name.rpartition("__")[2] == "random_state"
     ):
         return False
-    if isinstance(owner, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
+    if isinstance(owner, _HIST_GRADIENT_BOOSTING):
         early_stopping = params["early_stopping"]
         if early_stopping == "auto":
             # scikit-learn turns it on above this many samples.
@@ -133,17 +143,28 @@ class ModelStore:
 
     def save(self, model, config_key, data_key, resource):
         """Keep ``model``; a failure to write only costs a later warm start."""
-        path = self._path(config_key, data_key, resource)
+        self._write(model, self._path(config_key, data_key, resource))
+
+    @staticmethod
+    def _write(value, path):
         partial = f"{path}.{os.getpid()}.tmp"
         try:
             with open(partial, "wb") as file:
-                pickle.dump(model, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, path)  # readers never see a half-written model
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, path)  # readers never see a half-written file
         except Exception:  # noqa: BLE001 - an unpicklable model is fitted from scratch
             try:
                 os.remove(partial)
             except OSError:
                 pass
+
+    @staticmethod
+    def _read(path):
+        try:
+            with open(path, "rb") as file:
+                return pickle.load(file)
+        except Exception:  # noqa: BLE001 - missing, or a class this process cannot import
+            return None
 
     def load_latest(self, config_key, data_key, below):
         """The model with the largest resource under ``below``, or ``None``."""
@@ -160,11 +181,25 @@ class ModelStore:
         resources = [resource for resource in resources if resource < below]
         if not resources:
             return None
+        return self._read(self._path(config_key, data_key, max(resources)))
+
+    def save_bins(self, key, bins):
+        """Keep ``(fitted bin mapper, binned data)`` under ``key``.
+
+        At most ``_MAX_BINS`` are kept: a search's folds need a few, while a
+        searched step before the model (a scaler, a projection) gives every fit
+        other training data, whose bins only fill the disk.
+        """
         try:
-            with open(self._path(config_key, data_key, max(resources)), "rb") as file:
-                return pickle.load(file)
-        except Exception:  # noqa: BLE001 - e.g. a class this process cannot import
-            return None
+            n_kept = sum(name.endswith(".bins") for name in os.listdir(self.directory))
+        except OSError:
+            return
+        if n_kept < _MAX_BINS:
+            self._write(bins, os.path.join(self.directory, f"{key}.bins"))
+
+    def load_bins(self, key):
+        """What :meth:`save_bins` kept under ``key``, or ``None``."""
+        return self._read(os.path.join(self.directory, f"{key}.bins"))
 
     def discard_below(self, resource):
         """Delete the models fitted with less than ``resource``."""
@@ -184,6 +219,7 @@ class ModelStore:
 
 
 _PREFIX = "skhptune-warm-start-"
+_MAX_BINS = 32
 
 
 def _remove_orphans(parent):
@@ -337,12 +373,13 @@ class WarmStartEstimator:
         store = own["_skhptune_store"]
         previous = store.load_latest(config_key, data_key, below=resource)
         continued = previous is not None and _continue(
-            previous, estimator, resource_name, resource, X, y, fit_params
+            previous, estimator, resource_name, resource, X, y, fit_params, store
         )
         if continued:
             own["_skhptune_estimator"] = estimator = previous
         else:
-            estimator.fit(X, y, **fit_params)
+            with _bins_reused(_owner(estimator, resource_name), store):
+                estimator.fit(X, y, **fit_params)
         if resource < own["_skhptune_max_resource"]:
             stored = copy.copy(estimator)
             for name in _CALLBACK_ATTRIBUTES:
@@ -351,7 +388,7 @@ class WarmStartEstimator:
         return self
 
 
-def _continue(previous, estimator, resource_name, resource, X, y, fit_params):
+def _continue(previous, estimator, resource_name, resource, X, y, fit_params, store):
     """Grow ``previous`` to ``resource``; ``False`` if the estimator refuses."""
     owner = resource_name.rpartition("__")[0]
     warm_start = f"{owner}__warm_start" if owner else "warm_start"
@@ -365,11 +402,75 @@ def _continue(previous, estimator, resource_name, resource, X, y, fit_params):
             # Forests warn that class_weight presets suit warm starts only on the
             # same data: it is the same training fold.
             warnings.filterwarnings("ignore", message="class_weight presets", category=UserWarning)
-            previous.fit(X, y, **fit_params)
+            with _bins_reused(_owner(previous, resource_name), store):
+                previous.fit(X, y, **fit_params)
     except Exception:  # noqa: BLE001 - e.g. bagging with oob_score: fit from scratch
         return False
     previous.set_params(**{warm_start: original})
     return True
+
+
+def _owner(estimator, resource_name):
+    """The part of ``estimator`` whose parameter ``resource_name`` is."""
+    owner_name = resource_name.rpartition("__")[0]
+    return estimator.get_params(deep=True)[owner_name] if owner_name else estimator
+
+
+@contextlib.contextmanager
+def _bins_reused(estimator, store):
+    """While fitting, ``estimator`` bins each training set once per search.
+
+    Histogram gradient boosting fits a bin mapper to its training data and bins
+    it at every ``fit``, through its ``_bin_data`` method. For the duration of
+    the block, an instance attribute of that name stands in for it: the fitted
+    mapper and the binned data are stored under a hash of everything the
+    mapper sees (its parameters and the data), and a later fit given the same
+    is handed both, exactly as it would have computed them. Other estimators,
+    and a scikit-learn without that method, fit as usual.
+    """
+    bin_data = getattr(type(estimator), "_bin_data", None)
+    if not isinstance(estimator, _HIST_GRADIENT_BOOSTING) or bin_data is None:
+        yield
+        return
+
+    def reusing_bin_data(X, *args, **kwargs):
+        key = _bins_key(estimator, X, args, kwargs)
+        stored = store.load_bins(key) if key is not None else None
+        if stored is not None:
+            fitted, X_binned = stored
+            fitted.n_threads = estimator._bin_mapper.n_threads
+            estimator._bin_mapper = fitted
+            return X_binned
+        X_binned = bin_data(estimator, X, *args, **kwargs)
+        if key is not None:
+            store.save_bins(key, (estimator._bin_mapper, X_binned))
+        return X_binned
+
+    estimator.__dict__["_bin_data"] = reusing_bin_data
+    try:
+        yield
+    finally:
+        estimator.__dict__.pop("_bin_data", None)
+
+
+def _bins_key(estimator, X, args, kwargs):
+    """Hash of what the bin mapper about to bin training data ``X`` sees.
+
+    ``None`` for validation data, which an early-stopping fit bins with the
+    mapper fitted on the training data, and for anything unexpected.
+    """
+    # scikit-learn >= 1.7 passes sample_weight before is_training_data.
+    if not kwargs.get("is_training_data", args[-1] if args else False):
+        return None
+    try:
+        params = estimator._bin_mapper.get_params()
+        del params["n_threads"]  # the same bins for any thread count
+        if X.shape[0] <= (params.get("subsample") or math.inf):
+            # The quantiles use every sample: the seed draws nothing.
+            params.pop("random_state", None)
+    except (AttributeError, KeyError):
+        return None
+    return _hash_or_none((params, X, args, kwargs))
 
 
 def _rebuild(state):

@@ -29,7 +29,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 import skhptune._hyperband
 from skhptune import HyperbandSearchCV
-from skhptune._warm_start import ModelStore, WarmStartEstimator, continues_fitting
+from skhptune._warm_start import _MAX_BINS, ModelStore, WarmStartEstimator, continues_fitting
 from skhptune.space import Integer, Real
 
 X, y = make_classification(n_samples=300, n_features=8, n_informative=4, random_state=0)
@@ -245,6 +245,52 @@ def test_warm_started_search_equals_a_search_from_scratch(monkeypatch, estimator
     np.testing.assert_array_equal(warm.predict_proba(X), cold.predict_proba(X))
 
 
+def _count_binnings(monkeypatch):
+    from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
+
+    calls = []
+    fit_transform = _BinMapper.fit_transform
+
+    def counting(self, X, *args, **kwargs):
+        calls.append(len(X))
+        return fit_transform(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(_BinMapper, "fit_transform", counting)
+    return calls
+
+
+@pytest.mark.parametrize("classifier", [True, False])
+def test_histogram_boosting_bins_each_training_fold_once(monkeypatch, classifier):
+    # A Pipeline step with sample weights: the bins also depend on the weights
+    # (scikit-learn >= 1.7) and on the step's input.
+    model = HistGradientBoostingClassifier if classifier else HistGradientBoostingRegressor
+    estimator = make_pipeline(StandardScaler(), model(random_state=0))
+    space = {"standardscaler__with_mean": [True, False],
+             "histgradientboosting" + ("classifier" if classifier else "regressor")
+             + "__learning_rate": Real(0.05, 1, prior="log-uniform")}
+    resource = estimator.steps[-1][0] + "__max_iter"
+    weights = np.linspace(0.5, 2.0, len(y))
+    binnings = _count_binnings(monkeypatch)
+
+    def search():
+        del binnings[:]
+        return HyperbandSearchCV(
+            estimator, space, resource=resource, min_resource=2, max_resource=18,
+            cv=3, random_state=0,
+        ).fit(X, y, **{estimator.steps[-1][0] + "__sample_weight": weights})
+
+    reused = search()
+    # Per fold, once for each input the scaler can give; and once for the refit.
+    n_fits = len(reused.cv_results_["params"]) * 3 + 1
+    assert len(binnings) == 2 * 3 + 1 < n_fits
+    monkeypatch.setattr(skhptune._hyperband, "continues_fitting", lambda *args: False)
+    from_scratch = search()
+    assert len(binnings) == n_fits
+    for key in ("mean_test_score", "split1_test_score", "params"):
+        assert list(reused.cv_results_[key]) == list(from_scratch.cv_results_[key])
+    np.testing.assert_array_equal(reused.predict(X), from_scratch.predict(X))
+
+
 def test_scorers_see_the_estimator_itself():
     seen = []
 
@@ -344,6 +390,18 @@ def test_model_store_keeps_the_latest_model_below_a_resource(tmp_path):
     # A store that has gone (say, on another machine) only costs the warm start.
     store.save({"resource": 27}, "config", "data", 27)
     assert store.load_latest("config", "data", below=81) is None
+
+
+def test_model_store_keeps_a_bounded_number_of_bins(tmp_path):
+    store = ModelStore(str(tmp_path))
+    for key in range(_MAX_BINS + 5):
+        store.save_bins(str(key), ("mapper", np.full(3, key)))
+    assert len(list(tmp_path.glob("*.bins"))) == _MAX_BINS
+    assert store.load_bins("0")[0] == "mapper"
+    assert store.load_bins(str(_MAX_BINS)) is None
+    # Bins are not models: discarding models below a resource keeps them.
+    store.discard_below(10**9)
+    np.testing.assert_array_equal(store.load_bins("1")[1], [1, 1, 1])
 
 
 def test_wrapper_stands_in_for_the_estimator(tmp_path):
