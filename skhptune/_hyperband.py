@@ -765,9 +765,10 @@ class HyperbandSearchCV(AskTellSearchCV):
     the space. On a finite space bracket 0 starts at least ``eta**4``
     configurations (as many as with the default range), or the whole space if
     it is smaller: a narrow range would otherwise leave most of a grid unseen,
-    where ``HalvingGridSearchCV`` starts every grid point. When ``max_resource < eta * min_resource`` (for instance on a
-    dataset too small for the default ``min_resource``) there is nothing to
-    halve: five configurations are evaluated at ``max_resource``, as many as the
+    where ``HalvingGridSearchCV`` starts every grid point. When
+    ``max_resource < eta * min_resource`` (for instance on a dataset too small
+    for the default ``min_resource``) there is nothing to halve: five
+    configurations are evaluated at ``max_resource``, as many as the
     last bracket of the default schedule. A finite space that costs no more to
     evaluate whole at ``max_resource`` than the schedule (in resource units) is
     evaluated that way, in ``GridSearchCV`` order.
