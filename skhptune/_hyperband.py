@@ -27,7 +27,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._acquisition import failures_as_worst, propose_batch, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas
-from ._warm_start import ModelStore, WarmStartEstimator, continues_fitting
+from ._warm_start import ModelStore, WarmStartEstimator, continues_fitting, histogram_booster
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
 # for eta=3), so that the most aggressive bracket starts with eta**4 configurations
@@ -798,10 +798,13 @@ class HyperbandSearchCV(AskTellSearchCV):
     those of fitting from scratch, for less work (early stopping and a
     ``RandomState`` instance as ``random_state`` turn warm starts off). The
     models wait in a temporary directory that is removed when ``fit`` ends;
-    ``best_estimator_`` is refitted from scratch. Histogram gradient boosting
-    also bins each training fold once for the whole search instead of at every
-    fit (binning is most of a fit of a few iterations); each fit gets the bins
-    it would have computed.
+    ``best_estimator_`` is refitted from scratch.
+
+    Histogram gradient boosting (the estimator or a ``Pipeline``'s last step)
+    bins each training set once for the whole search instead of at every fit,
+    whatever the resource: a fold, or with ``"n_samples"`` a level's subsample
+    of it, shared by every configuration at that level. Binning is most of a
+    fit of a few iterations; each fit gets the bins it would have computed.
 
     ``best_index_`` is chosen among the rows at the largest resource reached
     that has a finite score, normally ``max_resource``. If ``max_time`` stops
@@ -895,12 +898,16 @@ class HyperbandSearchCV(AskTellSearchCV):
         estimator, cv, self._model_store = self._estimator_as_given(), self.cv, None
         try:
             self.estimator = estimator
-            if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
+            warm = self.resource != "n_samples" and continues_fitting(estimator, self.resource)
+            if warm or histogram_booster(estimator) is not None:
                 # BaseSearchCV clones self.estimator for every fit: the wrapper must
-                # stand in for it until the search is over.
+                # stand in for it until the search is over. Without warm starts it
+                # only reuses a histogram booster's bins (each level's subsample
+                # of a fold is binned once).
                 self._model_store = ModelStore.create()
                 self.estimator = WarmStartEstimator(
-                    estimator, self.resource, self.max_resource, self._model_store
+                    estimator, self.resource if warm else None, self.max_resource,
+                    self._model_store,
                 )
             if isinstance(cv, Iterator) and not hasattr(cv, "split"):
                 # BaseSearchCV consumes a one-shot iterable of splits before the

@@ -17,8 +17,9 @@ fitted from scratch.
 Histogram gradient boosting also bins its training data at every fit, which
 is most of the cost of a fit with few iterations (a Hyperband first rung).
 Binning depends only on the training data and the binning parameters, so
-while a search fits, each binned training fold is kept in the store and
-reused by every fit on that fold: see :func:`_bins_reused`.
+while a search fits, each binned training set is kept in the store and
+reused by every fit on it: see :func:`_bins_reused`. The wrapper does only
+that when no model can be continued (``resource=None``).
 """
 
 import contextlib
@@ -278,8 +279,10 @@ class WarmStartEstimator:
     ----------
     estimator : estimator object
         The wrapped estimator.
-    resource : str
-        Name of the resource parameter (see :func:`continues_fitting`).
+    resource : str or None
+        Name of the resource parameter (see :func:`continues_fitting`), or
+        ``None`` when no model is continued and only the bins of
+        :func:`histogram_booster` are reused.
     max_resource : int
         Models fitted with this resource are final and not stored.
     store : ModelStore
@@ -363,6 +366,11 @@ class WarmStartEstimator:
     def fit(self, X, y=None, **fit_params):
         own = self.__dict__
         estimator, resource_name = own["_skhptune_estimator"], own["_skhptune_resource"]
+        if resource_name is None:
+            # Nothing to continue: only the bins of a histogram booster are reused.
+            with _bins_reused(histogram_booster(estimator), own["_skhptune_store"]):
+                estimator.fit(X, y, **fit_params)
+            return self
         resource = estimator.get_params(deep=True)[resource_name]
         config_key, data_key = own["_skhptune_config_key"], None
         if config_key is not None and continues_fitting(estimator, resource_name, _num_samples(X)):
@@ -408,6 +416,17 @@ def _continue(previous, estimator, resource_name, resource, X, y, fit_params, st
         return False
     previous.set_params(**{warm_start: original})
     return True
+
+
+def histogram_booster(estimator):
+    """The ``HistGradientBoosting*`` that fitting ``estimator`` fits, or ``None``.
+
+    The estimator itself or the last step of a ``Pipeline`` (nested or not):
+    other meta-estimators fit clones, which would not see the reused bins.
+    """
+    while isinstance(estimator, Pipeline):
+        estimator = estimator.steps[-1][1]
+    return estimator if isinstance(estimator, _HIST_GRADIENT_BOOSTING) else None
 
 
 def _owner(estimator, resource_name):

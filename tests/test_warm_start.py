@@ -284,11 +284,42 @@ def test_histogram_boosting_bins_each_training_fold_once(monkeypatch, classifier
     n_fits = len(reused.cv_results_["params"]) * 3 + 1
     assert len(binnings) == 2 * 3 + 1 < n_fits
     monkeypatch.setattr(skhptune._hyperband, "continues_fitting", lambda *args: False)
+    monkeypatch.setattr(skhptune._hyperband, "histogram_booster", lambda estimator: None)
     from_scratch = search()
     assert len(binnings) == n_fits
     for key in ("mean_test_score", "split1_test_score", "params"):
         assert list(reused.cv_results_[key]) == list(from_scratch.cv_results_[key])
     np.testing.assert_array_equal(reused.predict(X), from_scratch.predict(X))
+
+
+@pytest.mark.parametrize("resource", ["n_samples", "max_iter"])
+def test_bins_are_reused_without_warm_starts(monkeypatch, resource):
+    # n_samples: every configuration of a level shares the level's subsample of
+    # each fold. max_iter with early stopping: nothing is continued.
+    estimator = HistGradientBoostingClassifier(
+        early_stopping=resource == "max_iter", validation_fraction=0.2, n_iter_no_change=2,
+        random_state=0,
+    )
+    space = {"learning_rate": Real(0.05, 1, prior="log-uniform")}
+    binnings = _count_binnings(monkeypatch)
+
+    def search():
+        del binnings[:]
+        return HyperbandSearchCV(
+            estimator, space, resource=resource, min_resource=20 if resource == "n_samples" else 2,
+            max_resource=None if resource == "n_samples" else 18, cv=3, random_state=0,
+        ).fit(X, y)
+
+    reused = search()
+    n_fits = len(reused.cv_results_["params"]) * 3 + 1
+    n_sets = len(reused.n_resources_) * 3 + 1 if resource == "n_samples" else 3 + 1
+    assert len(binnings) == n_sets < n_fits
+    monkeypatch.setattr(skhptune._hyperband, "histogram_booster", lambda estimator: None)
+    from_scratch = search()
+    assert len(binnings) == n_fits
+    for key in ("mean_test_score", "split2_test_score", "params"):
+        assert list(reused.cv_results_[key]) == list(from_scratch.cv_results_[key])
+    np.testing.assert_array_equal(reused.predict_proba(X), from_scratch.predict_proba(X))
 
 
 def test_scorers_see_the_estimator_itself():
