@@ -259,6 +259,12 @@ def _count_binnings(monkeypatch):
     return calls
 
 
+def _assert_same_results(search, other):
+    for key in ("mean_test_score", "split1_test_score", "params"):
+        assert list(search.cv_results_[key]) == list(other.cv_results_[key])
+    np.testing.assert_array_equal(search.predict(X), other.predict(X))
+
+
 @pytest.mark.parametrize("classifier", [True, False])
 def test_histogram_boosting_bins_each_training_fold_once(monkeypatch, classifier):
     # A Pipeline step with sample weights: the bins also depend on the weights
@@ -287,9 +293,7 @@ def test_histogram_boosting_bins_each_training_fold_once(monkeypatch, classifier
     monkeypatch.setattr(skhptune._hyperband, "histogram_booster", lambda estimator: None)
     from_scratch = search()
     assert len(binnings) == n_fits
-    for key in ("mean_test_score", "split1_test_score", "params"):
-        assert list(reused.cv_results_[key]) == list(from_scratch.cv_results_[key])
-    np.testing.assert_array_equal(reused.predict(X), from_scratch.predict(X))
+    _assert_same_results(reused, from_scratch)
 
 
 @pytest.mark.parametrize("resource", ["n_samples", "max_iter"])
@@ -317,9 +321,7 @@ def test_bins_are_reused_without_warm_starts(monkeypatch, resource):
     monkeypatch.setattr(skhptune._hyperband, "histogram_booster", lambda estimator: None)
     from_scratch = search()
     assert len(binnings) == n_fits
-    for key in ("mean_test_score", "split2_test_score", "params"):
-        assert list(reused.cv_results_[key]) == list(from_scratch.cv_results_[key])
-    np.testing.assert_array_equal(reused.predict_proba(X), from_scratch.predict_proba(X))
+    _assert_same_results(reused, from_scratch)
 
 
 def test_scorers_see_the_estimator_itself():
