@@ -386,7 +386,7 @@ class WarmStartEstimator:
         if continued:
             own["_skhptune_estimator"] = estimator = previous
         else:
-            with _bins_reused(_owner(estimator, resource_name), store):
+            with _bins_reused(histogram_booster(estimator), store):
                 estimator.fit(X, y, **fit_params)
         if resource < own["_skhptune_max_resource"]:
             stored = copy.copy(estimator)
@@ -410,7 +410,7 @@ def _continue(previous, estimator, resource_name, resource, X, y, fit_params, st
             # Forests warn that class_weight presets suit warm starts only on the
             # same data: it is the same training fold.
             warnings.filterwarnings("ignore", message="class_weight presets", category=UserWarning)
-            with _bins_reused(_owner(previous, resource_name), store):
+            with _bins_reused(histogram_booster(previous), store):
                 previous.fit(X, y, **fit_params)
     except Exception:  # noqa: BLE001 - e.g. bagging with oob_score: fit from scratch
         return False
@@ -427,12 +427,6 @@ def histogram_booster(estimator):
     while isinstance(estimator, Pipeline):
         estimator = estimator.steps[-1][1]
     return estimator if isinstance(estimator, _HIST_GRADIENT_BOOSTING) else None
-
-
-def _owner(estimator, resource_name):
-    """The part of ``estimator`` whose parameter ``resource_name`` is."""
-    owner_name = resource_name.rpartition("__")[0]
-    return estimator.get_params(deep=True)[owner_name] if owner_name else estimator
 
 
 @contextlib.contextmanager
