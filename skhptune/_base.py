@@ -28,6 +28,7 @@ from sklearn.utils._param_validation import Interval, Options
 import threadpoolctl
 
 from ._space import Space
+from ._warm_start import ModelStore, WarmStartEstimator, histogram_booster
 
 
 @functools.cache
@@ -599,8 +600,17 @@ class AskTellSearchCV(BaseSearchCV):
         """The strategy object (with ``ask``/``tell``) for one fit."""
 
     def _estimator_as_given(self):
-        """``estimator`` as the user passed it (a search may wrap it while fitting)."""
-        return self.estimator
+        """``estimator`` as the user passed it, not the wrapper that stands in
+        for it while the search fits."""
+        estimator = self.estimator
+        while isinstance(estimator, WarmStartEstimator):
+            estimator = estimator.wrapped_estimator
+        return estimator
+
+    def _continued_resource(self, estimator):
+        """``(parameter, max_resource)`` whose fitted models later fits continue,
+        or ``None`` (see :class:`WarmStartEstimator`)."""
+        return None
 
     def _evaluation_budget(self):
         """Evaluations the search may spend, or ``None`` when it sets its own end."""
@@ -660,8 +670,34 @@ class AskTellSearchCV(BaseSearchCV):
         return self
 
     def _fit_search(self, X, y, **params):
-        """``BaseSearchCV.fit``; subclasses wrap what they must set up around it."""
-        return super().fit(X, y, **params)
+        """``BaseSearchCV.fit``, with the estimator wrapped while it runs when
+        fits can share work (subclasses set up what else they need around it)."""
+        # A copy of this search taken while it fitted (a callback's pickle, a
+        # clone) holds that fit's wrapper: search the estimator it wraps.
+        estimator, self._model_store = self._estimator_as_given(), None
+        try:
+            self.estimator = estimator
+            continued = self._continued_resource(estimator)
+            if continued is not None or histogram_booster(estimator) is not None:
+                # BaseSearchCV clones self.estimator for every fit: the wrapper must
+                # stand in for it until the search is over. Without a resource to
+                # continue it only bins each training set of a histogram booster once.
+                self._model_store = ModelStore.create()
+                self.estimator = WarmStartEstimator(
+                    estimator, *(continued or (None, None)), self._model_store
+                )
+            super().fit(X, y, **params)
+        finally:
+            self.estimator = estimator
+            if self._model_store is not None:
+                self._model_store.close()
+            del self._model_store  # only needed while fitting
+        if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
+            self.best_estimator_ = self.best_estimator_.wrapped_estimator
+        # With scoring=None the scorer calls the estimator's own score method.
+        if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
+            self.scorer_._estimator = estimator
+        return self
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
         self._failed_batches = []  # (row, candidates, more_results, error)

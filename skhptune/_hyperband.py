@@ -27,7 +27,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._acquisition import failures_as_worst, propose_batch, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas
-from ._warm_start import ModelStore, WarmStartEstimator, continues_fitting, histogram_booster
+from ._warm_start import continues_fitting
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
 # for eta=3), so that the most aggressive bracket starts with eta**4 configurations
@@ -893,44 +893,23 @@ class HyperbandSearchCV(AskTellSearchCV):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.
         self._fit_inputs = X, y, params
-        # A copy of this search taken while it fitted (a callback's pickle, a
-        # clone) holds that fit's wrapper: search the estimator it wraps.
-        estimator, cv, self._model_store = self._estimator_as_given(), self.cv, None
+        cv = self.cv
         try:
-            self.estimator = estimator
-            warm = self.resource != "n_samples" and continues_fitting(estimator, self.resource)
-            if warm or histogram_booster(estimator) is not None:
-                # BaseSearchCV clones self.estimator for every fit: the wrapper must
-                # stand in for it until the search is over. Without warm starts it
-                # only reuses a histogram booster's bins (each level's subsample
-                # of a fold is binned once).
-                self._model_store = ModelStore.create()
-                self.estimator = WarmStartEstimator(
-                    estimator, self.resource if warm else None, self.max_resource,
-                    self._model_store,
-                )
             if isinstance(cv, Iterator) and not hasattr(cv, "split"):
                 # BaseSearchCV consumes a one-shot iterable of splits before the
                 # schedule reads them (scikit-learn < 1.5 keeps no copy): list it once.
                 self.cv = list(cv)
-            super()._fit_search(X, y, **params)
+            return super()._fit_search(X, y, **params)
         finally:
-            self.estimator, self.cv = estimator, cv
-            if self._model_store is not None:
-                self._model_store.close()
-            del self._fit_inputs, self._model_store  # only needed while fitting
-        if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
-            self.best_estimator_ = self.best_estimator_.wrapped_estimator
-        # With scoring=None the scorer calls the estimator's own score method.
-        if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
-            self.scorer_._estimator = estimator
-        return self
+            self.cv = cv
+            del self._fit_inputs  # only needed while fitting
 
-    def _estimator_as_given(self):
-        estimator = self.estimator
-        while isinstance(estimator, WarmStartEstimator):
-            estimator = estimator.wrapped_estimator
-        return estimator
+    def _continued_resource(self, estimator):
+        # With resource="n_samples" the wrapper still bins each level's subsample
+        # of a fold once for a histogram booster.
+        if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
+            return self.resource, self.max_resource
+        return None
 
     def _split(self):
         """``(cv, folds, n_classes, largest_group)`` of the data being fitted.

@@ -27,8 +27,9 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+import skhptune._base
 import skhptune._hyperband
-from skhptune import HyperbandSearchCV
+from skhptune import BayesSearchCV, GeneticSearchCV, HyperbandSearchCV
 from skhptune._warm_start import _MAX_BINS, ModelStore, WarmStartEstimator, continues_fitting
 from skhptune.space import Integer, Real
 
@@ -290,7 +291,37 @@ def test_histogram_boosting_bins_each_training_fold_once(monkeypatch, classifier
     n_fits = len(reused.cv_results_["params"]) * 3 + 1
     assert len(binnings) == 2 * 3 + 1 < n_fits
     monkeypatch.setattr(skhptune._hyperband, "continues_fitting", lambda *args: False)
-    monkeypatch.setattr(skhptune._hyperband, "histogram_booster", lambda estimator: None)
+    monkeypatch.setattr(skhptune._base, "histogram_booster", lambda estimator: None)
+    from_scratch = search()
+    assert len(binnings) == n_fits
+    _assert_same_results(reused, from_scratch)
+
+
+@pytest.mark.parametrize(
+    "make_search",
+    [
+        lambda estimator, space: BayesSearchCV(estimator, space, n_iter=5, cv=3, random_state=0),
+        lambda estimator, space: GeneticSearchCV(
+            estimator, space, population_size=4, n_generations=2, cv=3, random_state=0
+        ),
+    ],
+    ids=["bayes", "genetic"],
+)
+def test_every_search_bins_each_training_fold_once(monkeypatch, make_search):
+    estimator = HistGradientBoostingClassifier(max_iter=5, random_state=0)
+    space = {"learning_rate": Real(0.05, 1, prior="log-uniform"), "max_leaf_nodes": Integer(4, 16)}
+    binnings = _count_binnings(monkeypatch)
+
+    def search():
+        del binnings[:]
+        return make_search(estimator, space).fit(X, y)
+
+    reused = search()
+    n_fits = len(reused.cv_results_["params"]) * 3 + 1
+    assert len(binnings) == 3 + 1 < n_fits  # each fold, and the refit
+    assert type(reused.best_estimator_) is HistGradientBoostingClassifier
+    assert reused.estimator is estimator
+    monkeypatch.setattr(skhptune._base, "histogram_booster", lambda estimator: None)
     from_scratch = search()
     assert len(binnings) == n_fits
     _assert_same_results(reused, from_scratch)
@@ -318,7 +349,7 @@ def test_bins_are_reused_without_warm_starts(monkeypatch, resource):
     n_fits = len(reused.cv_results_["params"]) * 3 + 1
     n_sets = len(reused.n_resources_) * 3 + 1 if resource == "n_samples" else 3 + 1
     assert len(binnings) == n_sets < n_fits
-    monkeypatch.setattr(skhptune._hyperband, "histogram_booster", lambda estimator: None)
+    monkeypatch.setattr(skhptune._base, "histogram_booster", lambda estimator: None)
     from_scratch = search()
     assert len(binnings) == n_fits
     _assert_same_results(reused, from_scratch)
