@@ -10,6 +10,10 @@ evaluations ending there, so that batch-wise searches are averaged over their ba
 
 Parallel efficiency = ``t(n_jobs=1) / (2 * t(n_jobs=2))`` of the same search with the
 same seed on a moderately expensive problem (1.0 = perfect use of both cores).
+
+Fit time: wall time and mean time per fit of 16 evaluations (``n_jobs=2``) of
+histogram gradient boosting at its defaults on 60,000 samples, where binning the
+training data is about a quarter of a fit.
 """
 
 import inspect
@@ -31,6 +35,7 @@ from store import ResultStore
 SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-genetic"]
 PARALLEL_SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-genetic",
                      "halving", "skh-hyperband", "skh-halving"]
+FIT_TIME_SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-genetic"]
 DIMS = (2, 10, 30)
 OBSERVATIONS = (10, 50, 100, 200)
 WINDOW = 10
@@ -142,17 +147,20 @@ def run_overhead(optimizer, dim, n_evaluations, seed):
     return record
 
 
+HGB_SPACE = {
+    "learning_rate": ("real", 0.01, 1.0, "log"),
+    "max_leaf_nodes": ("int", 4, 64, "log"),
+    "min_samples_leaf": ("int", 2, 100, "log"),
+    "l2_regularization": ("real", 1e-4, 10.0, "log"),
+}
+
+
 def parallel_problem():
     X, y = make_classification(n_samples=6000, n_features=20, n_informative=10, random_state=0)
     return Problem(
         name="hgb-parallel",
         estimator=HistGradientBoostingClassifier(max_iter=81, early_stopping=False, random_state=0),
-        space={
-            "learning_rate": ("real", 0.01, 1.0, "log"),
-            "max_leaf_nodes": ("int", 4, 64, "log"),
-            "min_samples_leaf": ("int", 2, 100, "log"),
-            "l2_regularization": ("real", 1e-4, 10.0, "log"),
-        },
+        space=HGB_SPACE,
         X=X, y=y, scoring="accuracy", cv=StratifiedKFold(3),
         resource="max_iter", min_resource=3, max_resource=81, eta=3,
     )
@@ -184,6 +192,42 @@ def run_parallel(optimizer, seed, n_evaluations=32):
         speedup=walls[1] / walls[2],
         n_rows=len(scores[1]),
         same_results=bool(np.allclose(scores[1], scores[2], equal_nan=True)),
+    )
+    return record
+
+
+def binning_problem():
+    X, y = make_classification(n_samples=60000, n_features=40, n_informative=20, random_state=0)
+    return Problem(
+        name="hgb-binning",
+        estimator=HistGradientBoostingClassifier(random_state=0),
+        space=HGB_SPACE,
+        X=X, y=y, scoring="accuracy", cv=StratifiedKFold(3),
+    )
+
+
+def run_fit_time(optimizer, seed, n_evaluations=16):
+    record = {"kind": "fit_time", "optimizer": optimizer, "seed": seed}
+    problem = binning_problem()
+    try:
+        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=2)
+    except adapters.Unavailable as exc:
+        return {**record, "status": "unavailable", "error": str(exc)}
+    if hasattr(search, "refit"):
+        search.set_params(refit=False)
+    start = time.perf_counter()
+    try:
+        adapters.fit_search(optimizer, search, problem.X, problem.y, seed)
+    except Exception as exc:
+        return {**record, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    results = search.cv_results_
+    fit_times = results.get("mean_fit_time")
+    record.update(
+        status="ok",
+        wall_2=time.perf_counter() - start,
+        n_rows=len(results["mean_test_score"]),
+        fit_time=None if fit_times is None else float(np.mean(fit_times)),
+        best_score=float(np.nanmax(results["mean_test_score"])),
     )
     return record
 
@@ -220,6 +264,17 @@ def run_suite(searches, results_dir, seeds=(0,), log=print):
             if msg == "ok":
                 msg = (f"t1 {record['wall_1']:.1f}s t2 {record['wall_2']:.1f}s efficiency "
                        f"{record['efficiency']:.2f}, same results: {record['same_results']}")
+            log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+    for seed in seeds:
+        for optimizer in [s for s in FIT_TIME_SEARCHES if s in searches]:
+            key = f"fit_time|{optimizer}|{seed}"
+            if key in store:
+                continue
+            record = run_fit_time(optimizer, seed)
+            store.put(key, record)
+            msg = record["status"]
+            if msg == "ok":
+                msg = f"wall {record['wall_2']:.1f}s, {record['fit_time']}s per fit"
             log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
     return store
 
@@ -269,6 +324,21 @@ def summarize(records):
             lines.append(f"| {o} | {np.mean([r['wall_1'] for r in rs]):.1f} | {np.mean([r['wall_2'] for r in rs]):.1f} "
                          f"| {np.mean([r['speedup'] for r in rs]):.2f} | {np.mean([r['efficiency'] for r in rs]):.2f} "
                          f"| {all(r['same_results'] for r in rs)} |")
+    frow = [r for r in records if r.get("kind") == "fit_time" and r["status"] == "ok"]
+    if frow:
+        lines.append("\n## Fit time: histogram gradient boosting at its defaults (n_jobs=2)\n")
+        lines.append("HistGradientBoostingClassifier() on make_classification(60000, 40), cv=3, "
+                     "16 evaluations. Fit times differ with the configurations each search picks.\n")
+        lines.append("| search | evaluations | wall s | wall / random | mean fit time s | best CV score |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        random_wall = np.mean([r["wall_2"] for r in frow if r["optimizer"] == "random"] or [np.nan])
+        for o in [o for o in adapters.ADAPTERS if any(r["optimizer"] == o for r in frow)]:
+            rs = [r for r in frow if r["optimizer"] == o]
+            wall = np.mean([r["wall_2"] for r in rs])
+            fits = [r["fit_time"] for r in rs if r["fit_time"] is not None]
+            lines.append(f"| {o} | {rs[0]['n_rows']} | {wall:.1f} | {wall / random_wall:.2f} | "
+                         + (f"{np.mean(fits):.2f}" if fits else "–")
+                         + f" | {np.mean([r['best_score'] for r in rs]):.4f} |")
     bad = [r for r in records if r["status"] not in ("ok",)]
     if bad:
         lines.append("\nRuns that did not complete:\n")
