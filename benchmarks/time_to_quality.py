@@ -355,9 +355,9 @@ def summarize(records):
         target = next((r["target_test"] for r in rows if r.get("target_test") is not None), None)
         lines.append(f"\n### {problem} (seeds {seeds}; target = random search's mean test score"
                      f" {target:.4f})\n" if target is not None else f"\n### {problem}\n")
-        lines.append("| search | wall s | wall / random | wall / halving | fits | best CV score | test score "
+        lines.append("| search | runs | wall s | wall / random | wall / halving | fits | best CV score | test score "
                      "| test - random | reached target | time to target / random wall |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for o in [o for o in adapters.ADAPTERS if o in by]:
             rs = list(by[o].values())
 
@@ -369,10 +369,10 @@ def summarize(records):
             reached = [r for r in rs if r.get("time_to_target") is not None]
             ttt = [r["time_to_target"] / rand[r["seed"]]["wall_time"] for r in reached if r["seed"] in rand]
             lines.append(
-                f"| {o} | {np.mean([r['wall_time'] for r in rs]):.0f} | {ratio(rand)} | {ratio(halv)} "
+                f"| {o} | {len(rs)} | {np.mean([r['wall_time'] for r in rs]):.0f} | {ratio(rand)} | {ratio(halv)} "
                 f"| {np.mean([r['n_fits'] for r in rs]):.0f} | {np.mean([r['best_cv_score'] for r in rs]):.4f} "
                 f"| {np.mean(tests):.4f} | {np.mean(tests) - target:+.4f} | {len(reached)}/{len(rs)} "
-                f"| {np.mean(ttt) if ttt else float('nan'):.2f} |".replace("nan", "–") if tests and target is not None else f"| {o} | | | | | | | | | |"
+                f"| {np.mean(ttt) if ttt else float('nan'):.2f} |".replace("nan", "–") if tests and target is not None else f"| {o} | | | | | | | | | | |"
             )
     bad = [r for r in records if r["status"] not in ("ok",)]
     if bad:
@@ -382,7 +382,8 @@ def summarize(records):
                          f"{r.get('error', '').splitlines()[0][:300]}")
     lines.append(
         "\n`time to target / random wall`: when the incumbent's test score first reached the target, as a fraction "
-        "of random search's wall time (mean over the seeds that reached it). `fits`: CV fits at any resource."
+        "of random search's wall time (mean over the seeds that reached it). `fits`: CV fits at any resource. `runs`: "
+        "seeds of that search; wall-time ratios pair each run with the reference's run on the same seed."
     )
     return "\n".join(lines)
 
