@@ -26,6 +26,7 @@ that when no model can be continued (``resource=None``).
 import contextlib
 import copy
 import math
+import numbers
 import os
 import pickle
 import shutil
@@ -188,15 +189,20 @@ class ModelStore:
     def save_bins(self, key, bins):
         """Keep ``(fitted bin mapper, binned data)`` under ``key``.
 
-        At most ``_MAX_BINS`` are kept: a search's folds need a few, while a
-        searched step before the model (a scaler, a projection) gives every fit
-        other training data, whose bins only fill the disk.
+        At most ``_MAX_BINS`` sets and ``_MAX_BINS_BYTES`` bytes are kept: a
+        search's folds need a few, while a searched step before the model (a
+        scaler, a projection) gives every fit other training data, whose bins
+        only fill the disk.
         """
         try:
-            n_kept = sum(name.endswith(".bins") for name in os.listdir(self.directory))
+            kept = [
+                os.path.getsize(os.path.join(self.directory, name))
+                for name in os.listdir(self.directory)
+                if name.endswith(".bins")
+            ]
         except OSError:
             return
-        if n_kept < _MAX_BINS:
+        if len(kept) < _MAX_BINS and sum(kept) + bins[1].nbytes <= _MAX_BINS_BYTES:
             self._write(bins, os.path.join(self.directory, f"{key}.bins"))
 
     def load_bins(self, key):
@@ -222,6 +228,7 @@ class ModelStore:
 
 _PREFIX = "skhptune-warm-start-"
 _MAX_BINS = 32
+_MAX_BINS_BYTES = 2**30
 
 
 def _remove_orphans(parent):
@@ -480,9 +487,17 @@ def _bins_key(estimator, X, args, kwargs):
     try:
         params = estimator._bin_mapper.get_params()
         del params["n_threads"]  # the same bins for any thread count
-        if X.shape[0] <= (params.get("subsample") or math.inf):
+        subsampled = X.shape[0] > (params.get("subsample") or math.inf)
+        if not subsampled:
             # The quantiles use every sample: the seed draws nothing.
             params.pop("random_state", None)
+        if not isinstance(estimator.random_state, numbers.Integral) and (
+            subsampled
+            or (estimator.do_early_stopping_ and estimator.validation_fraction is not None)
+        ):
+            # A fresh seed at every fit draws another subsample to bin, or
+            # another early-stopping split: no later fit would reuse these bins.
+            return None
     except (AttributeError, KeyError):
         return None
     return _hash_or_none((params, X, args, kwargs))

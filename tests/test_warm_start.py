@@ -29,6 +29,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 import skhptune._base
 import skhptune._hyperband
+import skhptune._warm_start
 from skhptune import BayesSearchCV, GeneticSearchCV, HyperbandSearchCV
 from skhptune._warm_start import _MAX_BINS, ModelStore, WarmStartEstimator, continues_fitting
 from skhptune.space import Integer, Real
@@ -466,6 +467,40 @@ def test_model_store_keeps_a_bounded_number_of_bins(tmp_path):
     # Bins are not models: discarding models below a resource keeps them.
     store.discard_below(10**9)
     np.testing.assert_array_equal(store.load_bins("1")[1], [1, 1, 1])
+
+
+def test_model_store_keeps_a_bounded_size_of_bins(monkeypatch, tmp_path):
+    monkeypatch.setattr(skhptune._warm_start, "_MAX_BINS_BYTES", 3000)
+    store = ModelStore(str(tmp_path))
+    for key in range(3):
+        store.save_bins(str(key), ("mapper", np.zeros(1001, dtype=np.uint8)))
+    assert store.load_bins("1") is not None
+    assert store.load_bins("2") is None  # a third would exceed the bound
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(random_state=None, early_stopping=True, n_iter_no_change=2),
+        dict(random_state=np.random.RandomState(0), early_stopping=True, n_iter_no_change=2),
+    ],
+    ids=["None", "RandomState"],
+)
+def test_bins_a_fresh_seed_would_redraw_are_not_kept(monkeypatch, params):
+    # Every fit splits off another early-stopping set: its bins serve no other fit.
+    saved = []
+    monkeypatch.setattr(ModelStore, "save_bins", lambda self, key, bins: saved.append(key))
+    space = {"learning_rate": Real(0.05, 1, prior="log-uniform")}
+    BayesSearchCV(
+        HistGradientBoostingClassifier(max_iter=5, **params), space, n_iter=3, cv=3, random_state=0
+    ).fit(X, y)
+    assert saved == []
+    BayesSearchCV(
+        HistGradientBoostingClassifier(max_iter=5, random_state=0, early_stopping=True,
+                                       n_iter_no_change=2),
+        space, n_iter=3, cv=3, random_state=0,
+    ).fit(X, y)
+    assert len(set(saved)) == 3 + 1  # each fold, and the refit
 
 
 def test_wrapper_stands_in_for_the_estimator(tmp_path):
