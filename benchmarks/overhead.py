@@ -166,23 +166,31 @@ def parallel_problem():
     )
 
 
+def _fit_without_refit(optimizer, problem, n_evaluations, seed, n_jobs):
+    """``(search, wall time)`` of one fit without the refit, or ``(None, record
+    fields)`` saying why the search did not run."""
+    try:
+        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=n_jobs)
+    except adapters.Unavailable as exc:
+        return None, {"status": "unavailable", "error": str(exc)}
+    if hasattr(search, "refit"):
+        search.set_params(refit=False)
+    start = time.perf_counter()
+    try:
+        adapters.fit_search(optimizer, search, problem.X, problem.y, seed)
+    except Exception as exc:
+        return None, {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    return search, time.perf_counter() - start
+
+
 def run_parallel(optimizer, seed, n_evaluations=32):
     record = {"kind": "parallel", "optimizer": optimizer, "seed": seed}
     walls, scores = {}, {}
     for n_jobs in (1, 2):
-        problem = parallel_problem()
-        try:
-            search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=n_jobs)
-        except adapters.Unavailable as exc:
-            return {**record, "status": "unavailable", "error": str(exc)}
-        if hasattr(search, "refit"):
-            search.set_params(refit=False)
-        start = time.perf_counter()
-        try:
-            adapters.fit_search(optimizer, search, problem.X, problem.y, seed)
-        except Exception as exc:
-            return {**record, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
-        walls[n_jobs] = time.perf_counter() - start
+        search, outcome = _fit_without_refit(optimizer, parallel_problem(), n_evaluations, seed, n_jobs)
+        if search is None:
+            return {**record, **outcome}
+        walls[n_jobs] = outcome
         scores[n_jobs] = [float(s) for s in search.cv_results_["mean_test_score"]]
     record.update(
         status="ok",
@@ -208,23 +216,14 @@ def binning_problem():
 
 def run_fit_time(optimizer, seed, n_evaluations=16):
     record = {"kind": "fit_time", "optimizer": optimizer, "seed": seed}
-    problem = binning_problem()
-    try:
-        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=2)
-    except adapters.Unavailable as exc:
-        return {**record, "status": "unavailable", "error": str(exc)}
-    if hasattr(search, "refit"):
-        search.set_params(refit=False)
-    start = time.perf_counter()
-    try:
-        adapters.fit_search(optimizer, search, problem.X, problem.y, seed)
-    except Exception as exc:
-        return {**record, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    search, outcome = _fit_without_refit(optimizer, binning_problem(), n_evaluations, seed, 2)
+    if search is None:
+        return {**record, **outcome}
     results = search.cv_results_
     fit_times = results.get("mean_fit_time")
     record.update(
         status="ok",
-        wall_2=time.perf_counter() - start,
+        wall_2=outcome,
         n_rows=len(results["mean_test_score"]),
         fit_time=None if fit_times is None else float(np.mean(fit_times)),
         best_score=float(np.nanmax(results["mean_test_score"])),
@@ -235,47 +234,47 @@ def run_fit_time(optimizer, seed, n_evaluations=16):
 def run_suite(searches, results_dir, seeds=(0,), log=print):
     store = ResultStore(os.path.join(results_dir, "overhead.json"))
     t0 = time.perf_counter()
+
+    def run_missing(key, run, describe):
+        if key in store:
+            return
+        record = run()
+        store.put(key, record)
+        if record["status"] == "ok":
+            msg = describe(record)
+        else:
+            msg = f"{record['status']}: " + record.get("error", "").splitlines()[0][:200]
+        log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+
+    def own_time(record):
+        at = ", ".join(f"{n}: {1000 * v:.1f} ms" for n, v in record["overhead_at"].items())
+        return f"{record['n_evaluations']} evals in {record['wall_time']:.0f}s; own time per eval {at}"
+
     for seed in seeds:
         for dim in DIMS:
             for optimizer in searches:
-                key = f"overhead|{optimizer}|{dim}|{seed}"
-                if key in store:
-                    continue
-                record = run_overhead(optimizer, dim, max(OBSERVATIONS), seed)
-                store.put(key, record)
-                msg = record["status"]
-                if msg == "ok":
-                    msg = ", ".join(f"{n}: {1000 * v:.1f} ms" for n, v in record["overhead_at"].items())
-                    msg = f"{record['n_evaluations']} evals in {record['wall_time']:.0f}s; own time per eval {msg}"
-                else:
-                    msg += ": " + record.get("error", "").splitlines()[0][:200]
-                log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+                run_missing(
+                    f"overhead|{optimizer}|{dim}|{seed}",
+                    lambda: run_overhead(optimizer, dim, max(OBSERVATIONS), seed),
+                    own_time,
+                )
     parallel = [s for s in PARALLEL_SEARCHES if s in searches or s.startswith("skh-") or s == "halving"]
     for seed in seeds:
         for optimizer in parallel:
-            if adapters.probe(optimizer) is not None:
-                continue
-            key = f"parallel|{optimizer}|{seed}"
-            if key in store:
-                continue
-            record = run_parallel(optimizer, seed)
-            store.put(key, record)
-            msg = record["status"]
-            if msg == "ok":
-                msg = (f"t1 {record['wall_1']:.1f}s t2 {record['wall_2']:.1f}s efficiency "
-                       f"{record['efficiency']:.2f}, same results: {record['same_results']}")
-            log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+            if adapters.probe(optimizer) is None:
+                run_missing(
+                    f"parallel|{optimizer}|{seed}",
+                    lambda: run_parallel(optimizer, seed),
+                    lambda r: (f"t1 {r['wall_1']:.1f}s t2 {r['wall_2']:.1f}s efficiency "
+                               f"{r['efficiency']:.2f}, same results: {r['same_results']}"),
+                )
     for seed in seeds:
         for optimizer in [s for s in FIT_TIME_SEARCHES if s in searches]:
-            key = f"fit_time|{optimizer}|{seed}"
-            if key in store:
-                continue
-            record = run_fit_time(optimizer, seed)
-            store.put(key, record)
-            msg = record["status"]
-            if msg == "ok":
-                msg = f"wall {record['wall_2']:.1f}s, {record['fit_time']}s per fit"
-            log(f"  [{time.perf_counter() - t0:.0f}s] {key}: {msg}")
+            run_missing(
+                f"fit_time|{optimizer}|{seed}",
+                lambda: run_fit_time(optimizer, seed),
+                lambda r: f"wall {r['wall_2']:.1f}s, {r['fit_time']:.3f}s per fit",
+            )
     return store
 
 
