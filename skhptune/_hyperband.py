@@ -946,6 +946,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``largest_group`` as returned by :meth:`_split`.
         """
         name = type(self).__name__
+        # A switch passes the Integral constraint; name it before the defaults
+        # below mix it into the other bound.
+        for param in ("min_resource", "max_resource"):
+            if getattr(self, param) is not None:
+                _as_int(getattr(self, param), f"{name}: {param}", 1)
         if self.resource == "n_samples":
             if self.max_resource is not None and self.max_resource > largest:
                 raise ValueError(

@@ -641,6 +641,16 @@ def test_resource_errors_name_the_problem(params, match):
         _toy_search(**params).fit(np.zeros((30, 1)))
 
 
+@pytest.mark.parametrize("resource", ["n_samples", "budget"])
+@pytest.mark.parametrize("param", ["min_resource", "max_resource"])
+def test_a_switch_as_resource_bound_is_named(resource, param):
+    # True passes scikit-learn's Integral constraint; the error must still name
+    # the parameter that holds it, not the other bound it was mixed into.
+    params = {"resource": resource, "max_resource": 9, param: True}
+    with pytest.raises(TypeError, match=f"{param} must be an integer, got True"):
+        _toy_search(**params).fit(np.zeros((30, 1)))
+
+
 @pytest.mark.parametrize("value", [0.25, "auto", True])
 def test_resource_parameter_holding_no_integer_is_rejected(value):
     # A fraction, a string or a switch is not a budget: say so before any fit.
