@@ -31,6 +31,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 import warnings
 
 import joblib
@@ -150,7 +151,9 @@ class ModelStore:
 
     @staticmethod
     def _write(value, path):
-        partial = f"{path}.{os.getpid()}.tmp"
+        # Threads of one process (joblib's threading backend, dask without
+        # processes) may write the same key at once: each needs a file of its own.
+        partial = f"{path}.{os.getpid()}-{threading.get_ident()}.tmp"
         try:
             with open(partial, "wb") as file:
                 pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -223,7 +226,18 @@ class ModelStore:
                     pass
 
     def close(self):
-        shutil.rmtree(self.directory, ignore_errors=True)
+        """Delete the store and everything in it.
+
+        A search that raises does not wait for the fits still running in other
+        threads. Renamed first, the directory is out of their reach: a file
+        they wrote while it was being removed would keep it on disk.
+        """
+        closing = f"{self.directory}-closing"
+        try:
+            os.rename(self.directory, closing)
+        except OSError:  # already gone, or held open on Windows
+            closing = self.directory
+        shutil.rmtree(closing, ignore_errors=True)
 
 
 _PREFIX = "skhptune-warm-start-"
@@ -374,20 +388,22 @@ class WarmStartEstimator:
 
     def fit(self, X, y=None, **fit_params):
         own = self.__dict__
-        estimator, resource_name = own["_skhptune_estimator"], own["_skhptune_resource"]
-        if resource_name is None:
+        estimator, store = own["_skhptune_estimator"], own["_skhptune_store"]
+        resource_name, config_key = own["_skhptune_resource"], own["_skhptune_config_key"]
+        data_key = None
+        if (
+            resource_name is not None
+            and config_key is not None
+            # The training size decides whether early_stopping="auto" is on.
+            and continues_fitting(estimator, resource_name, _num_samples(X))
+        ):
+            data_key = _hash_or_none((X, y, fit_params))
+        if data_key is None:
             # Nothing to continue: only the bins of a histogram booster are reused.
-            with _bins_reused(histogram_booster(estimator), own["_skhptune_store"]):
+            with _bins_reused(histogram_booster(estimator), store):
                 estimator.fit(X, y, **fit_params)
             return self
         resource = estimator.get_params(deep=True)[resource_name]
-        config_key, data_key = own["_skhptune_config_key"], None
-        if config_key is not None and continues_fitting(estimator, resource_name, _num_samples(X)):
-            data_key = _hash_or_none((X, y, fit_params))
-        if data_key is None:
-            estimator.fit(X, y, **fit_params)
-            return self
-        store = own["_skhptune_store"]
         previous = store.load_latest(config_key, data_key, below=resource)
         continued = previous is not None and _continue(
             previous, estimator, resource_name, resource, X, y, fit_params, store

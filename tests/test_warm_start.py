@@ -4,6 +4,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -356,6 +357,23 @@ def test_bins_are_reused_without_warm_starts(monkeypatch, resource):
     _assert_same_results(reused, from_scratch)
 
 
+def test_bins_are_reused_where_automatic_early_stopping_stops_warm_starts(monkeypatch):
+    # early_stopping="auto" turns on above 10,000 training samples, which only
+    # each fit knows: those fits continue no model but still share their bins.
+    X_large, y_large = make_classification(n_samples=10_200, n_features=3, n_informative=2,
+                                           n_redundant=0, random_state=0)
+    folds = [(np.arange(10_100), np.arange(10_100, 10_200))]
+    binnings = _count_binnings(monkeypatch)
+    search = HyperbandSearchCV(
+        HistGradientBoostingClassifier(n_iter_no_change=2, random_state=0),
+        {"learning_rate": [0.05, 0.1, 0.2]}, resource="max_iter", min_resource=2,
+        max_resource=6, n_brackets=1, cv=folds, refit=False, random_state=0,
+    ).fit(X_large, y_large)
+    assert len(search.cv_results_["params"]) > 1
+    # The training fold's early-stopping split is binned once for every fit.
+    assert binnings == [binnings[0]]
+
+
 def test_scorers_see_the_estimator_itself():
     seen = []
 
@@ -455,6 +473,52 @@ def test_model_store_keeps_the_latest_model_below_a_resource(tmp_path):
     # A store that has gone (say, on another machine) only costs the warm start.
     store.save({"resource": 27}, "config", "data", 27)
     assert store.load_latest("config", "data", below=81) is None
+
+
+def test_model_store_closes_while_other_threads_still_write(monkeypatch, tmp_path):
+    # A search that raises closes its store while fits of other threads
+    # (joblib's threading backend) go on saving into it.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    for _ in range(20):
+        store, closed = ModelStore.create(), threading.Event()
+
+        def save_until_closed():
+            resource = 0
+            while not closed.is_set():
+                resource += 1
+                store.save({"resource": resource}, "config", "data", resource)
+
+        writer = threading.Thread(target=save_until_closed)
+        writer.start()
+        while not os.listdir(store.directory):
+            pass
+        store.close()
+        closed.set()
+        writer.join()
+        assert os.listdir(tmp_path) == []
+
+
+def test_threads_saving_one_key_write_files_of_their_own(monkeypatch, tmp_path):
+    # Sharing one temporary file, the second thread would rewrite the file the
+    # first has already put in place, under a reader's feet.
+    store, both_writing, partial_names = ModelStore(str(tmp_path)), threading.Barrier(2), []
+    dump = pickle.dump
+
+    def dump_together(value, file, **kwargs):
+        partial_names.append(file.name)
+        both_writing.wait(timeout=10)
+        dump(value, file, **kwargs)
+
+    monkeypatch.setattr(skhptune._warm_start.pickle, "dump", dump_together)
+    bins = ("mapper", np.arange(5))
+    writers = [threading.Thread(target=store.save_bins, args=("key", bins)) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert len(set(partial_names)) == 2
+    np.testing.assert_array_equal(store.load_bins("key")[1], bins[1])
+    assert os.listdir(tmp_path) == ["key.bins"]
 
 
 def test_model_store_keeps_a_bounded_number_of_bins(tmp_path):
