@@ -671,8 +671,10 @@ class SubSpace:
         if key is None:
             if len(self._keys) >= _MAX_CACHED_KEYS:
                 self._keys.clear()
+            # Python floats: clamping a numpy scalar costs several times more.
             key = tuple(
-                (name, dim.key(u)) for name, dim, u in zip(self.names, self.dimensions, unit)
+                (name, dim.key(u))
+                for name, dim, u in zip(self.names, self.dimensions, unit.tolist())
             )
             self._keys[raw] = key
         return key
