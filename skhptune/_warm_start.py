@@ -475,6 +475,8 @@ def _bins_reused(estimator, store):
         key = _bins_key(estimator, X, args, kwargs)
         stored = store.load_bins(key) if key is not None else None
         if stored is not None:
+            if estimator.verbose:  # the line binning prints, so a verbose fit reads as usual
+                print(f"Binning {X.nbytes / 1e9:.3f} GB of training data: reused")
             fitted, X_binned = stored
             fitted.n_threads = estimator._bin_mapper.n_threads
             estimator._bin_mapper = fitted

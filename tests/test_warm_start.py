@@ -374,6 +374,17 @@ def test_bins_are_reused_where_automatic_early_stopping_stops_warm_starts(monkey
     assert binnings == [binnings[0]]
 
 
+def test_verbose_fits_report_binning_also_when_reused(capsys):
+    search = BayesSearchCV(
+        HistGradientBoostingClassifier(max_iter=2, verbose=1, random_state=0),
+        {"learning_rate": Real(0.05, 1, prior="log-uniform")}, n_iter=3, cv=3, random_state=0,
+    ).fit(X, y)
+    n_fits = len(search.cv_results_["params"]) * 3 + 1
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("Binning") and "training data" in line for line in lines) == n_fits
+    assert sum(line.endswith("training data: reused") for line in lines) == n_fits - 4
+
+
 def test_scorers_see_the_estimator_itself():
     seen = []
 
