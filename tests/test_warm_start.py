@@ -382,6 +382,7 @@ def test_verbose_fits_report_binning_also_when_reused(capsys):
     n_fits = len(search.cv_results_["params"]) * 3 + 1
     lines = capsys.readouterr().out.splitlines()
     assert sum(line.startswith("Binning") and "training data" in line for line in lines) == n_fits
+    # Every fit but the first on each of the 3 folds and the refit is handed kept bins.
     assert sum(line.endswith("training data: reused") for line in lines) == n_fits - 4
 
 
