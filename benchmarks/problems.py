@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import sklearn
 from scipy import stats
 from sklearn import datasets
 from sklearn.base import clone, is_classifier
@@ -97,7 +98,13 @@ RIDGE_REG = {
 def _ovr_logistic(penalty):
     # liblinear no longer takes multiclass targets itself; OneVsRestClassifier gives the
     # one-vs-rest model Bayesmark's multi_class="ovr" meant, hence the estimator__ names.
-    return OneVsRestClassifier(LogisticRegression(penalty=penalty, solver="liblinear", random_state=0))
+    # scikit-learn 1.8 deprecated ``penalty`` for ``l1_ratio`` (the same models), 1.10
+    # removes it.
+    if tuple(int(part) for part in sklearn.__version__.split(".")[:2]) >= (1, 8):
+        regularization = {"l1_ratio": {"l1": 1.0, "l2": 0.0}[penalty]}
+    else:
+        regularization = {"penalty": penalty}
+    return OneVsRestClassifier(LogisticRegression(**regularization, solver="liblinear", random_state=0))
 
 
 MODELS_CLF = {
