@@ -356,8 +356,8 @@ def summarize(records):
         lines.append(f"\n### {problem} (seeds {seeds}; target = random search's mean test score"
                      f" {target:.4f})\n" if target is not None else f"\n### {problem}\n")
         lines.append("| search | runs | wall s | wall / random | wall / halving | fits | best CV score | test score "
-                     "| test - random | reached target | time to target / random wall |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                     "| test - random | test - halving | reached target | time to target / random wall |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for o in [o for o in adapters.ADAPTERS if o in by]:
             rs = list(by[o].values())
 
@@ -365,14 +365,25 @@ def summarize(records):
                 v = [by[o][s]["wall_time"] / ref[s]["wall_time"] for s in by[o] if s in ref]
                 return f"{np.mean(v):.2f}" if v else ""
 
+            def test_gain(ref):  # paired over the seeds both ran
+                v = [by[o][s]["final_test"] - ref[s]["final_test"] for s in by[o]
+                     if s in ref and by[o][s].get("final_test") is not None
+                     and ref[s].get("final_test") is not None]
+                return f"{np.mean(v):+.4f}" if v else "–"
+
             tests = [r["final_test"] for r in rs if r.get("final_test") is not None]
+            if not tests:
+                lines.append(f"| {o} |" + " |" * 11)
+                continue
             reached = [r for r in rs if r.get("time_to_target") is not None]
             ttt = [r["time_to_target"] / rand[r["seed"]]["wall_time"] for r in reached if r["seed"] in rand]
+            versus_target = f"{np.mean(tests) - target:+.4f}" if target is not None else "–"
             lines.append(
                 f"| {o} | {len(rs)} | {np.mean([r['wall_time'] for r in rs]):.0f} | {ratio(rand)} | {ratio(halv)} "
                 f"| {np.mean([r['n_fits'] for r in rs]):.0f} | {np.mean([r['best_cv_score'] for r in rs]):.4f} "
-                f"| {np.mean(tests):.4f} | {np.mean(tests) - target:+.4f} | {len(reached)}/{len(rs)} "
-                f"| {np.mean(ttt) if ttt else float('nan'):.2f} |".replace("nan", "–") if tests and target is not None else f"| {o} | | | | | | | | | | |"
+                f"| {np.mean(tests):.4f} | {versus_target} | {test_gain(halv)} "
+                f"| {f'{len(reached)}/{len(rs)}' if target is not None else '–'} "
+                f"| {f'{np.mean(ttt):.2f}' if ttt else '–'} |"
             )
     bad = [r for r in records if r["status"] not in ("ok",)]
     if bad:
