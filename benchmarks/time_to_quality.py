@@ -393,7 +393,8 @@ def summarize(records):
                          f"{r.get('error', '').splitlines()[0][:300]}")
     lines.append(
         "\n`time to target / random wall`: when the incumbent's test score first reached the target, as a fraction "
-        "of random search's wall time (mean over the seeds that reached it). `fits`: CV fits at any resource. `runs`: "
+        "of random search's wall time (mean over the seeds that reached it). `test - random`: mean test score minus "
+        "the target; `test - halving`: paired over the seeds both ran. `fits`: CV fits at any resource. `runs`: "
         "seeds of that search; wall-time ratios pair each run with the reference's run on the same seed."
     )
     return "\n".join(lines)
