@@ -32,6 +32,7 @@ import pickle
 import shutil
 import tempfile
 import threading
+import time
 import warnings
 
 import joblib
@@ -230,19 +231,26 @@ class ModelStore:
 
         A search that raises does not wait for the fits still running in other
         threads. Renamed first, the directory is out of their reach: a file
-        they wrote while it was being removed would keep it on disk.
+        they wrote while it was being removed would keep it on disk. A write
+        that found the directory under its old name just before the rename can
+        still add one file, so the removal is repeated until nothing is left.
         """
         closing = f"{self.directory}-closing"
         try:
             os.rename(self.directory, closing)
         except OSError:  # already gone, or held open on Windows
             closing = self.directory
-        shutil.rmtree(closing, ignore_errors=True)
+        for _ in range(_CLOSE_ATTEMPTS):
+            shutil.rmtree(closing, ignore_errors=True)
+            if not os.path.lexists(closing):
+                return
+            time.sleep(0.01)
 
 
 _PREFIX = "skhptune-warm-start-"
 _MAX_BINS = 32
 _MAX_BINS_BYTES = 2**30
+_CLOSE_ATTEMPTS = 10
 
 
 def _remove_orphans(parent):

@@ -2,6 +2,7 @@
 
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import threading
@@ -508,6 +509,26 @@ def test_model_store_closes_while_other_threads_still_write(monkeypatch, tmp_pat
         closed.set()
         writer.join()
         assert os.listdir(tmp_path) == []
+
+
+def test_model_store_removes_a_file_written_while_it_was_being_removed(monkeypatch, tmp_path):
+    # A write that found the directory just before it was renamed lands in the
+    # renamed directory after the removal has listed it.
+    store, rmtree, calls = ModelStore(str(tmp_path / "store")), shutil.rmtree, []
+    os.mkdir(store.directory)
+
+    def rmtree_missing_a_late_file(path, **kwargs):
+        calls.append(path)
+        rmtree(path, **kwargs)
+        if len(calls) == 1:
+            os.mkdir(path)
+            with open(os.path.join(path, "late.pkl.tmp"), "wb"):
+                pass
+
+    monkeypatch.setattr(skhptune._warm_start.shutil, "rmtree", rmtree_missing_a_late_file)
+    store.close()
+    assert len(calls) == 2
+    assert os.listdir(tmp_path) == []
 
 
 def test_threads_saving_one_key_write_files_of_their_own(monkeypatch, tmp_path):
