@@ -22,6 +22,7 @@ from sklearn.base import _fit_context, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import indexable
+from sklearn.utils._array_api import _convert_to_numpy, get_namespace
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
@@ -274,7 +275,7 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     if n_samples >= len(train):
         return train
     if groups is not None:
-        _, group_of = np.unique(np.asarray(groups)[train], return_inverse=True)
+        _, group_of = np.unique(_as_numpy(groups)[train], return_inverse=True)
         group_of = group_of.reshape(-1)
         order = rng.permutation(group_of.max() + 1)
         cumulative = np.cumsum(np.bincount(group_of)[order])
@@ -284,7 +285,7 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     if y is None:
         label = np.zeros(len(train), dtype=int)
     else:
-        _, label = np.unique(np.asarray(y)[train], return_inverse=True)
+        _, label = np.unique(_as_numpy(y)[train], return_inverse=True)
         label = label.reshape(-1)
     shuffled = rng.permutation(len(train))
     # A sample's key is its rank within its class over the class size: sorting by
@@ -295,6 +296,19 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
         key[members] = np.arange(len(members)) / count
     order = np.lexsort((rng.random_sample(len(train)), key))
     return np.sort(train[order[:n_samples]])
+
+
+def _as_numpy(labels):
+    """``labels`` (targets or groups) as a NumPy array on the CPU.
+
+    Under array API dispatch they may come from another array library, on a
+    device NumPy cannot read from directly.
+    """
+    try:
+        return np.asarray(labels)
+    except (TypeError, RuntimeError, ValueError):
+        xp, _ = get_namespace(labels)
+        return _convert_to_numpy(labels, xp)
 
 
 def _as_indices(train):
@@ -932,11 +946,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         n_classes = None
         if y is not None and is_classifier(self.estimator):
             if type_of_target(y) in ("binary", "multiclass"):
-                n_classes = len(np.unique(np.asarray(y)))
+                n_classes = len(np.unique(_as_numpy(y)))
         groups = split_params.get("groups")
         largest_group = None
         if groups is not None:
-            largest_group = int(np.unique(np.asarray(groups), return_counts=True)[1].max())
+            largest_group = int(np.unique(_as_numpy(groups), return_counts=True)[1].max())
         return cv, folds, n_classes, largest_group
 
     def _resource_range(self, space, largest, n_classes, largest_group=None):

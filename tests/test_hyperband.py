@@ -1,11 +1,16 @@
 """Hyperband: the integer schedule, subsampling, promotions and HyperbandSearchCV."""
 
+import json
 import math
+import os
 import pickle
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
@@ -14,6 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.fixes import parse_version
 
 from skhptune._hyperband import (
     HyperbandSearchCV,
@@ -190,6 +196,50 @@ def test_select_promoted_never_puts_nan_ahead_of_finite():
 
 
 # --- subsampling ----------------------------------------------------------------
+
+
+_ON_ANOTHER_DEVICE = """
+import json, numpy as np, array_api_strict as xp
+from scipy.stats import loguniform
+from sklearn import config_context
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.model_selection import GroupKFold
+from skhptune import HyperbandSearchCV
+rng = np.random.RandomState(0)
+X = rng.normal(size=(300, 5))
+y = (X[:, 0] + rng.normal(size=300) > 0).astype(int)
+groups = np.arange(300) // 10
+folds = list(GroupKFold(3).split(X, y, groups))
+out = []
+for on_device in (True, False):
+    arrays = [xp.asarray(a, device=xp.Device("device1")) if on_device else a for a in (X, y, groups)]
+    for cv, fit_params in ((3, {}), (folds, {"groups": arrays[2]})):
+        with config_context(array_api_dispatch=on_device):
+            search = HyperbandSearchCV(
+                LinearDiscriminantAnalysis(), {"tol": loguniform(1e-6, 1e-1)},
+                cv=cv, random_state=0, error_score="raise",
+            ).fit(*arrays[:2], **fit_params)
+        out.append([search.n_resources_, search.cv_results_["mean_test_score"].tolist()])
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(
+    parse_version(sklearn.__version__) < parse_version("1.6"),
+    reason="array API devices in scikit-learn >= 1.6",
+)
+def test_subsampling_reads_labels_on_another_array_api_device():
+    # Under array API dispatch, y and groups may sit on a device NumPy cannot
+    # read; stratified and grouped subsamples need them as NumPy labels.
+    pytest.importorskip("array_api_strict")
+    env = {**os.environ, "SCIPY_ARRAY_API": "1"}  # read when scipy is imported
+    result = subprocess.run(
+        [sys.executable, "-c", _ON_ANOTHER_DEVICE], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    stratified, grouped, numpy_stratified, numpy_grouped = json.loads(result.stdout)
+    assert len(stratified[0]) > 1 and len(grouped[0]) > 1  # the folds were subsampled
+    assert stratified == numpy_stratified and grouped == numpy_grouped
 
 
 def test_stratified_subsample_keeps_class_proportions_and_is_nested():

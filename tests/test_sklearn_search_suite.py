@@ -9,6 +9,7 @@ reason). The file is rewritten into a temporary directory at test time and run
 in a subprocess.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -57,7 +58,10 @@ def _run_rewritten(tmp_path, source, name, deselect=()):
                "-W", "ignore::DeprecationWarning"]
     for test in deselect:
         command += ["--deselect", f"{test_file.name}::{test}"]
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    # Its array API tests run where array_api_strict is installed; scipy reads
+    # this switch when first imported.
+    env = {**os.environ, "SCIPY_ARRAY_API": "1"}
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout else ""
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert " passed" in summary
