@@ -22,7 +22,6 @@ from sklearn.base import _fit_context, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import indexable
-from sklearn.utils._array_api import _convert_to_numpy, get_namespace
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
@@ -307,6 +306,10 @@ def _as_numpy(labels):
     try:
         return np.asarray(labels)
     except (TypeError, RuntimeError, ValueError):
+        # Imported here: these private helpers of scikit-learn may move, and
+        # only labels NumPy cannot read need them.
+        from sklearn.utils._array_api import _convert_to_numpy, get_namespace
+
         xp, _ = get_namespace(labels)
         return _convert_to_numpy(labels, xp)
 
