@@ -279,10 +279,54 @@ def mutation_scale(generation, n_generations, initial=0.25, final=0.05):
     -------
     float
     """
+    return float(initial * (final / initial) ** evolution_progress(generation, n_generations))
+
+
+def evolution_progress(generation, n_generations):
+    """How far evolution is: 0 at the first offspring generation, 1 at the last.
+
+    Parameters
+    ----------
+    generation : int
+        Current generation, 1 for the first offspring (0 is the initial population).
+    n_generations : int
+        Total number of generations, the initial one included.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; 0 throughout when there are at most two generations.
+    """
     if n_generations <= 2:
-        return initial
-    progress = min(max((generation - 1) / (n_generations - 2), 0.0), 1.0)
-    return float(initial * (final / initial) ** progress)
+        return 0.0
+    return min(max((generation - 1) / (n_generations - 2), 0.0), 1.0)
+
+
+def improvement_margin(generation, n_generations, initial=0.5):
+    """Margin over the best score that screening asks a child to beat.
+
+    In standard deviations of the scores: ``initial`` at the first offspring
+    generation, shrinking linearly to none at the last. Where many
+    configurations score exactly the best (a tree's fractional parameters
+    often leave the fitted tree unchanged), expected improvement over the best
+    itself favours children next to the elites, most of them on the same
+    plateau; a margin makes the early generations prefer the children that
+    could do clearly better, and the late ones refine.
+
+    Parameters
+    ----------
+    generation : int
+        Current generation, 1 for the first offspring (0 is the initial population).
+    n_generations : int
+        Total number of generations, the initial one included.
+    initial : float, default=0.5
+        Margin at the first offspring generation.
+
+    Returns
+    -------
+    float
+    """
+    return initial * (1.0 - evolution_progress(generation, n_generations))
 
 
 def population_diversity(units, is_categorical):
@@ -525,7 +569,8 @@ tournament_size, elitism, early_stopping, surrogate
         """Indices of the ``n`` most promising points of ``pool`` (sub-space ``index``).
 
         Log expected improvement under a Gaussian process of the sub-space's
-        scores picks them one at a time, and each pick is believed to score its
+        scores, over the best score plus :func:`improvement_margin`, picks them
+        one at a time, and each pick is believed to score its
         predicted mean (the kriging believer, as in BayesSearchCV's batches), so
         that the next pick is not its near twin. While the sub-space has too few
         scores to model, the bred order is kept.
@@ -549,7 +594,7 @@ tournament_size, elitism, early_stopping, surrogate
                 rng=self.rng.randint(2**31), reoptimize_growth=0.25,
             )
             self._models[index] = model
-            best = y.max()
+            best = y.max() + improvement_margin(self.generation, self.n_generations) * y.std()
             while len(picks) < n:
                 mean, std = model.predict(units)
                 value = log_expected_improvement(mean, std, best)
@@ -651,7 +696,9 @@ class GeneticSearchCV(AskTellSearchCV):
         Screen offspring with a model (surrogate-assisted evolution): each
         generation breeds 8 candidates per child, adds as many random points, and
         evaluates the ones with the highest expected improvement under a Gaussian
-        process of the scores so far. It costs milliseconds per generation and
+        process of the scores so far (early generations ask for improvement by a
+        margin that shrinks to none by the last, so that children on a plateau
+        of the best score do not crowd out the ones that could beat it). It costs milliseconds per generation and
         finds better parameters on small budgets; ``False`` gives the plain
         genetic algorithm.
 

@@ -20,6 +20,8 @@ from skhptune._genetic import (
     GeneticSearchCV,
     GeneticStrategy,
     crossover,
+    evolution_progress,
+    improvement_margin,
     mutate,
     mutation_scale,
     population_diversity,
@@ -140,6 +142,22 @@ def test_mutation_scale_shrinks_over_generations():
     assert scales[0] == pytest.approx(0.25)
     assert scales[-1] == pytest.approx(0.05)
     assert np.all(np.diff(scales) < 0)
+
+
+def test_evolution_progress_runs_from_first_to_last_offspring_generation():
+    progress = [evolution_progress(g, 10) for g in range(0, 11)]
+    assert progress[0] == progress[1] == 0.0
+    assert progress[9] == progress[10] == 1.0
+    assert np.all(np.diff(progress[1:10]) > 0)
+    assert evolution_progress(1, 2) == evolution_progress(5, 1) == 0.0
+
+
+def test_improvement_margin_shrinks_to_none_by_the_last_generation():
+    margins = [improvement_margin(g, 10) for g in range(1, 10)]
+    assert margins[0] == pytest.approx(0.5)
+    assert margins[-1] == 0.0
+    assert np.all(np.diff(margins) < 0)
+    assert improvement_margin(1, 2, initial=0.3) == pytest.approx(0.3)
 
 
 def test_operators_are_deterministic_with_a_seed():
@@ -299,6 +317,25 @@ def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
     # ... but once the first pick is believed, the other peak is worth more.
     assert strategy._pick(0, pool, 2) == [0, 2]
     assert strategy._pick(0, pool, 5) == [0, 2, 1]
+
+
+def test_surrogate_looks_beyond_a_plateau_early_and_refines_on_it_late():
+    # The best score is a plateau over x >= 0.6, sampled densely; below it the
+    # score rises with x and the gap between 0.1 and 0.6 is unexplored.
+    space = Space({"x": Real(0, 1)})
+    strategy = GeneticStrategy(
+        space, np.random.RandomState(0), population_size=8, n_generations=10,
+        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
+        elitism=4, surrogate=True,
+    )
+    xs = [*np.linspace(0.6, 1.0, 9), 0.0, 0.1]
+    strategy._evaluated[0] = [(np.array([x]), 1.0 if x >= 0.6 else x) for x in xs]
+    on_plateau, in_gap = (0, np.array([0.775])), (0, np.array([0.35]))
+    picks = []
+    for generation in (1, 9):
+        strategy.generation = generation
+        picks.append(strategy._pick(0, [on_plateau, in_gap], 1))
+    assert picks == [[1], [0]]
 
 
 def test_surrogate_screens_as_many_random_points_as_bred_candidates():
