@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.base import _fit_context, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._split import GroupsConsumerMixin
 from sklearn.utils import indexable
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
@@ -314,6 +315,19 @@ def _as_numpy(labels):
         return _convert_to_numpy(labels, xp)
 
 
+def splits_by_group(cv):
+    """Whether splitter ``cv`` makes its folds from the ``groups`` of ``fit``.
+
+    scikit-learn's group splitters do; its other splitters (``KFold``,
+    ``StratifiedKFold``, a list of splits ...) ignore ``groups``, so a search
+    that uses them must not let ``groups`` change anything either. A splitter
+    from elsewhere is assumed to use the ``groups`` it is given.
+    """
+    if isinstance(cv, GroupsConsumerMixin):
+        return True
+    return not type(cv).__module__.startswith("sklearn.")
+
+
 def _as_indices(train):
     """Integer indices of a training fold given as indices or a boolean mask."""
     train = np.asarray(train)
@@ -338,15 +352,22 @@ class SubsampledCV:
         computes them on the first call to :meth:`split`.
     stratify : bool, default=False
         Keep class proportions of each training fold (classification targets).
+    whole_groups : bool, default=False
+        Subsample whole groups when ``split`` is given ``groups`` (the splitter
+        makes its folds from them); otherwise ``groups`` are ignored.
     random_state : int, default=0
         Seed of the subsampling; fold ``i`` uses ``RandomState([random_state, i])``
         whatever ``n_samples``, so smaller subsamples are nested in larger ones.
     """
 
-    def __init__(self, cv, n_samples=None, *, folds=None, stratify=False, random_state=0):
+    def __init__(
+        self, cv, n_samples=None, *, folds=None, stratify=False, whole_groups=False,
+        random_state=0,
+    ):
         self.cv = cv
         self.n_samples = n_samples
         self.stratify = stratify
+        self.whole_groups = whole_groups
         self.random_state = random_state
         self._folds = [] if folds is None else folds  # shared by every level of at()
 
@@ -357,6 +378,7 @@ class SubsampledCV:
             n_samples,
             folds=self._folds,
             stratify=self.stratify,
+            whole_groups=self.whole_groups,
             random_state=self.random_state,
         )
 
@@ -376,7 +398,7 @@ class SubsampledCV:
                     self.n_samples,
                     rng,
                     y=y if self.stratify else None,
-                    groups=groups,
+                    groups=groups if self.whole_groups else None,
                 )
             yield train, test
 
@@ -631,7 +653,9 @@ class HyperbandSearchCV(AskTellSearchCV):
     resource : str, default="n_samples"
         What a rung spends. ``"n_samples"`` subsamples each training fold (never
         the validation fold): classes keep their proportions for classifiers, and
-        groups stay whole when ``groups`` are passed to ``fit``. Otherwise the
+        groups stay whole when ``cv`` splits by the ``groups`` passed to ``fit``
+        (``GroupKFold`` and scikit-learn's other group splitters; like them, any
+        other splitter ignores ``groups``). Otherwise the
         name of a positive integer parameter of the estimator, such as
         ``"max_iter"``, ``"n_estimators"`` or ``"clf__max_iter"``; it must not be
         in ``param_distributions``.
@@ -640,8 +664,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         Resource of the first rung of the most aggressive bracket. ``None``
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
         parameter, and for ``"n_samples"`` at least 5 samples per class
-        (classifiers) or 10 samples (others) and, with ``groups``, the size of
-        the largest group (subsamples hold whole groups).
+        (classifiers) or 10 samples (others) and, when ``cv`` splits by group,
+        the size of the largest group (subsamples hold whole groups).
 
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
@@ -934,7 +958,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``folds`` lists the ``(train, test)`` indices, replayed at every level;
         ``n_classes`` is ``None`` unless the estimator classifies a binary or
         multiclass target; ``largest_group`` is the size of the largest group
-        given to the splitter, or ``None``.
+        given to a splitter that splits by group (:func:`splits_by_group`), or
+        ``None``.
         """
         X, y, params = self._fit_inputs
         X, y = indexable(X, y)
@@ -952,7 +977,7 @@ class HyperbandSearchCV(AskTellSearchCV):
                 n_classes = len(np.unique(_as_numpy(y)))
         groups = split_params.get("groups")
         largest_group = None
-        if groups is not None:
+        if groups is not None and splits_by_group(cv):
             largest_group = int(np.unique(_as_numpy(groups), return_counts=True)[1].max())
         return cv, folds, n_classes, largest_group
 
@@ -1070,6 +1095,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             cv,
             folds=cv_folds,
             stratify=n_classes is not None,
+            whole_groups=largest_group is not None,
             random_state=subsample_seed,
         )
         resource = self.resource

@@ -14,7 +14,7 @@ import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -29,6 +29,7 @@ from skhptune._hyperband import (
     integer_root,
     resource_levels,
     select_promoted,
+    splits_by_group,
     subsample_training_fold,
 )
 from skhptune.space import Real
@@ -210,10 +211,18 @@ X = rng.normal(size=(300, 5))
 y = (X[:, 0] + rng.normal(size=300) > 0).astype(int)
 groups = np.arange(300) // 10
 folds = list(GroupKFold(3).split(X, y, groups))
+
+class GroupFolds:  # GroupKFold's folds; splitters from outside scikit-learn keep groups whole
+    def split(self, X, y=None, groups=None):
+        return iter(folds)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return len(folds)
+
 out = []
 for on_device in (True, False):
     arrays = [xp.asarray(a, device=xp.Device("device1")) if on_device else a for a in (X, y, groups)]
-    for cv, fit_params in ((3, {}), (folds, {"groups": arrays[2]})):
+    for cv, fit_params in ((3, {}), (GroupFolds(), {"groups": arrays[2]})):
         with config_context(array_api_dispatch=on_device):
             search = HyperbandSearchCV(
                 LinearDiscriminantAnalysis(), {"tol": loguniform(1e-6, 1e-1)},
@@ -511,6 +520,45 @@ def test_default_min_resource_holds_the_largest_group():
     # The first level's fits hold at least its samples, at most one group more.
     first = search.n_resources_[0]
     assert all(first <= size < first + 40 for size in sizes[: 3 * search.brackets_[0][0][0]])
+
+
+@pytest.mark.parametrize("cv", [None, KFold(3, shuffle=True, random_state=0)])
+def test_groups_change_nothing_for_a_splitter_that_ignores_them(cv):
+    # KFold and StratifiedKFold ignore groups (scikit-learn warns so): large
+    # groups must not raise the first level or make subsamples group-wise.
+    X, y = make_classification(n_samples=240, random_state=0)
+    groups = np.repeat(np.arange(4), 60)
+    space = {"C": Real(1e-2, 1e2, prior="log-uniform")}
+
+    def run(**fit_params):
+        search = HyperbandSearchCV(LogisticRegression(), space, cv=cv, random_state=0)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "The groups parameter is ignored")
+            search.fit(X, y, **fit_params)
+        return search
+
+    plain, grouped = run(), run(groups=groups)
+    assert len(plain.n_resources_) > 1
+    assert grouped.n_resources_ == plain.n_resources_
+    assert grouped.cv_results_["params"] == plain.cv_results_["params"]
+    np.testing.assert_array_equal(
+        grouped.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
+    )
+
+
+def test_splits_by_group():
+    class OwnSplitter:  # from outside scikit-learn: trusted to use its groups
+        def split(self, X, y=None, groups=None):
+            yield np.arange(5), np.arange(5, 10)
+
+        def get_n_splits(self, X=None, y=None, groups=None):
+            return 1
+
+    assert splits_by_group(GroupKFold(3))
+    assert splits_by_group(OwnSplitter())
+    assert not splits_by_group(KFold(3))
+    assert not splits_by_group(StratifiedKFold(3))
+    assert not splits_by_group(check_cv([(np.arange(5), np.arange(5, 10))]))
 
 
 def test_same_seed_same_results_for_n_jobs_1_and_2():
