@@ -33,6 +33,9 @@ _MAX_CACHED_KEYS = 100_000
 _N_EMPIRICAL_DRAWS = 1000
 # Bins of [0, 1] stay apart only while a float holds their centres (i + 0.5) / n.
 _MAX_BINNED_LEVELS = 2**52
+# Values of a bounded discrete scipy law listed as a finite space; wider
+# supports are searched through their quantiles only.
+_MAX_LISTED_VALUES = 10_000
 
 
 def _is_number(value):
@@ -517,7 +520,25 @@ def _parse_distribution(name, dist, rng):
     if family == "randint":
         # Bounds past 2**53 would be rounded as floats.
         return _integer_range(name, int(support[0]), int(support[1]))
-    return _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
+    dimension = _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
+    if discrete and np.isfinite(low) and np.isfinite(high) and high - low < _MAX_LISTED_VALUES:
+        # A bounded discrete law (binom, hypergeom ...) is a finite space, like
+        # randint: list the values its quantiles reach, so that a budget that
+        # covers them evaluates them all at once.
+        dimension.values = _reached_values(dist, int(low), int(high))
+    return dimension
+
+
+def _reached_values(dist, low, high):
+    """The integers of ``[low, high]`` that :class:`_QuantileMap` of ``dist`` decodes to.
+
+    Vectorised :meth:`_QuantileMap.to_unit` then ``to_value``: a value whose
+    mass lies within ``_TAIL`` of either end, or that has none, is never reached.
+    """
+    values = np.arange(low, high + 1)
+    units = np.clip(0.5 * (dist.cdf(values - 1) + dist.cdf(values)), 0.0, 1.0)
+    reached = dist.ppf(np.clip(units, _TAIL, 1 - _TAIL))
+    return [int(value) for value in values[reached == values]]
 
 
 def parse_dimension(name, spec, rng=None):

@@ -2,13 +2,28 @@ import pickle
 
 import numpy as np
 import pytest
-from scipy.stats import expon, loguniform, norm, poisson, randint, rv_discrete, uniform, zipf
+from scipy.stats import (
+    bernoulli,
+    binom,
+    expon,
+    hypergeom,
+    loguniform,
+    norm,
+    poisson,
+    randint,
+    rv_discrete,
+    uniform,
+    zipf,
+)
 from sklearn.base import clone
+from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterGrid, ParameterSampler, RandomizedSearchCV
 from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
 
+from skhptune import BayesSearchCV
 from skhptune._space import Space, parse_dimension
 from skhptune.space import Categorical, Integer, Real
 
@@ -351,6 +366,41 @@ def test_rvs_only_discrete_draws_make_a_finite_space(spec, expected):
     assert space.size == 2 * len(expected)
     grid = [space.decode(point) for point in space.grid()]
     assert sorted(params["p"] for params in grid if params["q"] == "a") == expected
+
+
+@pytest.mark.parametrize(
+    "dist, expected",
+    [
+        (binom(4, 0.5, loc=1), [1, 2, 3, 4, 5]),
+        (bernoulli(0.3), [0, 1]),
+        (hypergeom(20, 7, 12), list(range(8))),
+        (rv_discrete(values=([1, 3, 7], [0.2, 0.5, 0.3])), [1, 3, 7]),
+        # Values whose mass lies in the clipped tails are never drawn.
+        (binom(100, 0.5), list(range(27, 74))),
+    ],
+)
+def test_bounded_discrete_distributions_make_a_finite_space(dist, expected):
+    space = Space({"k": dist, "q": ["a", "b"]})
+    assert space.size == 2 * len(expected)
+    grid = [space.decode(point) for point in space.grid()]
+    assert sorted(params["k"] for params in grid if params["q"] == "a") == expected
+    # Every coordinate decodes to a listed value.
+    dim = space.subspaces[0].dimensions[0]
+    assert set(_decode_many(dim, UNITS)) <= set(expected)
+
+
+def test_bounded_discrete_distribution_within_budget_is_evaluated_as_a_grid():
+    # A small bounded law is a grid like randint: evaluated in full, with the
+    # usual warning, rather than one value at a time ending on a false
+    # "values too rare to draw".
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = BayesSearchCV(
+        DecisionTreeClassifier(random_state=0), {"max_depth": binom(4, 0.5, loc=1)},
+        n_iter=10, cv=3, random_state=0,
+    )
+    with pytest.warns(UserWarning, match="total space of parameters 5 is smaller"):
+        search.fit(X, y)
+    assert sorted(p["max_depth"] for p in search.cv_results_["params"]) == [1, 2, 3, 4, 5]
 
 
 def test_rvs_only_draws_count_as_the_configurations_they_decode_to():
