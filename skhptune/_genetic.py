@@ -698,9 +698,9 @@ class GeneticSearchCV(AskTellSearchCV):
         evaluates the ones with the highest expected improvement under a Gaussian
         process of the scores so far (early generations ask for improvement by a
         margin that shrinks to none by the last, so that children on a plateau
-        of the best score do not crowd out the ones that could beat it). It costs milliseconds per generation and
-        finds better parameters on small budgets; ``False`` gives the plain
-        genetic algorithm.
+        of the best score do not crowd out the ones that could beat it). It
+        costs milliseconds per generation and finds better parameters on small
+        budgets; ``False`` gives the plain genetic algorithm.
 
     scoring : str, callable, list, tuple or dict, default=None
         Strategy to evaluate the performance of the cross-validated model on the
