@@ -270,14 +270,19 @@ def test_strategy_stays_in_subspaces(surrogate):
         assert len(unit) == space.subspaces[index].n_dims
 
 
+def _small_strategy(space, n_generations=3, seed=0, surrogate=True):
+    """A strategy breeding 4 children a generation from a population of 8."""
+    return GeneticStrategy(
+        space, np.random.RandomState(seed), population_size=8,
+        n_generations=n_generations, crossover_probability=0.7,
+        mutation_probability=0.9, tournament_size=3, elitism=4, surrogate=surrogate,
+    )
+
+
 def _strategy_after_its_design(surrogate, seed):
     """A strategy on the unit square told its design's scores, which fall with x."""
     space = Space({"x": Real(0, 1), "y": Real(0, 1)})
-    strategy = GeneticStrategy(
-        space, np.random.RandomState(seed), population_size=8, n_generations=3,
-        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
-        elitism=4, surrogate=surrogate,
-    )
+    strategy = _small_strategy(space, seed=seed, surrogate=surrogate)
     design = strategy.ask()
     strategy.tell(design, [-space.decode(p)["x"] for p in design.points])
     return strategy
@@ -300,11 +305,7 @@ def test_surrogate_breeds_the_children_the_model_expects_to_be_best(seed):
 def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
     # Two peaks of almost equal height at x = 0.25 and 0.75, both unexplored.
     space = Space({"x": Real(0, 1)})
-    strategy = GeneticStrategy(
-        space, np.random.RandomState(0), population_size=8, n_generations=3,
-        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
-        elitism=4, surrogate=True,
-    )
+    strategy = _small_strategy(space)
     design = strategy.ask()
     peaks = lambda x: -min((x - 0.25) ** 2, 1.1 * (x - 0.75) ** 2)  # noqa: E731
     strategy.tell(design, [peaks(space.decode(p)["x"]) for p in design.points])
@@ -322,12 +323,7 @@ def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
 def test_surrogate_looks_beyond_a_plateau_early_and_refines_on_it_late():
     # The best score is a plateau over x >= 0.6, sampled densely; below it the
     # score rises with x and the gap between 0.1 and 0.6 is unexplored.
-    space = Space({"x": Real(0, 1)})
-    strategy = GeneticStrategy(
-        space, np.random.RandomState(0), population_size=8, n_generations=10,
-        crossover_probability=0.7, mutation_probability=0.9, tournament_size=3,
-        elitism=4, surrogate=True,
-    )
+    strategy = _small_strategy(Space({"x": Real(0, 1)}), n_generations=10)
     xs = [*np.linspace(0.6, 1.0, 9), 0.0, 0.1]
     strategy._evaluated[0] = [(np.array([x]), 1.0 if x >= 0.6 else x) for x in xs]
     on_plateau, in_gap = (0, np.array([0.775])), (0, np.array([0.35]))
