@@ -279,13 +279,16 @@ def _integer_range(name, low, high):
 
 
 class _QuantileMap:
-    """A scipy.stats distribution: values are quantiles of the coordinate."""
+    """A scipy.stats distribution: values are quantiles of the coordinate.
+
+    Both directions also map arrays, element by element.
+    """
 
     def __init__(self, dist, discrete):
         self.dist, self.discrete = dist, discrete
 
     def to_value(self, u):
-        return self.dist.ppf(min(max(u, _TAIL), 1 - _TAIL))
+        return self.dist.ppf(np.clip(u, _TAIL, 1 - _TAIL))
 
     def to_unit(self, value):
         if self.discrete:
@@ -525,20 +528,19 @@ def _parse_distribution(name, dist, rng):
         # A bounded discrete law (binom, hypergeom ...) is a finite space, like
         # randint: list the values its quantiles reach, so that a budget that
         # covers them evaluates them all at once.
-        dimension.values = _reached_values(dist, int(low), int(high))
+        dimension.values = _reached_values(dimension.transform, int(low), int(high))
     return dimension
 
 
-def _reached_values(dist, low, high):
-    """The integers of ``[low, high]`` that :class:`_QuantileMap` of ``dist`` decodes to.
+def _reached_values(quantile_map, low, high):
+    """The integers of ``[low, high]`` that ``quantile_map`` maps back to themselves.
 
-    Vectorised :meth:`_QuantileMap.to_unit` then ``to_value``: a value whose
-    mass lies within ``_TAIL`` of either end, or that has none, is never reached.
+    A value whose mass lies within ``_TAIL`` of either end of the coordinate, or
+    that has none, is never decoded.
     """
     values = np.arange(low, high + 1)
-    units = np.clip(0.5 * (dist.cdf(values - 1) + dist.cdf(values)), 0.0, 1.0)
-    reached = dist.ppf(np.clip(units, _TAIL, 1 - _TAIL))
-    return [int(value) for value in values[reached == values]]
+    units = np.clip(quantile_map.to_unit(values), 0.0, 1.0)
+    return [int(value) for value in values[quantile_map.to_value(units) == values]]
 
 
 def parse_dimension(name, spec, rng=None):
