@@ -523,13 +523,14 @@ def _parse_distribution(name, dist, rng):
     if family == "randint":
         # Bounds past 2**53 would be rounded as floats.
         return _integer_range(name, int(support[0]), int(support[1]))
-    dimension = _ContinuousDim(name, _QuantileMap(dist, discrete), integer=discrete)
+    transform = _QuantileMap(dist, discrete)
+    values = None
     if discrete and np.isfinite(low) and np.isfinite(high) and high - low < _MAX_LISTED_VALUES:
         # A bounded discrete law (binom, hypergeom ...) is a finite space, like
         # randint: list the values its quantiles reach, so that a budget that
         # covers them evaluates them all at once.
-        dimension.values = _reached_values(dimension.transform, int(low), int(high))
-    return dimension
+        values = _reached_values(transform, int(low), int(high))
+    return _ContinuousDim(name, transform, integer=discrete, values=values)
 
 
 def _reached_values(quantile_map, low, high):
@@ -539,8 +540,8 @@ def _reached_values(quantile_map, low, high):
     that has none, is never decoded.
     """
     values = np.arange(low, high + 1)
-    units = np.clip(quantile_map.to_unit(values), 0.0, 1.0)
-    return [int(value) for value in values[quantile_map.to_value(units) == values]]
+    reached = quantile_map.to_value(quantile_map.to_unit(values))
+    return [int(value) for value in values[reached == values]]
 
 
 def parse_dimension(name, spec, rng=None):
