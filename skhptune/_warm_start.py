@@ -30,10 +30,12 @@ import numbers
 import os
 import pickle
 import shutil
+import socket
 import tempfile
 import threading
 import time
 import warnings
+import zlib
 
 import joblib
 import numpy as np
@@ -141,7 +143,7 @@ class ModelStore:
         signal cannot clean up) are removed first.
         """
         _remove_orphans(tempfile.gettempdir())
-        return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
+        return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{_namespace_tag()}-{os.getpid()}-"))
 
     def _path(self, config_key, data_key, resource):
         return os.path.join(self.directory, f"{config_key}-{data_key}-{resource}.pkl")
@@ -253,17 +255,35 @@ _MAX_BINS_BYTES = 2**30
 _CLOSE_ATTEMPTS = 10
 
 
+def _namespace_tag():
+    """A short tag of the host and PID namespace this process sees its PIDs in.
+
+    Containers sharing one temporary directory number their processes
+    separately: a PID is only meaningful next to this tag.
+    """
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:  # not Linux, or /proc is not mounted
+        namespace = ""
+    return f"{zlib.crc32(f'{socket.gethostname()} {namespace}'.encode()):08x}"
+
+
 def _remove_orphans(parent):
-    """Delete this user's store directories whose process has ended (POSIX only)."""
+    """Delete this user's store directories whose process has ended (POSIX only).
+
+    Only directories made in this host and PID namespace are considered: the
+    process of another one cannot be looked up from here.
+    """
     if os.name != "posix":  # os.kill(pid, 0) would signal the process on Windows
         return
     try:
         names = os.listdir(parent)
     except OSError:
         return
+    ours = f"{_PREFIX}{_namespace_tag()}-"
     for name in names:
-        pid = name[len(_PREFIX) :].split("-", 1)[0]
-        if not name.startswith(_PREFIX) or not pid.isdigit():
+        pid = name[len(ours) :].split("-", 1)[0]
+        if not name.startswith(ours) or not pid.isdigit():
             continue
         path = os.path.join(parent, name)
         try:

@@ -33,7 +33,13 @@ import skhptune._base
 import skhptune._hyperband
 import skhptune._warm_start
 from skhptune import BayesSearchCV, GeneticSearchCV, HyperbandSearchCV
-from skhptune._warm_start import _MAX_BINS, ModelStore, WarmStartEstimator, continues_fitting
+from skhptune._warm_start import (
+    _MAX_BINS,
+    ModelStore,
+    WarmStartEstimator,
+    _namespace_tag,
+    continues_fitting,
+)
 from skhptune.space import Integer, Real
 
 X, y = make_classification(n_samples=300, n_features=8, n_informative=4, random_state=0)
@@ -458,16 +464,27 @@ def test_store_removes_directories_of_processes_that_ended(monkeypatch, tmp_path
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
-    orphan = tmp_path / f"skhptune-warm-start-{ended.pid}-abc"
-    running = tmp_path / f"skhptune-warm-start-{os.getpid()}-def"
-    unrelated = tmp_path / "skhptune-warm-start-notapid"
-    for directory in (orphan, running, unrelated):
+    ours = f"skhptune-warm-start-{_namespace_tag()}"
+    orphan = tmp_path / f"{ours}-{ended.pid}-abc"
+    running = tmp_path / f"{ours}-{os.getpid()}-def"
+    # Another container sharing the directory: its PIDs mean nothing here.
+    elsewhere = tmp_path / f"skhptune-warm-start-{_namespace_tag() + 'x'}-{ended.pid}-ghi"
+    unrelated = tmp_path / f"{ours}-notapid"
+    for directory in (orphan, running, elsewhere, unrelated):
         directory.mkdir()
         (directory / "model.pkl").write_bytes(b"x")
     store = ModelStore.create()
-    assert not orphan.exists() and running.exists() and unrelated.exists()
-    assert os.path.basename(store.directory).startswith(f"skhptune-warm-start-{os.getpid()}-")
+    assert not orphan.exists()
+    assert running.exists() and elsewhere.exists() and unrelated.exists()
+    assert os.path.basename(store.directory).startswith(f"{ours}-{os.getpid()}-")
     store.close()
+
+
+def test_namespace_tag_depends_on_the_host(monkeypatch):
+    tag = _namespace_tag()
+    assert tag == _namespace_tag()
+    monkeypatch.setattr("socket.gethostname", lambda: "another-host")
+    assert _namespace_tag() != tag
 
 
 def test_model_store_keeps_the_latest_model_below_a_resource(tmp_path):
