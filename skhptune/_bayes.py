@@ -18,6 +18,10 @@ _FITS_PER_BATCH = 8
 # the optimistic UCB instead until the best improves again.
 _MIN_PATIENCE = 5
 
+# Improvement LogEI asks for beyond the best score, in standard deviations of the
+# (warped) scores, per unit of the fraction of scores that repeat an earlier one.
+_PLATEAU_MARGIN = 2.0
+
 # Points a sub-space of a list of dicts gets before the model ranks it with the
 # others: a Gaussian process needs two scores to say anything about it.
 _MIN_SUBSPACE_POINTS = 2
@@ -53,6 +57,8 @@ class BayesStrategy:
         self.observed = [[] for _ in space.subspaces]  # (unit, score) per sub-space
         self.seen = set()
         self.n_told = 0
+        # Scores of the fits that did not fail, for the plateau margin.
+        self.real_scores = []
         self.models = [None] * len(space.subspaces)
         self.patience = max(_MIN_PATIENCE, max(sub.n_dims for sub in space.subspaces))
         self.best_score = -np.inf
@@ -97,9 +103,10 @@ class BayesStrategy:
         worst = min(earlier, default=np.inf)
         scores = np.asarray(scores, dtype=float)
         seen_worst = min(earlier.union(scores[np.isfinite(scores)]), default=np.nan)
-        scores = np.where(np.isnan(scores), seen_worst, scores)
+        failed = np.isnan(scores)
+        scores = np.where(failed, seen_worst, scores)
         self.n_repeated = 0
-        for point, score in zip(batch.points, scores):
+        for point, score, fit_failed in zip(batch.points, scores, failed):
             key = self.space.key(point)
             if key in self.seen:
                 continue
@@ -109,6 +116,8 @@ class BayesStrategy:
                 earlier.add(score)
             self.seen.add(key)
             self.observed[point[0]].append((point[1], score))
+            if np.isfinite(score) and not fit_failed:
+                self.real_scores.append(score)
             self.n_told += 1
             if score > self.best_score:
                 self.best_score, self.n_since_improvement = score, 0
@@ -126,7 +135,7 @@ class BayesStrategy:
         warped = self._warped_scores()
         acquisition = self.current_acquisition()
         best = max(max(w, default=-np.inf) for w in warped)
-        best = best if np.isfinite(best) else None
+        best = best + self._plateau_margin(warped) if np.isfinite(best) else None
         candidates = []
         for index, sub in enumerate(self.space.subspaces):
             if sub.size is not None and self._n_seen(index) >= sub.size:
@@ -147,6 +156,25 @@ class BayesStrategy:
             if len(points) == n:
                 break
         return points
+
+    def _plateau_margin(self, warped):
+        """How much better than the best score LogEI asks a proposal to be.
+
+        Where many configurations score exactly the same (a tree's fractional
+        parameters often leave the fitted tree unchanged), expected improvement
+        over the best itself favours the incumbent's neighbours, on the same
+        plateau. The margin grows with the fraction of repeated scores, so a
+        smooth objective keeps none, and shrinks linearly to none over the
+        model-based evaluations, so that the last ones refine. Failed fits,
+        modelled as the worst score, are not repeats.
+        """
+        if not self.real_scores:
+            return 0.0
+        repeated = 1.0 - len(set(self.real_scores)) / len(self.real_scores)
+        span = max(self.n_iter - self.n_initial_points, 1)
+        progress = min(max((self.n_told - self.n_initial_points) / span, 0.0), 1.0)
+        spread = float(np.std(np.concatenate(warped)))
+        return _PLATEAU_MARGIN * repeated * (1.0 - progress) * spread
 
     def _n_seen(self, index):
         return len(self.observed[index])

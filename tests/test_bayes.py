@@ -370,3 +370,51 @@ def test_a_random_batch_that_finds_nothing_unseen_falls_back_to_the_model(monkey
     batch = strategy.ask()
     assert batch is not None and len(batch.points) == 2
     assert {strategy.space.key(p) for p in batch.points} == strategy.modelled
+
+
+def _strategy_with_scores(scores, n_told):
+    strategy = _plateau_strategy()
+    units = np.random.RandomState(1).random_sample((len(scores), 2))
+    strategy.observed[0] = list(zip(units, scores))
+    strategy.real_scores = list(scores)
+    strategy.n_told = n_told
+    return strategy
+
+
+def test_plateau_margin_grows_with_repeated_scores_and_ends_with_the_search():
+    def margin(scores, n_told=5):
+        strategy = _strategy_with_scores(scores, n_told)
+        return strategy._plateau_margin(strategy._warped_scores())
+
+    assert margin([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]) == 0.0
+    some, more = margin([0.1, 0.2, 0.3, 0.4, 0.6, 0.6]), margin([0.1, 0.2, 0.6, 0.6, 0.6, 0.6])
+    assert 0.0 < some < more
+    # Linearly less after the initial design, none once the budget is spent.
+    half_way = margin([0.1, 0.2, 0.6, 0.6, 0.6, 0.6], n_told=5 + 25 // 2)
+    assert half_way == pytest.approx(more * (1 - 12 / 25))
+    assert margin([0.1, 0.2, 0.6, 0.6, 0.6, 0.6], n_told=30) == 0.0
+
+
+@pytest.mark.parametrize(
+    "scores, above_best",
+    [
+        ([0.1, 0.2, 0.3, 0.4, 0.5], False),
+        ([0.1, 0.5, 0.5, 0.5, 0.5], True),
+        # Failed fits count as the worst score, but they are not a plateau.
+        ([0.1, np.nan, np.nan, 0.4, 0.5], False),
+    ],
+)
+def test_log_ei_asks_for_more_than_the_best_on_a_plateau(monkeypatch, scores, above_best):
+    bests = []
+    original = _bayes.propose_batch
+
+    def spy(X, y, *args, best, **kwargs):
+        bests.append((best, max(y)))
+        return original(X, y, *args, best=best, **kwargs)
+
+    monkeypatch.setattr(_bayes, "propose_batch", spy)
+    strategy = _plateau_strategy()
+    strategy.tell(strategy.ask(), scores)
+    strategy.ask()
+    [(best, top)] = bests
+    assert bool(best > top) == above_best and best >= top
