@@ -135,7 +135,10 @@ class BayesStrategy:
         warped = self._warped_scores()
         acquisition = self.current_acquisition()
         best = max(max(w, default=-np.inf) for w in warped)
-        best = best + self._plateau_margin(warped) if np.isfinite(best) else None
+        if not np.isfinite(best):
+            best = None
+        elif acquisition == "log_ei":
+            best += self._plateau_margin(warped)
         candidates = []
         for index, sub in enumerate(self.space.subspaces):
             if sub.size is not None and self._n_seen(index) >= sub.size:
@@ -164,9 +167,9 @@ class BayesStrategy:
         parameters often leave the fitted tree unchanged), expected improvement
         over the best itself favours the incumbent's neighbours, on the same
         plateau. The margin grows with the fraction of repeated scores, so a
-        smooth objective keeps none, and shrinks linearly to none over the
-        model-based evaluations, so that the last ones refine. Failed fits,
-        modelled as the worst score, are not repeats.
+        smooth objective keeps none, and shrinks linearly with the evaluations
+        spent after the initial design, to none at ``n_iter``, so that the last
+        ones refine. Failed fits, modelled as the worst score, are not repeats.
         """
         if not self.real_scores:
             return 0.0

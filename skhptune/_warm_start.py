@@ -259,13 +259,14 @@ def _namespace_tag():
     """A short tag of the host and PID namespace this process sees its PIDs in.
 
     Containers sharing one temporary directory number their processes
-    separately: a PID is only meaningful next to this tag.
+    separately: a PID is only meaningful next to this tag. It starts with a
+    letter, so that it is never read as a PID.
     """
     try:
         namespace = os.readlink("/proc/self/ns/pid")
     except OSError:  # not Linux, or /proc is not mounted
         namespace = ""
-    return f"{zlib.crc32(f'{socket.gethostname()} {namespace}'.encode()):08x}"
+    return f"h{zlib.crc32(f'{socket.gethostname()} {namespace}'.encode()):08x}"
 
 
 def _remove_orphans(parent):

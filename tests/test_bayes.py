@@ -395,6 +395,24 @@ def test_plateau_margin_grows_with_repeated_scores_and_ends_with_the_search():
     assert margin([0.1, 0.2, 0.6, 0.6, 0.6, 0.6], n_told=30) == 0.0
 
 
+def _incumbent_given_to_the_model(monkeypatch, scores, acquisition="log_ei"):
+    """The ``best`` of the first model-based batch, and the best warped score."""
+    bests = []
+    original = _bayes.propose_batch
+
+    def spy(X, y, *args, best, **kwargs):
+        bests.append((best, max(y)))
+        return original(X, y, *args, best=best, **kwargs)
+
+    monkeypatch.setattr(_bayes, "propose_batch", spy)
+    strategy = _plateau_strategy()
+    strategy.acquisition = acquisition
+    strategy.tell(strategy.ask(), scores)
+    strategy.ask()
+    [(best, top)] = bests
+    return best, top
+
+
 @pytest.mark.parametrize(
     "scores, above_best",
     [
@@ -405,16 +423,11 @@ def test_plateau_margin_grows_with_repeated_scores_and_ends_with_the_search():
     ],
 )
 def test_log_ei_asks_for_more_than_the_best_on_a_plateau(monkeypatch, scores, above_best):
-    bests = []
-    original = _bayes.propose_batch
-
-    def spy(X, y, *args, best, **kwargs):
-        bests.append((best, max(y)))
-        return original(X, y, *args, best=best, **kwargs)
-
-    monkeypatch.setattr(_bayes, "propose_batch", spy)
-    strategy = _plateau_strategy()
-    strategy.tell(strategy.ask(), scores)
-    strategy.ask()
-    [(best, top)] = bests
+    best, top = _incumbent_given_to_the_model(monkeypatch, scores)
     assert bool(best > top) == above_best and best >= top
+
+
+@pytest.mark.parametrize("acquisition", ["ucb", "pi"])
+def test_other_acquisitions_get_no_plateau_margin(monkeypatch, acquisition):
+    best, top = _incumbent_given_to_the_model(monkeypatch, [0.1, 0.5, 0.5, 0.5, 0.5], acquisition)
+    assert best == top

@@ -468,7 +468,8 @@ def test_store_removes_directories_of_processes_that_ended(monkeypatch, tmp_path
     orphan = tmp_path / f"{ours}-{ended.pid}-abc"
     running = tmp_path / f"{ours}-{os.getpid()}-def"
     # Another container sharing the directory: its PIDs mean nothing here.
-    elsewhere = tmp_path / f"skhptune-warm-start-{_namespace_tag() + 'x'}-{ended.pid}-ghi"
+    other_tag = "h00000000" if _namespace_tag() != "h00000000" else "h11111111"
+    elsewhere = tmp_path / f"skhptune-warm-start-{other_tag}-{ended.pid}-ghi"
     unrelated = tmp_path / f"{ours}-notapid"
     for directory in (orphan, running, elsewhere, unrelated):
         directory.mkdir()
@@ -482,7 +483,7 @@ def test_store_removes_directories_of_processes_that_ended(monkeypatch, tmp_path
 
 def test_namespace_tag_depends_on_the_host(monkeypatch):
     tag = _namespace_tag()
-    assert tag == _namespace_tag()
+    assert tag == _namespace_tag() and not tag.isdigit()
     monkeypatch.setattr("socket.gethostname", lambda: "another-host")
     assert _namespace_tag() != tag
 
