@@ -142,8 +142,9 @@ class ModelStore:
         Directories left by processes that no longer run (a search killed by a
         signal cannot clean up) are removed first.
         """
-        _remove_orphans(tempfile.gettempdir())
-        return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{_namespace_tag()}-{os.getpid()}-"))
+        tag = _namespace_tag()
+        _remove_orphans(tempfile.gettempdir(), tag)
+        return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{tag}-{os.getpid()}-"))
 
     def _path(self, config_key, data_key, resource):
         return os.path.join(self.directory, f"{config_key}-{data_key}-{resource}.pkl")
@@ -269,11 +270,11 @@ def _namespace_tag():
     return f"h{zlib.crc32(f'{socket.gethostname()} {namespace}'.encode()):08x}"
 
 
-def _remove_orphans(parent):
+def _remove_orphans(parent, tag):
     """Delete this user's store directories whose process has ended (POSIX only).
 
-    Only directories made in this host and PID namespace are considered: the
-    process of another one cannot be looked up from here.
+    Only directories with this :func:`_namespace_tag` are considered: the
+    process of another host or PID namespace cannot be looked up from here.
     """
     if os.name != "posix":  # os.kill(pid, 0) would signal the process on Windows
         return
@@ -281,7 +282,7 @@ def _remove_orphans(parent):
         names = os.listdir(parent)
     except OSError:
         return
-    ours = f"{_PREFIX}{_namespace_tag()}-"
+    ours = f"{_PREFIX}{tag}-"
     for name in names:
         pid = name[len(ours) :].split("-", 1)[0]
         if not name.startswith(ours) or not pid.isdigit():
