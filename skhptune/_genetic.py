@@ -268,10 +268,8 @@ def mutation_scale(generation, n_generations, initial=0.25, final=0.05):
 
     Parameters
     ----------
-    generation : int
-        Current generation, 1 for the first offspring (0 is the initial population).
-    n_generations : int
-        Total number of generations, the initial one included.
+    generation, n_generations : int
+        As in :func:`evolution_progress`.
     initial, final : float, default=0.25 and 0.05
         Scales at the first and the last offspring generation.
 
@@ -315,10 +313,8 @@ def improvement_margin(generation, n_generations, initial=0.5):
 
     Parameters
     ----------
-    generation : int
-        Current generation, 1 for the first offspring (0 is the initial population).
-    n_generations : int
-        Total number of generations, the initial one included.
+    generation, n_generations : int
+        As in :func:`evolution_progress`.
     initial : float, default=0.5
         Margin at the first offspring generation.
 
