@@ -309,7 +309,9 @@ def improvement_margin(generation, n_generations, initial=0.5):
     often leave the fitted tree unchanged), expected improvement over the best
     itself favours children next to the elites, most of them on the same
     plateau; a margin makes the early generations prefer the children that
-    could do clearly better, and the late ones refine.
+    could do clearly better, and the late ones refine. The search raises
+    ``initial`` with the share of repeated scores (see
+    :meth:`GeneticStrategy._initial_margin`).
 
     Parameters
     ----------
@@ -406,6 +408,11 @@ tournament_size, elitism, early_stopping, surrogate
     _n_candidates_per_child = 8
     # Finite scores a sub-space needs before its surrogate is trusted.
     _min_model_points = 3
+    # Screening's margin at the first offspring generation, in standard
+    # deviations of the scores: a base, plus this much per unit of the fraction
+    # of scores that repeat an earlier one (BayesSearchCV's plateau margin).
+    _base_margin = 0.5
+    _plateau_margin = 2.0
 
     def __init__(
         self,
@@ -590,7 +597,10 @@ tournament_size, elitism, early_stopping, surrogate
                 rng=self.rng.randint(2**31), reoptimize_growth=0.25,
             )
             self._models[index] = model
-            best = y.max() + improvement_margin(self.generation, self.n_generations) * y.std()
+            margin = improvement_margin(
+                self.generation, self.n_generations, self._initial_margin()
+            )
+            best = y.max() + margin * y.std()
             while len(picks) < n:
                 mean, std = model.predict(units)
                 value = log_expected_improvement(mean, std, best)
@@ -601,6 +611,17 @@ tournament_size, elitism, early_stopping, surrogate
                     model = model.condition_on(units[pick][None], mean[pick : pick + 1])
                     best = max(best, mean[pick])
         return picks
+
+    def _initial_margin(self):
+        """Screening's margin at the first offspring generation.
+
+        The more scores repeat an earlier one, the larger the plateaus that
+        children of the elites land on, and the more improvement a child must
+        promise. Failed fits are not repeats; a smooth objective keeps the base.
+        """
+        scores = [s for s in self._archive.values() if np.isfinite(s)]
+        repeated = 1.0 - len(set(scores)) / len(scores) if scores else 0.0
+        return self._base_margin + self._plateau_margin * repeated
 
     def _mutate(self, sub, unit, scale):
         rate = 1.0 / max(sub.n_dims, 1)
@@ -693,8 +714,9 @@ class GeneticSearchCV(AskTellSearchCV):
         generation breeds 8 candidates per child, adds as many random points, and
         evaluates the ones with the highest expected improvement under a Gaussian
         process of the scores so far (early generations ask for improvement by a
-        margin that shrinks to none by the last, so that children on a plateau
-        of the best score do not crowd out the ones that could beat it). It
+        margin, larger the more scores repeat, that shrinks to none by the last,
+        so that children on a plateau of the best score do not crowd out the
+        ones that could beat it). It
         costs milliseconds per generation and finds better parameters on small
         budgets; ``False`` gives the plain genetic algorithm.
 

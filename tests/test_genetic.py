@@ -334,6 +334,40 @@ def test_surrogate_looks_beyond_a_plateau_early_and_refines_on_it_late():
     assert picks == [[1], [0]]
 
 
+def test_screening_margin_grows_with_repeated_scores_not_failures():
+    strategy = _small_strategy(Space({"x": Real(0, 1)}))
+    base = GeneticStrategy._base_margin
+    strategy._archive = {i: float(i) for i in range(4)}
+    assert strategy._initial_margin() == pytest.approx(base)
+    strategy._archive = {0: 1.0, 1: 1.0, 2: 1.0, 3: 2.0}
+    assert strategy._initial_margin() == pytest.approx(base + GeneticStrategy._plateau_margin / 2)
+    strategy._archive = {0: 1.0, 1: -np.inf, 2: -np.inf}
+    assert strategy._initial_margin() == pytest.approx(base)
+
+
+def test_surrogate_looks_beyond_a_plateau_longer_the_more_scores_repeat():
+    # The plateau of the test above, with a candidate low in the gap (x = 0.15):
+    # half-way through evolution, the base margin prefers refining the plateau;
+    # where most scores repeat, screening still asks for enough improvement to
+    # try the gap. The last generation refines either way.
+    xs = [*np.linspace(0.6, 1.0, 9), 0.0, 0.1]
+    evaluated = [(np.array([x]), 1.0 if x >= 0.6 else x) for x in xs]
+    archives = {
+        "distinct": {i: float(i) for i in range(len(xs))},
+        "repeated": {i: score for i, (_, score) in enumerate(evaluated)},
+    }
+    picks = {}
+    for name, archive in archives.items():
+        strategy = _small_strategy(Space({"x": Real(0, 1)}), n_generations=10)
+        strategy._evaluated[0], strategy._archive = list(evaluated), archive
+        for generation in (4, 9):
+            strategy.generation = generation
+            pool = [(0, np.array([0.775])), (0, np.array([0.15]))]
+            picks[name, generation] = strategy._pick(0, pool, 1)
+    assert picks["distinct", 4] == [0] and picks["repeated", 4] == [1]
+    assert picks["distinct", 9] == picks["repeated", 9] == [0]
+
+
 def test_surrogate_screens_as_many_random_points_as_bred_candidates():
     strategy = _strategy_after_its_design(True, 0)
     screened = []
