@@ -89,6 +89,26 @@ def failures_as_worst(y):
     return np.where(finite, y, y[finite].min())
 
 
+def repeated_fraction(scores):
+    """Fraction of ``scores`` that repeat an earlier one exactly; 0 when empty.
+
+    Configurations that fit the same model (a tree's fractional parameters, a
+    forest's leaf sizes) score exactly alike: the searches read many repeats as
+    plateaus that a smooth model cannot see.
+
+    Parameters
+    ----------
+    scores : sequence of float
+        Scores of distinct configurations.
+
+    Returns
+    -------
+    float
+    """
+    scores = list(scores)
+    return 1.0 - len(set(scores)) / len(scores) if scores else 0.0
+
+
 def robust_scores(y):
     """Scores centred and scaled robustly, with the tail of bad scores compressed.
 

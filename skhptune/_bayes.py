@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._acquisition import propose_batch, robust_scores
+from ._acquisition import propose_batch, repeated_fraction, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 
 # Enough configurations per batch that a batch holds this many fits: a typical
@@ -173,7 +173,7 @@ class BayesStrategy:
         """
         if not self.real_scores:
             return 0.0
-        repeated = 1.0 - len(set(self.real_scores)) / len(self.real_scores)
+        repeated = repeated_fraction(self.real_scores)
         span = max(self.n_iter - self.n_initial_points, 1)
         progress = min(max((self.n_told - self.n_initial_points) / span, 0.0), 1.0)
         spread = float(np.std(np.concatenate(warped)))

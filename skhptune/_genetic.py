@@ -16,6 +16,7 @@ from ._acquisition import (
     failures_as_worst,
     fit_gaussian_process,
     log_expected_improvement,
+    repeated_fraction,
     robust_scores,
 )
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
@@ -619,8 +620,7 @@ tournament_size, elitism, early_stopping, surrogate
         children of the elites land on, and the more improvement a child must
         promise. Failed fits are not repeats; a smooth objective keeps the base.
         """
-        scores = [s for s in self._archive.values() if np.isfinite(s)]
-        repeated = 1.0 - len(set(scores)) / len(scores) if scores else 0.0
+        repeated = repeated_fraction(s for s in self._archive.values() if np.isfinite(s))
         return self._base_margin + self._plateau_margin * repeated
 
     def _mutate(self, sub, unit, scale):

@@ -251,6 +251,14 @@ def test_failures_as_worst_fills_nan_and_minus_inf_with_the_worst_finite_score()
     )
 
 
+def test_repeated_fraction_counts_scores_seen_before():
+    from skhptune._acquisition import repeated_fraction
+
+    assert repeated_fraction([]) == 0.0
+    assert repeated_fraction([0.1, 0.2, 0.3]) == 0.0
+    assert repeated_fraction([0.5, 0.5, 0.5, 0.2]) == 0.5
+
+
 def test_robust_scores_compress_only_the_bad_tail():
     from skhptune._acquisition import robust_scores
 
