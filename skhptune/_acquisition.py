@@ -524,6 +524,7 @@ def propose_batch(
     gp_state=None,
     n_sweep=512,
     n_restarts=5,
+    reoptimize_growth=0.0,
 ):
     """Propose up to ``batch_size`` new configurations by Bayesian optimisation.
 
@@ -564,6 +565,9 @@ def propose_batch(
         space with at most this many configurations is enumerated instead.
     n_restarts : int, default=5
         Best sweep points refined by local optimisation, per proposal.
+    reoptimize_growth : float, default=0.0
+        Passed to :func:`fit_gaussian_process`: with ``gp_state``, its
+        hyperparameters are kept until the data has grown by this fraction.
 
     Returns
     -------
@@ -584,7 +588,9 @@ def propose_batch(
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     gen = _as_generator(rng)
 
-    gp = fit_gaussian_process(X, y, n_levels, is_categorical, gp_state, gen)
+    gp = fit_gaussian_process(
+        X, y, n_levels, is_categorical, gp_state, gen, reoptimize_growth
+    )
 
     best = float(np.max(y)) if best is None else float(best)
     taken = snap_to_levels(X, n_levels)

@@ -22,6 +22,13 @@ _MIN_PATIENCE = 5
 # (warped) scores, per unit of the fraction of scores that repeat an earlier one.
 _PLATEAU_MARGIN = 2.0
 
+# Below this many observations the Gaussian process's hyperparameters are fitted
+# anew for every batch (a few milliseconds). Beyond it a fit costs tens of
+# milliseconds and hardly moves, so the hyperparameters are kept (only the
+# posterior takes the new scores) until the data has grown by this fraction.
+_REFIT_EVERY_BATCH_BELOW = 200
+_REFIT_GROWTH = 0.1
+
 # Points a sub-space of a list of dicts gets before the model ranks it with the
 # others: a Gaussian process needs two scores to say anything about it.
 _MIN_SUBSPACE_POINTS = 2
@@ -217,6 +224,7 @@ class BayesStrategy:
             X_pending=pending if len(pending) else None,
             best=best,
             gp_state=self.models[index],
+            reoptimize_growth=_REFIT_GROWTH if len(X) >= _REFIT_EVERY_BATCH_BELOW else 0.0,
         )
         self.models[index] = result.gp
         return result.proposals, result.acquisition_values
@@ -375,7 +383,8 @@ class BayesSearchCV(AskTellSearchCV):
     fits run in parallel. A configuration is never evaluated twice. Inputs of the
     Gaussian process are the parameters mapped to ``[0, 1]`` (log scale for log
     priors, bins for integers and choices); its Matern 5/2 kernel has one
-    lengthscale per parameter, fitted by maximum a posteriori.
+    lengthscale per parameter, fitted by maximum a posteriori for every batch
+    up to 200 observations, then whenever the data has grown by a tenth.
 
     Examples
     --------

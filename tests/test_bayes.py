@@ -431,3 +431,21 @@ def test_log_ei_asks_for_more_than_the_best_on_a_plateau(monkeypatch, scores, ab
 def test_other_acquisitions_get_no_plateau_margin(monkeypatch, acquisition):
     best, top = _incumbent_given_to_the_model(monkeypatch, [0.1, 0.5, 0.5, 0.5, 0.5], acquisition)
     assert best == top
+
+
+def test_hyperparameters_are_refitted_every_batch_until_many_observations(monkeypatch):
+    monkeypatch.setattr(_bayes, "_REFIT_EVERY_BATCH_BELOW", 12)
+    strategy = _strategy("log_ei")
+    rng = np.random.RandomState(0)
+    optimized_on, observations = [], []
+    while (batch := strategy.ask()) is not None:
+        if strategy.models[0] is not None:
+            optimized_on.append(strategy.models[0].n_optimized_)
+            observations.append(strategy.n_told)
+        strategy.tell(batch, rng.uniform(size=len(batch.points)))
+    optimized_on, observations = np.array(optimized_on), np.array(observations)
+    small = observations < 12
+    assert np.array_equal(optimized_on[small], observations[small])
+    # Beyond, the hyperparameters are kept until the data has grown by a tenth.
+    assert np.any(optimized_on[~small] < observations[~small])
+    assert np.all(observations[~small] < 1.1 * optimized_on[~small] + 1)
