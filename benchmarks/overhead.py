@@ -8,6 +8,10 @@ scorer logs the end of every fold (as in :mod:`time_to_quality`), so the own tim
 evaluation can be read off around 10, 50, 100 and 200 observations (mean over the 10
 evaluations ending there, so that batch-wise searches are averaged over their batches).
 
+Long runs: the same in 10 dimensions with 1000 evaluations, read off around 250, 500 and
+1000 observations, for the searches that get there in reasonable time (skopt needs
+seconds per evaluation beyond a few hundred observations; see the table above).
+
 Parallel efficiency = ``t(n_jobs=1) / (2 * t(n_jobs=2))`` of the same search with the
 same seed on a moderately expensive problem (1.0 = perfect use of both cores).
 
@@ -39,6 +43,9 @@ FIT_TIME_SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-
 DIMS = (2, 10, 30)
 OBSERVATIONS = (10, 50, 100, 200)
 WINDOW = 10
+LONG_SEARCHES = ["random", "optuna", "gasearch", "skh-bayes", "skh-genetic"]
+LONG_DIM = 10
+LONG_OBSERVATIONS = (250, 500, 1000)
 MAX_DIM = 30
 # A search slower than this (seconds) is stopped where the library allows it (skopt's
 # DeadlineStopper); the points it reached are reported.
@@ -94,11 +101,13 @@ def quadratic_problem(dim, scoring):
     )
 
 
-def run_overhead(optimizer, dim, n_evaluations, seed):
+def run_overhead(optimizer, dim, seed, observations=OBSERVATIONS, kind="overhead"):
+    """Own time per evaluation around each of ``observations``, up to the largest."""
     fd, stamps_path = tempfile.mkstemp(prefix="overhead-", suffix=".txt")
     os.close(fd)
     problem = quadratic_problem(dim, StampScorer(stamps_path))
-    record = {"kind": "overhead", "optimizer": optimizer, "dim": dim, "seed": seed}
+    n_evaluations = max(observations)
+    record = {"kind": kind, "optimizer": optimizer, "dim": dim, "seed": seed}
     try:
         search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=1)
     except adapters.Unavailable as exc:
@@ -131,7 +140,7 @@ def run_overhead(optimizer, dim, n_evaluations, seed):
     ends = np.concatenate([[start], stamps[calls - 1::calls]])
     per_eval = np.diff(ends)  # the fits are free: this is the own time per evaluation
     overhead_at = {}
-    for n in OBSERVATIONS:
+    for n in observations:
         if len(per_eval) >= n:
             overhead_at[str(n)] = float(np.mean(per_eval[max(0, n - WINDOW):n]))
     record.update(
@@ -255,9 +264,16 @@ def run_suite(searches, results_dir, seeds=(0,), log=print):
             for optimizer in searches:
                 run_missing(
                     f"overhead|{optimizer}|{dim}|{seed}",
-                    lambda: run_overhead(optimizer, dim, max(OBSERVATIONS), seed),
+                    lambda: run_overhead(optimizer, dim, seed),
                     own_time,
                 )
+    for seed in seeds:
+        for optimizer in [s for s in LONG_SEARCHES if s in searches]:
+            run_missing(
+                f"long|{optimizer}|{LONG_DIM}|{seed}",
+                lambda: run_overhead(optimizer, LONG_DIM, seed, LONG_OBSERVATIONS, kind="long"),
+                own_time,
+            )
     parallel = [s for s in PARALLEL_SEARCHES if s in searches or s.startswith("skh-") or s == "halving"]
     for seed in seeds:
         for optimizer in parallel:
@@ -311,6 +327,7 @@ def summarize(records):
                     a, b = [x for x in a if x is not None], [x for x in b if x is not None]
                     cells.append(f"{np.median(a) / np.median(b):.3f}" if a and b else "–")
             lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    lines.extend(_long_run_lines(records))
     prow = [r for r in records if r.get("kind") == "parallel" and r["status"] == "ok"]
     if prow:
         lines.append("\n## Parallel efficiency: t(n_jobs=1) / (2 t(n_jobs=2))\n")
@@ -345,6 +362,29 @@ def summarize(records):
             lines.append(f"- {r.get('kind')} {r['optimizer']} {r.get('dim', '')}: {r['status']}: "
                          f"{r.get('error', '').splitlines()[0][:300]}")
     return "\n".join(lines)
+
+
+def _long_run_lines(records):
+    rows = [r for r in records if r.get("kind") == "long" and r["status"] == "ok"]
+    if not rows:
+        return []
+    lines = [f"\n## Long runs: own time per evaluation up to {max(LONG_OBSERVATIONS)} evaluations "
+             f"(d={LONG_DIM}, n_jobs=1, free synthetic fits)\n",
+             "Milliseconds around n observations (mean of the 10 evaluations ending at n; median "
+             "over seeds), the whole run's own time, and its ratio to Optuna's TPE (< 1 is faster).\n",
+             "| search | " + " | ".join(f"n={n}" for n in LONG_OBSERVATIONS)
+             + " | own s, whole run | / TPE |",
+             "|---|" + "---:|" * (len(LONG_OBSERVATIONS) + 2)]
+    own = {o: np.median([r["own_time"] for r in rows if r["optimizer"] == o])
+           for o in {r["optimizer"] for r in rows}}
+    for o in [o for o in adapters.ADAPTERS if o in own]:
+        cells = []
+        for n in LONG_OBSERVATIONS:
+            v = [r["overhead_at"][str(n)] for r in rows if r["optimizer"] == o and str(n) in r["overhead_at"]]
+            cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
+        ratio = f"{own[o] / own['optuna']:.2f}" if "optuna" in own else "–"
+        lines.append(f"| {o} | " + " | ".join(cells) + f" | {own[o]:.1f} | {ratio} |")
+    return lines
 
 
 def report(results_dir, log=print):
