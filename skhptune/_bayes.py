@@ -29,6 +29,12 @@ _PLATEAU_MARGIN = 2.0
 _REFIT_EVERY_BATCH_BELOW = 200
 _REFIT_GROWTH = 0.1
 
+# A configuration handed over by a plateau repeat is one of this many best
+# configurations moved on a few coordinates by a Gaussian step of this standard
+# deviation (in the unit cube): off the plateau, still where the scores are good.
+_N_PLATEAU_BASES = 5
+_PLATEAU_STEP = 0.25
+
 # Points a sub-space of a list of dicts gets before the model ranks it with the
 # others: a Gaussian process needs two scores to say anything about it.
 _MIN_SUBSPACE_POINTS = 2
@@ -88,11 +94,11 @@ class BayesStrategy:
         # likely fitted the same model: the Gaussian process, smooth by design,
         # is refining a plateau (a tree's fractional parameters, a coarse
         # accuracy) it cannot see. Each such repeat hands one configuration of
-        # the next batch to a random draw.
-        n_random = min(self.n_repeated, n)
-        points = self._propose(n - n_random) if n > n_random else []
-        drawn = self._random_unseen(n - len(points), points)
-        if n_random == n and not drawn:
+        # the next batch to a random step away from one of the best ones.
+        n_stepped = min(self.n_repeated, n)
+        points = self._propose(n - n_stepped) if n > n_stepped else []
+        drawn = self._steps_from_the_best(n - len(points), points)
+        if n_stepped == n and not drawn:
             # Random draws found nothing unseen in a nearly exhausted space; the
             # model's pool, which enumerates a small discrete space, still can.
             points = self._propose(n)
@@ -237,6 +243,37 @@ class BayesStrategy:
             if self.space.key((index, unit)) not in self.seen:
                 break
         return unit
+
+    def _steps_from_the_best(self, n, taken):
+        """``n`` unseen points, each a best configuration moved on a few coordinates.
+
+        A coordinate moves with probability ``2 / n_dims`` (at least one does),
+        a numeric one by a Gaussian step of ``_PLATEAU_STEP``, a categorical
+        one to a random level. Uniform random draws make up any shortfall.
+        """
+        ranked = sorted(
+            ((score, index, unit) for index, obs in enumerate(self.observed)
+             for unit, score in obs if np.isfinite(score)),
+            key=lambda entry: -entry[0],
+        )[:_N_PLATEAU_BASES]
+        points, keys = [], {self.space.key(p) for p in taken} | self.seen
+        for _ in range(100 * n if ranked else 0):
+            if len(points) == n:
+                break
+            _, index, base = ranked[self.rng.randint(len(ranked))]
+            sub = self.space.subspaces[index]
+            if sub.n_dims == 0:
+                continue
+            moved = self.rng.uniform(size=sub.n_dims) < min(1.0, 2.0 / sub.n_dims)
+            moved[self.rng.randint(sub.n_dims)] = True
+            unit = np.where(moved, base + _PLATEAU_STEP * self.rng.standard_normal(sub.n_dims), base)
+            redrawn = moved & sub.is_categorical
+            unit[redrawn] = self.rng.uniform(size=np.count_nonzero(redrawn))
+            point = (index, sub.snap(unit))
+            if self.space.key(point) not in keys:
+                keys.add(self.space.key(point))
+                points.append(point)
+        return points + self._random_unseen(n - len(points), list(taken) + points)
 
     def _random_unseen(self, n, taken):
         points, keys = [], {self.space.key(p) for p in taken} | self.seen

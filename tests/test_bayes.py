@@ -326,7 +326,7 @@ def test_a_failed_fit_is_modelled_as_the_worst_score_seen_so_far():
     assert [score for _, score in strategy.observed[0]] == [0.3, 0.2, 0.5, 0.2, 0.4, 0.2]
 
 
-def test_a_modelled_point_repeating_a_score_hands_one_point_to_random_draws():
+def test_a_modelled_point_repeating_a_score_hands_one_point_to_a_step_from_the_best():
     strategy = _plateau_strategy()
     requested = _spy_on_model_requests(strategy)
     strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
@@ -339,18 +339,18 @@ def test_a_modelled_point_repeating_a_score_hands_one_point_to_random_draws():
     strategy.tell(batch, [0.5, 0.7])
     batch = strategy.ask()
     assert requested == [2, 2, 1] and len(batch.points) == 2
-    random_key = next(
+    stepped_key = next(
         strategy.space.key(p) for p in batch.points
         if strategy.space.key(p) not in strategy.modelled
     )
-    # The random point repeating a score says nothing about the model.
-    scores = [0.1 if strategy.space.key(p) == random_key else 0.65 for p in batch.points]
+    # The stepped point repeating a score says nothing about the model.
+    scores = [0.1 if strategy.space.key(p) == stepped_key else 0.65 for p in batch.points]
     strategy.tell(batch, scores)
     strategy.ask()
     assert requested == [2, 2, 1, 2]
 
 
-def test_modelled_points_repeating_every_score_make_a_random_batch():
+def test_modelled_points_repeating_every_score_make_a_batch_of_steps():
     strategy = _plateau_strategy()
     requested = _spy_on_model_requests(strategy)
     strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
@@ -361,15 +361,38 @@ def test_modelled_points_repeating_every_score_make_a_random_batch():
     assert len(keys) == 2 and not keys & strategy.seen
 
 
-def test_a_random_batch_that_finds_nothing_unseen_falls_back_to_the_model(monkeypatch):
+def test_steps_that_find_nothing_unseen_fall_back_to_the_model(monkeypatch):
     strategy = _plateau_strategy()
     strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
     strategy.tell(strategy.ask(), [0.5, 0.5])
     # As in a nearly exhausted space, where random draws keep hitting seen points.
-    monkeypatch.setattr(strategy, "_random_unseen", lambda n, taken: [])
+    monkeypatch.setattr(strategy, "_steps_from_the_best", lambda n, taken: [])
     batch = strategy.ask()
     assert batch is not None and len(batch.points) == 2
     assert {strategy.space.key(p) for p in batch.points} == strategy.modelled
+
+
+def test_steps_move_a_few_coordinates_of_the_best_configurations():
+    n_dims = 6
+    space = Space({f"x{i}": Real(0, 1) for i in range(n_dims)})
+    strategy = BayesStrategy(
+        space, np.random.RandomState(0), n_iter=60, n_initial_points=12, batch_size=2,
+        acquisition="log_ei",
+    )
+    scores = np.linspace(0.0, 1.0, 12)
+    strategy.tell(strategy.ask(), scores)
+    best = np.array([unit for unit, score in strategy.observed[0] if score >= scores[-5]])
+    steps = np.array([unit for _, unit in strategy._steps_from_the_best(40, [])])
+    draws = np.array([unit for _, unit in strategy._random_unseen(40, [])])
+
+    def kept_coordinates(points):
+        return np.array([np.max(np.sum(best == point, axis=1)) for point in points])
+
+    # Uniform draws share no coordinate with any of the five best configurations.
+    assert kept_coordinates(draws).max() == 0
+    kept = kept_coordinates(steps)
+    assert kept.max() < n_dims and np.median(kept) >= n_dims - 3
+    assert np.all((steps >= 0) & (steps <= 1))
 
 
 def _strategy_with_scores(scores, n_told):
