@@ -99,8 +99,9 @@ class BayesStrategy:
         points = self._propose(n - n_stepped) if n > n_stepped else []
         drawn = self._steps_from_the_best(n - len(points), points)
         if n_stepped == n and not drawn:
-            # Random draws found nothing unseen in a nearly exhausted space; the
-            # model's pool, which enumerates a small discrete space, still can.
+            # Steps and random draws found nothing unseen in a nearly exhausted
+            # space; the model's pool, which enumerates a small discrete space,
+            # still can.
             points = self._propose(n)
         self.modelled = {self.space.key(point) for point in points}
         points += drawn
@@ -247,12 +248,17 @@ class BayesStrategy:
     def _steps_from_the_best(self, n, taken):
         """``n`` unseen points, each a best configuration moved on a few coordinates.
 
-        A coordinate moves with probability ``2 / n_dims`` (at least one does),
-        a numeric one by a Gaussian step of ``_PLATEAU_STEP``, a categorical
-        one to a random level. Uniform random draws make up any shortfall.
+        Each coordinate is picked with probability ``2 / n_dims`` (at least one
+        is); a numeric one takes a Gaussian step of ``_PLATEAU_STEP`` (clipped
+        to the cube), a categorical one a random level. Ties among the best
+        scores go to the earliest configurations. Uniform random draws make up
+        any shortfall.
         """
+        if n <= 0:
+            return []
         ranked = sorted(
             ((score, index, unit) for index, obs in enumerate(self.observed)
+             if self.space.subspaces[index].n_dims
              for unit, score in obs if np.isfinite(score)),
             key=lambda entry: -entry[0],
         )[:_N_PLATEAU_BASES]
@@ -262,11 +268,10 @@ class BayesStrategy:
                 break
             _, index, base = ranked[self.rng.randint(len(ranked))]
             sub = self.space.subspaces[index]
-            if sub.n_dims == 0:
-                continue
             moved = self.rng.uniform(size=sub.n_dims) < min(1.0, 2.0 / sub.n_dims)
             moved[self.rng.randint(sub.n_dims)] = True
-            unit = np.where(moved, base + _PLATEAU_STEP * self.rng.standard_normal(sub.n_dims), base)
+            step = _PLATEAU_STEP * self.rng.standard_normal(sub.n_dims)
+            unit = np.where(moved, base + step, base)
             redrawn = moved & sub.is_categorical
             unit[redrawn] = self.rng.uniform(size=np.count_nonzero(redrawn))
             point = (index, sub.snap(unit))
@@ -421,7 +426,8 @@ class BayesSearchCV(AskTellSearchCV):
     Gaussian process are the parameters mapped to ``[0, 1]`` (log scale for log
     priors, bins for integers and choices); its Matern 5/2 kernel has one
     lengthscale per parameter, fitted by maximum a posteriori for every batch
-    up to 200 observations, then whenever the data has grown by a tenth.
+    up to 200 observations (of its sub-space), then whenever the data has grown
+    by a tenth.
 
     Examples
     --------
