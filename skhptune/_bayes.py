@@ -262,30 +262,34 @@ class BayesStrategy:
              for unit, score in obs if np.isfinite(score)),
             key=lambda entry: -entry[0],
         )[:_N_PLATEAU_BASES]
-        points, keys = [], {self.space.key(p) for p in taken} | self.seen
-        for _ in range(100 * n if ranked else 0):
-            if len(points) == n:
-                break
+        if not ranked:
+            return self._random_unseen(n, taken)
+
+        def step():
             _, index, base = ranked[self.rng.randint(len(ranked))]
             sub = self.space.subspaces[index]
             moved = self.rng.uniform(size=sub.n_dims) < min(1.0, 2.0 / sub.n_dims)
             moved[self.rng.randint(sub.n_dims)] = True
-            step = _PLATEAU_STEP * self.rng.standard_normal(sub.n_dims)
-            unit = np.where(moved, base + step, base)
+            shifted = base + _PLATEAU_STEP * self.rng.standard_normal(sub.n_dims)
+            unit = np.where(moved, shifted, base)
             redrawn = moved & sub.is_categorical
             unit[redrawn] = self.rng.uniform(size=np.count_nonzero(redrawn))
-            point = (index, sub.snap(unit))
-            if self.space.key(point) not in keys:
-                keys.add(self.space.key(point))
-                points.append(point)
+            return index, sub.snap(unit)
+
+        points = self._unseen(n, taken, step)
         return points + self._random_unseen(n - len(points), list(taken) + points)
 
     def _random_unseen(self, n, taken):
+        return self._unseen(n, taken, lambda: self.space.random_point(self.rng))
+
+    def _unseen(self, n, taken, draw):
+        """Up to ``n`` points from ``draw()`` not seen, not in ``taken``, distinct;
+        at most ``100 * n`` draws."""
         points, keys = [], {self.space.key(p) for p in taken} | self.seen
         for _ in range(100 * n):
             if len(points) == n:
                 break
-            point = self.space.random_point(self.rng)
+            point = draw()
             if self.space.key(point) not in keys:
                 keys.add(self.space.key(point))
                 points.append(point)
