@@ -147,7 +147,9 @@ def warn_out_of_new_configurations(search, n_evaluated, budget, proposer):
         f"{type(search).__name__} evaluated {n_evaluated} configurations of "
         f"{budget}: neither {proposer} nor random draws found one it had not "
         "evaluated. A discrete distribution reaches the values of its tail too "
-        "rarely to be drawn; list the values to search them all.",
+        "rarely to be drawn (list the values to search them all), or a "
+        "continuous range is narrower than the 12 significant digits that tell "
+        "configurations apart.",
         UserWarning,
     )
 
@@ -669,6 +671,20 @@ class AskTellSearchCV(BaseSearchCV):
             raise KeyboardInterrupt
         return self
 
+    def _create_model_store(self):
+        """A :class:`ModelStore`, or ``None`` (with a warning) when no temporary
+        directory can be made: the store only saves work, fits do without it."""
+        try:
+            return ModelStore.create()
+        except OSError as exc:
+            warnings.warn(
+                f"{type(self).__name__} could not create a temporary directory for "
+                f"the models it continues or the data it bins ({exc}); every "
+                "configuration is fitted from scratch.",
+                UserWarning,
+            )
+            return None
+
     def _fit_search(self, X, y, **params):
         """``BaseSearchCV.fit``, with the estimator wrapped while it runs when
         fits can share work (subclasses set up what else they need around it)."""
@@ -682,7 +698,8 @@ class AskTellSearchCV(BaseSearchCV):
                 # BaseSearchCV clones self.estimator for every fit: the wrapper must
                 # stand in for it until the search is over. Without a resource to
                 # continue it only bins each training set of a histogram booster once.
-                self._model_store = ModelStore.create()
+                self._model_store = self._create_model_store()
+            if self._model_store is not None:
                 self.estimator = WarmStartEstimator(
                     estimator, *(continued or (None, None)), self._model_store
                 )

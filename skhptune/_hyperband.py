@@ -933,8 +933,8 @@ class HyperbandSearchCV(AskTellSearchCV):
     def _fit_search(self, X, y, **params):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.
-        self._fit_inputs = X, y, params
         cv = self.cv
+        self._fit_inputs = X, y, params, cv
         try:
             if isinstance(cv, Iterator) and not hasattr(cv, "split"):
                 # BaseSearchCV consumes a one-shot iterable of splits before the
@@ -961,14 +961,14 @@ class HyperbandSearchCV(AskTellSearchCV):
         given to a splitter that splits by group (:func:`splits_by_group`), or
         ``None``.
         """
-        X, y, params = self._fit_inputs
+        X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
         folds = [(_as_indices(train), test) for train, test in cv.split(X, y, **split_params)]
         if not folds:
             raise ValueError(
-                f"{type(self).__name__}: cv={self.cv!r} yields no splits; an "
+                f"{type(self).__name__}: cv={cv_given!r} yields no splits; an "
                 "iterator may have been consumed already: pass its splits as a list."
             )
         n_classes = None

@@ -128,6 +128,16 @@ def test_running_out_of_unseen_configurations_before_n_iter_warns():
         search.set_params(n_iter=3).fit(X_toy, y_toy)
 
 
+def test_a_range_too_narrow_to_tell_configurations_apart_warns():
+    # Configurations are told apart by 12 significant digits: one row.
+    search = BayesSearchCV(
+        ToyObjective(), {"x": Real(1.0, 1.0 + 1e-13)}, n_iter=4, cv=2, random_state=0
+    )
+    with pytest.warns(UserWarning, match="continuous range is narrower"):
+        search.fit(X_toy, y_toy)
+    assert len(search.cv_results_["params"]) == 1
+
+
 def test_failed_configurations_are_avoided():
     space = {"x": Real(-5, 10), "kind": ["a", "fail"]}
     search = BayesSearchCV(ToyObjective(), space, n_iter=20, n_initial_points=6, cv=2, random_state=0)

@@ -837,8 +837,9 @@ def test_cv_iterator_consumed_before_fit_is_a_clear_error():
     iterator = iter(list(KFold(3).split(X_iris, y_iris)))
     list(iterator)
     search = HyperbandSearchCV(LogisticRegression(), {"C": Real(0.01, 10)}, cv=iterator)
-    with pytest.raises(ValueError, match="yields no splits.*as a list"):
+    with pytest.raises(ValueError, match="yields no splits.*as a list") as raised:
         search.fit(X_iris, y_iris)
+    assert f"cv={iterator!r}" in str(raised.value)  # what the user passed
 
 
 def test_scikit_learn_checks_come_before_the_data_is_split():

@@ -428,6 +428,34 @@ def test_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch, tmp_pa
     np.testing.assert_array_equal(restored.predict(X), search.predict(X))
 
 
+@pytest.mark.parametrize(
+    "make_search",
+    [
+        lambda: HyperbandSearchCV(
+            RandomForestClassifier(random_state=0), {"max_depth": Integer(1, 5)},
+            resource="n_estimators", max_resource=9, cv=3, random_state=0,
+        ),
+        lambda: BayesSearchCV(
+            HistGradientBoostingClassifier(max_iter=10), {"max_depth": Integer(2, 5)},
+            n_iter=3, cv=3, random_state=0,
+        ),
+    ],
+    ids=["hyperband-forest", "bayes-histogram-boosting"],
+)
+def test_search_without_a_temporary_directory_fits_from_scratch(monkeypatch, tmp_path, make_search):
+    expected = make_search().fit(X, y)
+    # tempfile cannot make a directory inside a regular file (a read-only or
+    # full file system fails the same way).
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    monkeypatch.setattr("tempfile.tempdir", str(not_a_directory))
+    with pytest.warns(UserWarning, match="temporary directory.*fitted from scratch"):
+        search = make_search().fit(X, y)
+    for key in ("mean_test_score", "params"):
+        assert list(search.cv_results_[key]) == list(expected.cv_results_[key])
+    assert type(search.best_estimator_) is type(expected.best_estimator_)
+
+
 def test_a_copy_taken_while_fitting_searches_the_estimator_it_wraps():
     # A callback may pickle the search mid-fit, wrapper and all; fitting that
     # copy must neither wrap the wrapper nor hand it back as best_estimator_.
