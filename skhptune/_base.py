@@ -74,16 +74,17 @@ class Batch:
         Splitter for this batch; the search's ``cv`` when ``None``.
     more_results : dict of str to list, optional
         Extra ``cv_results_`` columns, one value per point.
-    key_extra : hashable, optional
-        Part of the de-duplication key: the same point under another
-        ``key_extra`` (e.g. another resource level) is a new evaluation.
+    resource : int, optional
+        Resource level of the points (Hyperband). The same point at another
+        level is a new evaluation, and the best score so far counts only the
+        rows at the largest level with a finite score, as ``best_index_`` does.
     """
 
     points: list
     extra_params: list = None
     cv: object = None
     more_results: dict = field(default_factory=dict)
-    key_extra: object = None
+    resource: int = None
 
 
 def check_parameter_names(estimator, space):
@@ -138,6 +139,39 @@ def search_metric(search, results):
     if isinstance(search.refit, str) and search.refit in metrics:
         return search.refit
     return metrics[0]
+
+
+def best_so_far(scores, resources):
+    """After each row, the best score ``best_index_`` would pick among the rows so far.
+
+    That is the best non-NaN score among the rows at the largest resource with a
+    finite score (every row, while none has one); rows whose resource is
+    ``None`` share one level.
+
+    Parameters
+    ----------
+    scores : array-like of float
+        Mean test scores, in evaluation order.
+    resources : sequence of int or None
+        The resource of each row.
+
+    Returns
+    -------
+    ndarray of float
+        NaN until a row has a score.
+    """
+    best = np.full(len(scores), np.nan)
+    level, top = None, np.nan
+    for i, (score, resource) in enumerate(zip(scores, resources)):
+        resource = 0 if resource is None else resource
+        if np.isfinite(score) and level is not None and resource > level:
+            level, top = resource, score  # lower resources no longer count
+        elif level is None or resource == level:
+            top = np.fmax(top, score)
+            if np.isfinite(score):
+                level = resource
+        best[i] = top
+    return best
 
 
 def warn_out_of_new_configurations(search, n_evaluated, budget, proposer):
@@ -305,6 +339,7 @@ class SearchRunner:
         self._known = {}  # de-duplication key -> mean test score
         self._row_scores = []
         self._row_times = []
+        self._row_resources = []
         self._any_success = False
         self.n_batches = 0
 
@@ -319,8 +354,9 @@ class SearchRunner:
 
     @property
     def best_score(self):
-        finite = [s for s in self._row_scores if np.isfinite(s)]
-        return max(finite) if finite else np.nan
+        if not self._row_scores:
+            return np.nan
+        return best_so_far(self._row_scores, self._row_resources)[-1]
 
     def out_of_budget(self):
         """Whether no further batch may start."""
@@ -380,7 +416,7 @@ class SearchRunner:
 
     def _key(self, batch, i):
         extra = batch.extra_params[i] if batch.extra_params else {}
-        return (self.space.key(batch.points[i]), batch.key_extra, tuple(sorted(extra.items())))
+        return (self.space.key(batch.points[i]), batch.resource, tuple(sorted(extra.items())))
 
     def _evaluate_new(self, batch, new, keys):
         candidates = []
@@ -401,6 +437,7 @@ class SearchRunner:
             # there leaves the rows in cv_results_, which the records must match.
             self._row_scores.extend(scores)
             self._row_times.extend([self.elapsed] * len(candidates))
+            self._row_resources.extend([batch.resource] * len(candidates))
             self._known.update(zip(keys, told))
             self.n_batches += 1
         finally:
@@ -493,7 +530,7 @@ class SearchRunner:
         # strategy was told NaN instead.
         for row, candidates, *_ in self.search._failed_batches:
             scores[row : row + len(candidates)] = self.search.error_score
-        best = np.fmax.accumulate(scores) if len(scores) else scores
+        best = best_so_far(scores, self._row_resources)
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 
 

@@ -507,7 +507,7 @@ class HyperbandStrategy:
                 "iter": rungs,
                 "n_resources": [resource] * len(points),
             },
-            key_extra=resource,
+            resource=resource,
         )
 
     def tell(self, batch, scores):
@@ -785,7 +785,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``n_resources`` instead.
     history_ : dict of ndarrays
         Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
-        (best so far) and ``"elapsed_time"`` (seconds since the search started).
+        and ``"elapsed_time"`` (seconds since the search started).
+        ``"best_score"`` is the score ``best_score_`` would have after that row:
+        the best at the largest resource with a finite score so far, so it
+        falls when a larger resource is first reached if lower resources
+        flattered (the verbose lines print the same).
     classes_, n_features_in_, feature_names_in_
         Delegated to the best estimator, as in ``GridSearchCV``.
 

@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from skhptune._base import AskTellSearchCV, Batch, single_threaded_blas
+from skhptune._base import AskTellSearchCV, Batch, best_so_far, single_threaded_blas
 from skhptune.space import Integer, Real
 
 X, y = load_iris(return_X_y=True)
@@ -182,6 +182,20 @@ def test_history_tracks_best_score_so_far():
     scores = search.cv_results_["mean_test_score"]
     np.testing.assert_allclose(search.history_["best_score"], np.maximum.accumulate(scores))
     assert np.all(np.diff(search.history_["elapsed_time"]) >= 0)
+
+
+def test_best_so_far_counts_the_largest_resource_with_a_finite_score():
+    nan, inf = np.nan, np.inf
+    scores = [nan, 0.3, -inf, 0.2, inf, nan]
+    np.testing.assert_array_equal(
+        best_so_far(scores, [None] * 6), np.fmax.accumulate(scores)
+    )
+    # As best_index_: a larger resource replaces the lower ones once it has a
+    # finite score; lower resources no longer count.
+    scores = [0.9, nan, 0.5, 0.95, 0.6, 0.4]
+    np.testing.assert_array_equal(
+        best_so_far(scores, [1, 3, 3, 1, 3, 9]), [0.9, 0.9, 0.5, 0.5, 0.6, 0.4]
+    )
 
 
 def test_finite_space_within_budget_is_evaluated_as_a_grid():

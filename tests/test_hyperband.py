@@ -310,6 +310,20 @@ def _toy_search(**params):
     return HyperbandSearchCV(Toy(), {"a": Real(0, 1)}, **params)
 
 
+def test_best_so_far_is_taken_at_the_largest_resource_like_best_score(capsys):
+    def flattered_by_small_budgets(estimator, X, y=None):
+        return -((estimator.a - 0.7) ** 2) + 1.0 / estimator.budget
+
+    search = _toy_search(
+        resource="budget", min_resource=1, max_resource=9, scoring=flattered_by_small_budgets,
+        verbose=1,
+    ).fit(X_iris, y_iris)
+    assert search.history_["best_score"][-1] == search.best_score_
+    assert np.nanmax(search.cv_results_["mean_test_score"]) > search.best_score_
+    last_line = [line for line in capsys.readouterr().out.splitlines() if "best score" in line][-1]
+    assert f"best score {search.best_score_:.4g}," in last_line
+
+
 def test_n_samples_resource_subsamples_training_folds_only():
     X = np.zeros((120, 1))
     search = _toy_search(
