@@ -73,7 +73,8 @@ def failures_as_worst(y):
     """Scores where failures (NaN, ``-inf``) count as the worst finite score.
 
     A model fitted to the other scores only would not learn that a region fails
-    and would propose it again.
+    and would propose it again. A score of ``+inf`` counts as the best finite
+    one: it ranks first, as in ``cv_results_``, so its region is sought.
 
     Parameters
     ----------
@@ -86,7 +87,7 @@ def failures_as_worst(y):
     """
     y = np.asarray(y, dtype=float)
     finite = np.isfinite(y)
-    return np.where(finite, y, y[finite].min())
+    return np.where(finite, y, np.where(y == np.inf, y[finite].max(), y[finite].min()))
 
 
 def repeated_fraction(scores):

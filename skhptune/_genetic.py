@@ -508,10 +508,10 @@ tournament_size, elitism, early_stopping, surrogate
         self.generation += 1
 
     def _record(self, n_evaluated):
-        finite = self.fitness[np.isfinite(self.fitness)]
+        scored = self.fitness[self.fitness > -np.inf]  # failures (NaN, -inf) left out
         self.stats["generation"].append(self.generation)
-        self.stats["best_score"].append(finite.max() if len(finite) else np.nan)
-        self.stats["mean_score"].append(finite.mean() if len(finite) else np.nan)
+        self.stats["best_score"].append(scored.max() if len(scored) else np.nan)
+        self.stats["mean_score"].append(scored.mean() if len(scored) else np.nan)
         self.stats["diversity"].append(_space_diversity(self.space, self.population))
         self.stats["n_evaluated"].append(n_evaluated)
 

@@ -243,11 +243,15 @@ def test_bayesian_optimisation_beats_random_search_on_branin():
     assert regret_bo < 0.5 * regret_random
 
 
-def test_failures_as_worst_fills_nan_and_minus_inf_with_the_worst_finite_score():
+def test_failures_as_worst_fills_failures_with_the_worst_and_inf_with_the_best_finite_score():
     from skhptune._acquisition import failures_as_worst
 
     np.testing.assert_array_equal(
         failures_as_worst([0.3, np.nan, -np.inf, 0.1]), [0.3, 0.1, 0.1, 0.1]
+    )
+    # +inf ranks first in cv_results_: the model sees the best finite score.
+    np.testing.assert_array_equal(
+        failures_as_worst([0.3, np.inf, np.nan, 0.1]), [0.3, 0.3, 0.1, 0.1]
     )
 
 

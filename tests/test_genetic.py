@@ -558,6 +558,24 @@ def test_failed_configurations_rank_below_every_score_and_stay_out_of_the_stats(
     assert search.generation_stats_["best_score"][0] == np.nanmax(first)
 
 
+class _UnboundedAboveHalf(_ScoreIsA):
+    """Scores ``+inf`` for ``a > 0.5`` instead of failing."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        return np.inf if self.a > 0.5 else self.a
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_infinite_scores_count_as_the_best_in_the_stats(iris):
+    search = _search(_UnboundedAboveHalf(), {"a": Real(0, 1)}, population_size=4, n_generations=3)
+    search.fit(*iris)
+    assert search.best_score_ == np.inf
+    np.testing.assert_array_equal(search.generation_stats_["best_score"], np.inf)
+
+
 def test_small_finite_space_is_evaluated_exhaustively(iris):
     with pytest.warns(UserWarning, match="smaller than"):
         search = _search(space={"C": [0.1, 1, 10], "kernel": ["linear", "rbf"]}).fit(*iris)
