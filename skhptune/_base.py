@@ -84,7 +84,7 @@ class Batch:
     extra_params: list = None
     cv: object = None
     more_results: dict = field(default_factory=dict)
-    resource: int = None
+    resource: int | None = None
 
 
 def check_parameter_names(estimator, space):
