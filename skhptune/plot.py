@@ -20,6 +20,8 @@ import numbers
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+from ._base import best_so_far
+
 __all__ = [
     "ConvergenceDisplay",
     "EvolutionDisplay",
@@ -103,14 +105,15 @@ def _test_scores(search, metric):
     return np.asarray(search.cv_results_[f"mean_test_{metric}"], dtype=float)
 
 
-def _best_so_far(scores):
-    best = np.full(len(scores), np.nan)
-    current = np.nan
-    for i, score in enumerate(scores):
-        if np.isfinite(score) and not current >= score:
-            current = score
-        best[i] = current
-    return best
+def _best_so_far(scores, resources=None):
+    """Running best of the finite scores (infinite ones cannot be drawn); with
+    ``resources``, by :func:`~skhptune._base.best_so_far`'s rule: rows at a
+    larger resource replace the lower ones once one has a score, as
+    ``best_index_`` does."""
+    scores = np.asarray(scores, dtype=float)
+    if resources is None:
+        resources = [None] * len(scores)
+    return best_so_far(np.where(np.isfinite(scores), scores, np.nan), resources)
 
 
 def _param_names(results):
@@ -350,7 +353,9 @@ class ConvergenceDisplay:
         ----------
         search : fitted search
             A skhptune search, or any scikit-learn ``*SearchCV`` with
-            ``cv_results_``. Rows are taken in evaluation order.
+            ``cv_results_``. Rows are taken in evaluation order. With an
+            ``n_resources`` column (Hyperband, halving) the staircase is the best
+            at the largest resource reached, where ``best_index_`` is chosen.
         x : {"evaluations", "time"}, default="evaluations"
             What the x axis counts. ``"time"`` uses the elapsed wall time of
             ``history_`` (skhptune searches), else the cumulative fit and score
@@ -393,7 +398,7 @@ class ConvergenceDisplay:
             raise ValueError(f'x must be "evaluations" or "time", got {x!r}.')
         display = cls(
             x_values,
-            _best_so_far(scores),
+            _best_so_far(scores, search.cv_results_.get("n_resources")),
             scores,
             x_label=x_label,
             score_label=_score_label(metric),

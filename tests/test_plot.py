@@ -215,6 +215,18 @@ def test_convergence_skips_failed_evaluations():
     np.testing.assert_allclose(display.line_.get_ydata(), [np.nan, 0.5, 0.5, 0.5, 0.7])
 
 
+def test_convergence_follows_the_largest_resource_like_best_index():
+    # Small resources flatter the first rows; the staircase falls to the best
+    # at the largest resource reached, the row best_index_ would pick.
+    results = {
+        "mean_test_score": np.array([0.9, 0.8, 0.6, 0.95, 0.7]),
+        "n_resources": np.array([1, 1, 3, 1, 3]),
+        "params": [{}] * 5,
+    }
+    display = ConvergenceDisplay.from_estimator(FittedSearch(cv_results_=results))
+    np.testing.assert_allclose(display.line_.get_ydata(), [0.9, 0.9, 0.6, 0.6, 0.7])
+
+
 def test_convergence_against_time_uses_history():
     results = {"mean_test_score": np.array([0.5, 0.7, 0.6]), "params": [{}] * 3}
     history = {
