@@ -38,6 +38,26 @@ def as_fitness(fitness):
     return np.where(np.isnan(fitness), -np.inf, fitness)
 
 
+def population_scores(scores):
+    """Best and mean score of a population, failures (NaN, ``-inf``) left out.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+        Scores to maximise; ``+inf`` counts as a score, as in ``cv_results_``.
+
+    Returns
+    -------
+    best, mean : float
+        NaN when every member failed.
+    """
+    scores = np.asarray(scores, dtype=float)
+    scored = scores[scores > -np.inf]
+    if not len(scored):
+        return np.nan, np.nan
+    return scored.max(), scored.mean()
+
+
 def snap_units(x, n_levels):
     """Clip to ``[0, 1]`` and move discrete coordinates to their bin centres.
 
@@ -508,10 +528,10 @@ tournament_size, elitism, early_stopping, surrogate
         self.generation += 1
 
     def _record(self, n_evaluated):
-        scored = self.fitness[self.fitness > -np.inf]  # failures (NaN, -inf) left out
+        best, mean = population_scores(self.fitness)
         self.stats["generation"].append(self.generation)
-        self.stats["best_score"].append(scored.max() if len(scored) else np.nan)
-        self.stats["mean_score"].append(scored.mean() if len(scored) else np.nan)
+        self.stats["best_score"].append(best)
+        self.stats["mean_score"].append(mean)
         self.stats["diversity"].append(_space_diversity(self.space, self.population))
         self.stats["n_evaluated"].append(n_evaluated)
 
@@ -964,11 +984,11 @@ class GeneticSearchCV(AskTellSearchCV):
         else:
             # The exhaustive grid is one generation holding every configuration.
             scores = self.history_["score"]
-            finite = scores[np.isfinite(scores)]
+            best, mean = population_scores(scores)
             stats = {
                 "generation": [0],
-                "best_score": [finite.max() if len(finite) else np.nan],
-                "mean_score": [finite.mean() if len(finite) else np.nan],
+                "best_score": [best],
+                "mean_score": [mean],
                 "diversity": [_space_diversity(space, space.grid())],
                 "n_evaluated": [len(scores)],
             }

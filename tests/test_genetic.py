@@ -574,6 +574,11 @@ def test_infinite_scores_count_as_the_best_in_the_stats(iris):
     search.fit(*iris)
     assert search.best_score_ == np.inf
     np.testing.assert_array_equal(search.generation_stats_["best_score"], np.inf)
+    # The same for a space small enough to be evaluated as one grid.
+    with pytest.warns(UserWarning, match="smaller than"):
+        grid = _search(_UnboundedAboveHalf(), {"a": [0.2, 0.9]}).fit(*iris)
+    np.testing.assert_array_equal(grid.generation_stats_["best_score"], [np.inf])
+    np.testing.assert_array_equal(grid.generation_stats_["mean_score"], [np.inf])
 
 
 def test_small_finite_space_is_evaluated_exhaustively(iris):
