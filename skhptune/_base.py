@@ -141,7 +141,7 @@ def search_metric(search, results):
     return metrics[0]
 
 
-def best_so_far(scores, resources):
+def best_so_far(scores, resources=None):
     """After each row, the best score ``best_index_`` would pick among the rows so far.
 
     That is the best non-NaN score among the rows at the largest resource with a
@@ -152,8 +152,8 @@ def best_so_far(scores, resources):
     ----------
     scores : array-like of float
         Mean test scores, in evaluation order.
-    resources : sequence of int or None
-        The resource of each row.
+    resources : sequence of int or None, default=None
+        The resource of each row; ``None`` puts every row at one level.
 
     Returns
     -------
@@ -161,6 +161,8 @@ def best_so_far(scores, resources):
         NaN until a row has a score.
     """
     best = np.full(len(scores), np.nan)
+    if resources is None:
+        resources = [None] * len(scores)
     level, top = None, np.nan
     for i, (score, resource) in enumerate(zip(scores, resources)):
         resource = 0 if resource is None else resource

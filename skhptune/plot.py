@@ -111,8 +111,6 @@ def _best_so_far(scores, resources=None):
     larger resource replace the lower ones once one has a score, as
     ``best_index_`` does."""
     scores = np.asarray(scores, dtype=float)
-    if resources is None:
-        resources = [None] * len(scores)
     return best_so_far(np.where(np.isfinite(scores), scores, np.nan), resources)
 
 

@@ -187,9 +187,7 @@ def test_history_tracks_best_score_so_far():
 def test_best_so_far_counts_the_largest_resource_with_a_finite_score():
     nan, inf = np.nan, np.inf
     scores = [nan, 0.3, -inf, 0.2, inf, nan]
-    np.testing.assert_array_equal(
-        best_so_far(scores, [None] * 6), np.fmax.accumulate(scores)
-    )
+    np.testing.assert_array_equal(best_so_far(scores), np.fmax.accumulate(scores))
     # As best_index_: a larger resource replaces the lower ones once it has a
     # finite score; lower resources no longer count.
     scores = [0.9, nan, 0.5, 0.95, 0.6, 0.4]
