@@ -360,7 +360,8 @@ class BayesSearchCV(AskTellSearchCV):
         Cross-validation splitting strategy (5-fold by default).
 
     verbose : int, default=0
-        ``1`` prints one line per batch; higher values are passed to the fits.
+        ``1`` prints one line per batch, after scikit-learn's own "Fitting ..."
+        line; higher values also make the fits verbose.
 
     pre_dispatch : int or str, default="2*n_jobs"
         Controls the number of jobs dispatched during parallel execution.
@@ -384,7 +385,8 @@ class BayesSearchCV(AskTellSearchCV):
         Alias of ``param_distributions``, so that code written for
         :class:`~sklearn.model_selection.GridSearchCV` (``param_grid=grid``) runs
         unchanged; give one of the two. A grid no larger than the budget is
-        evaluated whole without the warning ``param_distributions`` gives.
+        evaluated whole, without the warning a smaller space given as
+        ``param_distributions`` gets.
 
     Attributes
     ----------

@@ -761,8 +761,8 @@ class GeneticSearchCV(AskTellSearchCV):
         ``(train, test)`` index pairs.
 
     verbose : int, default=0
-        Verbosity: a line per generation when at least 1, plus scikit-learn's
-        messages for higher values.
+        ``1`` prints one line per generation, after scikit-learn's own
+        "Fitting ..." line; higher values also make the fits verbose.
 
     pre_dispatch : int or str, default="2*n_jobs"
         Number of jobs dispatched during parallel execution, as in
@@ -788,7 +788,8 @@ class GeneticSearchCV(AskTellSearchCV):
         Alias of ``param_distributions``, so that code written for
         :class:`~sklearn.model_selection.GridSearchCV` (``param_grid=grid``) runs
         unchanged; give one of the two. A grid no larger than the budget is
-        evaluated whole without the warning ``param_distributions`` gives.
+        evaluated whole, without the warning a smaller space given as
+        ``param_distributions`` gets.
 
     Attributes
     ----------

@@ -654,8 +654,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         What a rung spends. ``"n_samples"`` subsamples each training fold (never
         the validation fold): classes keep their proportions for classifiers, and
         groups stay whole when ``cv`` splits by the ``groups`` passed to ``fit``
-        (``GroupKFold`` and scikit-learn's other group splitters; like them, any
-        other splitter ignores ``groups``). Otherwise the
+        (``GroupKFold`` and scikit-learn's other group splitters, and any
+        splitter from outside scikit-learn; scikit-learn's other splitters ignore
+        ``groups``). Otherwise the
         name of a positive integer parameter of the estimator, such as
         ``"max_iter"``, ``"n_estimators"`` or ``"clf__max_iter"``; it must not be
         in ``param_distributions``.
@@ -711,7 +712,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         splitter gives every rung the same folds.
 
     verbose : int, default=0
-        ``1`` prints one line per batch; higher values are passed to the fits.
+        ``1`` prints one line per batch, after scikit-learn's own "Fitting ..."
+        line; higher values also make the fits verbose.
 
     pre_dispatch : int or str, default="2*n_jobs"
         Controls the number of jobs dispatched during parallel execution.
