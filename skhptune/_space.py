@@ -42,10 +42,6 @@ def _is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def _level_centres(n_levels):
-    return (np.arange(n_levels) + 0.5) / n_levels
-
-
 class _Binned:
     """A dimension with finitely many values, each owning an equal bin of [0, 1]."""
 
