@@ -656,10 +656,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         groups stay whole when ``cv`` splits by the ``groups`` passed to ``fit``
         (``GroupKFold`` and scikit-learn's other group splitters, and any
         splitter from outside scikit-learn; scikit-learn's other splitters ignore
-        ``groups``). Otherwise the
-        name of a positive integer parameter of the estimator, such as
-        ``"max_iter"``, ``"n_estimators"`` or ``"clf__max_iter"``; it must not be
-        in ``param_distributions``.
+        ``groups``). Otherwise the name of a positive integer parameter of the
+        estimator, such as ``"max_iter"``, ``"n_estimators"`` or
+        ``"clf__max_iter"``; it must not be in ``param_distributions``.
 
     min_resource : int, default=None
         Resource of the first rung of the most aggressive bracket. ``None``
