@@ -434,12 +434,24 @@ class HyperbandStrategy:
         How new configurations are drawn.
     sequential : bool
         Whether the brackets run one after another rather than side by side.
+    n_configurations : int, default=None
+        Distinct configurations of a finite space (``None``: unbounded).
     """
 
     def __init__(
-        self, space, rng, schedule, levels, eta, level_args, sampler="random", sequential=False
+        self,
+        space,
+        rng,
+        schedule,
+        levels,
+        eta,
+        level_args,
+        sampler="random",
+        sequential=False,
+        n_configurations=None,
     ):
         self.space = space
+        self.n_configurations = n_configurations
         self.rng = rng
         self.schedule = schedule
         self.levels = levels
@@ -534,7 +546,7 @@ class HyperbandStrategy:
         if len(self.levels) != 1:
             return None
         n = sum(bracket[0][0] for bracket in self.schedule)
-        return n if self.space.size is None else min(n, self.space.size)
+        return n if self.n_configurations is None else min(n, self.n_configurations)
 
     @property
     def n_candidates(self):
@@ -549,7 +561,7 @@ class HyperbandStrategy:
         score is shared, no fit is repeated); the model treats them as pending,
         so that it proposes none.
         """
-        if self.space.size is not None and n >= self.space.size:
+        if self.n_configurations is not None and n >= self.n_configurations:
             # The rung holds the whole space: all of it, in GridSearchCV's order.
             return self.space.grid()
         points, keys = [], set()
@@ -1076,15 +1088,22 @@ class HyperbandSearchCV(AskTellSearchCV):
             space, smallest, n_classes, largest_group
         )
         levels = resource_levels(min_resource, max_resource, self.eta)
-        schedule = hyperband_schedule(
-            min_resource, max_resource, self.eta, self.n_brackets, max_configs=space.size
+        schedule = hyperband_schedule(min_resource, max_resource, self.eta, self.n_brackets)
+        # Overlapping sub-spaces of a list of dicts share configurations; count
+        # them once, up to more than the brackets could start.
+        n_configs = space.distinct_size(
+            max(sum(bracket[0][0] for bracket in schedule), self.eta**_DEFAULT_MAX_HALVINGS)
         )
-        if space.size is not None and len(levels) > 1:
+        if n_configs is not None:
+            schedule = hyperband_schedule(
+                min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
+            )
+        if n_configs is not None and len(levels) > 1:
             # A narrow range gives the most aggressive bracket few configurations
             # (three for two levels), so most of a grid would never be seen. Start
             # it, as the default range would, with eta**4 of them or the whole
             # space: a grid is covered as HalvingGridSearchCV covers it.
-            n_first = min(space.size, self.eta**_DEFAULT_MAX_HALVINGS)
+            n_first = min(n_configs, self.eta**_DEFAULT_MAX_HALVINGS)
             if n_first > schedule[0][0][0]:
                 schedule[0] = halving_rungs(n_first, levels, self.eta)
         if len(levels) == 1:
@@ -1093,9 +1112,9 @@ class HyperbandSearchCV(AskTellSearchCV):
             # bracket of the default five-bracket schedule evaluates.
             schedule = [[(_DEFAULT_MAX_HALVINGS + 1, max_resource)]]
         cost = sum(n * r for bracket in schedule for n, r in bracket)
-        if space.size is not None and space.size * max_resource <= cost:
+        if n_configs is not None and n_configs * max_resource <= cost:
             # Evaluating the whole space at max_resource is no dearer: do that.
-            levels, schedule = [max_resource], [[(space.size, max_resource)]]
+            levels, schedule = [max_resource], [[(n_configs, max_resource)]]
         folds = SubsampledCV(
             cv,
             folds=cv_folds,
@@ -1125,7 +1144,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         # otherwise they share one batch per level, which keeps workers busier.
         sequential = self.max_time is not None and self.max_time < math.inf
         return HyperbandStrategy(
-            space, rng, schedule, levels, self.eta, level_args, self.sampler, sequential
+            space, rng, schedule, levels, self.eta, level_args, self.sampler, sequential,
+            n_configs,
         )
 
     def _store_strategy_results(self, strategy, space):

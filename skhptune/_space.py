@@ -748,21 +748,27 @@ class Space:
         sizes = [sub.size for sub in self.subspaces]
         return None if None in sizes else sum(sizes)
 
-    def fits_in(self, budget):
-        """Whether the space is finite with at most ``budget`` distinct configurations.
+    def distinct_size(self, at_most):
+        """Number of distinct configurations, or ``None`` when unbounded.
 
-        Only sub-spaces with the same parameters can hold one configuration
-        twice; those are counted from the grid.
+        Unlike :attr:`size`, a configuration that overlapping sub-spaces both
+        hold counts once. Only sub-spaces with the same parameters can share
+        one; those are counted from the grid, unless one of them alone holds
+        more than ``at_most``: then :attr:`size`, also more than ``at_most``,
+        stands in for the count.
         """
         size = self.size
         if size is None:
-            return False
-        if size <= budget:
-            return True
+            return None
         names = [tuple(sub.names) for sub in self.subspaces]
-        if len(set(names)) == len(names) or any(sub.size > budget for sub in self.subspaces):
-            return False
-        return len(self.grid()) <= budget
+        if len(set(names)) == len(names) or any(sub.size > at_most for sub in self.subspaces):
+            return size
+        return len(self.grid())
+
+    def fits_in(self, budget):
+        """Whether the space is finite with at most ``budget`` distinct configurations."""
+        n_distinct = self.distinct_size(budget)
+        return n_distinct is not None and n_distinct <= budget
 
     def key(self, point):
         """Hashable identity of a point ``(subspace index, unit vector)``.

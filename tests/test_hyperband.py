@@ -682,6 +682,16 @@ def test_small_finite_space_is_evaluated_whole_at_max_resource():
     assert search.best_params_ == {"a": 0.7, "budget": 27}
 
 
+def test_brackets_count_configurations_of_overlapping_sub_spaces_once():
+    # 0.5 is in both sub-spaces: four configurations, as cv_results_ shows.
+    space = [{"a": [0.1, 0.5]}, {"a": [0.5, 0.7, 0.9]}]
+    search = HyperbandSearchCV(
+        Toy(), space, resource="budget", max_resource=27, cv=2, random_state=0
+    ).fit(np.zeros((10, 1)))
+    assert search.brackets_ == [[(4, 27)]] and search.n_candidates_ == [4]
+    assert len(search.cv_results_["params"]) == 4
+
+
 def test_single_level_search_reports_to_callbacks_like_grid_search():
     # One batch is one task, as in GridSearchCV: no extra level task in between.
     callbacks = pytest.importorskip("sklearn.callback.tests._utils")

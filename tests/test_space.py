@@ -630,3 +630,12 @@ def test_fits_in_counts_configurations_of_overlapping_sub_spaces_once():
     apart = Space([{"C": [1, 2, 3, 4]}, {"gamma": [2, 3, 4, 5]}])
     assert apart.fits_in(8) and not apart.fits_in(7)
     assert not Space({"C": Real(0, 1)}).fits_in(10**6)
+
+
+def test_distinct_size_counts_shared_configurations_once_up_to_its_bound():
+    overlapping = Space([{"C": [1, 2, 3, 4]}, {"C": [2, 3, 4, 5]}])
+    assert overlapping.size == 8 and overlapping.distinct_size(10) == 5
+    # A sub-space larger than the bound is not listed: the size stands in.
+    assert overlapping.distinct_size(3) == 8
+    assert Space([{"C": [1, 2]}, {"gamma": [1, 2]}]).distinct_size(10) == 4
+    assert Space({"C": Real(0, 1)}).distinct_size(10) is None
