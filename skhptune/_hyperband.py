@@ -1088,16 +1088,15 @@ class HyperbandSearchCV(AskTellSearchCV):
             space, smallest, n_classes, largest_group
         )
         levels = resource_levels(min_resource, max_resource, self.eta)
-        schedule = hyperband_schedule(min_resource, max_resource, self.eta, self.n_brackets)
+        uncapped = hyperband_schedule(min_resource, max_resource, self.eta, self.n_brackets)
         # Overlapping sub-spaces of a list of dicts share configurations; count
         # them once, up to more than the brackets could start.
         n_configs = space.distinct_size(
-            max(sum(bracket[0][0] for bracket in schedule), self.eta**_DEFAULT_MAX_HALVINGS)
+            max(sum(bracket[0][0] for bracket in uncapped), self.eta**_DEFAULT_MAX_HALVINGS)
         )
-        if n_configs is not None:
-            schedule = hyperband_schedule(
-                min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
-            )
+        schedule = hyperband_schedule(
+            min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
+        )
         if n_configs is not None and len(levels) > 1:
             # A narrow range gives the most aggressive bracket few configurations
             # (three for two levels), so most of a grid would never be seen. Start

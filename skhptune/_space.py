@@ -767,6 +767,9 @@ class Space:
 
     def fits_in(self, budget):
         """Whether the space is finite with at most ``budget`` distinct configurations."""
+        size = self.size
+        if size is not None and size <= budget:
+            return True  # no need to list the grid for the exact count
         n_distinct = self.distinct_size(budget)
         return n_distinct is not None and n_distinct <= budget
 
