@@ -820,10 +820,11 @@ class HyperbandSearchCV(AskTellSearchCV):
     ``max_resource`` (``min_resource * eta**k`` when the ratio is a power of
     ``eta``). Bracket ``s`` starts ``ceil((s_max + 1) * eta**s / (s + 1))``
     configurations at level ``s_max - s``. No rung has more configurations than
-    the space. On a finite space bracket 0 starts at least ``eta**4``
-    configurations (as many as with the default range), or the whole space if
-    it is smaller: a narrow range would otherwise leave most of a grid unseen,
-    where ``HalvingGridSearchCV`` starts every grid point. When
+    the space. On a grid (every parameter a list of values) bracket 0 starts
+    at least ``eta**4`` configurations (as many as with the default range), or
+    the whole grid if it is smaller: a narrow range would otherwise leave most
+    of a grid unseen, where ``HalvingGridSearchCV`` starts every grid point.
+    Distributions, finite ones too, are sampled in Li et al.'s numbers. When
     ``max_resource < eta * min_resource`` (for instance on a dataset too small
     for the default ``min_resource``) there is nothing to halve: five
     configurations are evaluated at ``max_resource``, as many as the
@@ -1097,11 +1098,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         schedule = hyperband_schedule(
             min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
         )
-        if n_configs is not None and len(levels) > 1:
+        if space.is_grid and len(levels) > 1:
             # A narrow range gives the most aggressive bracket few configurations
             # (three for two levels), so most of a grid would never be seen. Start
             # it, as the default range would, with eta**4 of them or the whole
-            # space: a grid is covered as HalvingGridSearchCV covers it.
+            # grid, as HalvingGridSearchCV does. Distributions (randint ...) are
+            # sampled, as HalvingRandomSearchCV samples them, even when finite.
             n_first = min(n_configs, self.eta**_DEFAULT_MAX_HALVINGS)
             if n_first > schedule[0][0][0]:
                 schedule[0] = halving_rungs(n_first, levels, self.eta)

@@ -714,6 +714,12 @@ class Space:
     rng : RandomState instance or None, default=None
         Source of the draws from distributions that offer only ``rvs`` (it is
         not used otherwise).
+
+    Attributes
+    ----------
+    is_grid : bool
+        Whether every parameter is given as a list of values, as in the
+        ``param_grid`` of ``GridSearchCV``, rather than as a distribution.
     """
 
     def __init__(self, param_distributions, rng=None):
@@ -729,7 +735,7 @@ class Space:
         if len(param_distributions) == 0:
             raise ValueError("param_distributions is an empty list; give at least one dict.")
         self.subspaces = [SubSpace(d, rng) for d in param_distributions]
-        self._all_lists = all(
+        self.is_grid = all(
             not hasattr(v, "rvs") for d in param_distributions for v in d.values()
         )
 
@@ -832,7 +838,7 @@ class Space:
         list of (int, ndarray)
         """
         size = self.size
-        if self._all_lists:
+        if self.is_grid:
             indices = sample_without_replacement(size, min(n, size), random_state=rng)
             return [self._grid_point(i) for i in indices]
         n = n if size is None else min(n, size)

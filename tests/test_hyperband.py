@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
+from scipy.stats import randint
 from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
@@ -32,7 +33,7 @@ from skhptune._hyperband import (
     splits_by_group,
     subsample_training_fold,
 )
-from skhptune.space import Real
+from skhptune.space import Integer, Real
 
 X_iris, y_iris = load_iris(return_X_y=True)
 
@@ -657,9 +658,11 @@ def test_narrow_range_starts_a_grid_whole_in_the_first_bracket():
         np.zeros((10, 1))
     )
     assert search.brackets_[0] == [(81, 1), (27, 3), (9, 9)]
-    # Continuous spaces keep Li et al.'s bracket sizes.
-    search.set_params(param_distributions={"a": Real(0, 1)}).fit(np.zeros((10, 1)))
-    assert search.brackets_ == hyperband_schedule(1, 9, 3)
+    # Continuous spaces keep Li et al.'s bracket sizes, and so do finite
+    # distributions: they are sampled, as HalvingRandomSearchCV samples them.
+    for distribution in (Real(0, 1), randint(0, 100), Integer(0, 99)):
+        search.set_params(param_distributions={"a": distribution}).fit(np.zeros((10, 1)))
+        assert search.brackets_ == hyperband_schedule(1, 9, 3)
 
 
 def test_grid_on_a_small_dataset_finds_grid_search_best():

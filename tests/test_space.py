@@ -486,6 +486,12 @@ def test_grid_matches_parameter_grid_order():
     assert decoded == list(ParameterGrid(distributions))
 
 
+def test_is_grid_only_when_every_parameter_is_a_list():
+    assert Space([{"a": [1, 2]}, {"b": np.array(["x", "y"])}]).is_grid
+    for distribution in (randint(0, 3), Integer(0, 2), Categorical(["x", "y"])):
+        assert not Space([{"a": [1, 2]}, {"b": distribution}]).is_grid
+
+
 @pytest.mark.parametrize("n", [1, 3, 5])
 def test_initial_design_of_lists_matches_parameter_sampler(n):
     distributions = {"vect__ngram_range": ((1, 1), (1, 2)), "vect__norm": ("l1", "l2"), "a": [1, 2]}
