@@ -35,9 +35,11 @@ from ._warm_start import continues_fitting
 # rather than thousands of nearly meaningless tiny fits.
 _DEFAULT_MAX_HALVINGS = 4
 # Default smallest training subsample: enough samples for every class to show up
-# several times (classifiers), or for a model to be fitted at all (others).
-_MIN_SAMPLES_PER_CLASS = 5
-_MIN_SAMPLES = 10
+# several times (classifiers), or for a model to be fitted at all (others). Fewer
+# rank configurations on small datasets about at random, and every extra level
+# adds a bracket whose fits, overhead-bound there, cost as much as larger ones.
+_MIN_SAMPLES_PER_CLASS = 10
+_MIN_SAMPLES = 20
 # BOHB (Falkner et al. 2018) keeps a third of new configurations random, which
 # keeps exploring and bounds the loss against plain Hyperband.
 _RANDOM_FRACTION = 1 / 3
@@ -675,8 +677,8 @@ class HyperbandSearchCV(AskTellSearchCV):
     min_resource : int, default=None
         Resource of the first rung of the most aggressive bracket. ``None``
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
-        parameter, and for ``"n_samples"`` at least 5 samples per class
-        (classifiers) or 10 samples (others) and, when ``cv`` splits by group,
+        parameter, and for ``"n_samples"`` at least 10 samples per class
+        (classifiers) or 20 samples (others) and, when ``cv`` splits by group,
         the size of the largest group (subsamples hold whole groups).
 
     max_resource : int, default=None

@@ -517,8 +517,8 @@ def test_model_proposals_never_repeat_a_configuration_promoted_to_the_same_level
 
 
 def test_default_min_resource_holds_the_largest_group():
-    # Subsamples keep whole groups: a first level of 15 samples would have
-    # fitted 40 to 72 with these groups, against n_resources=15.
+    # Subsamples keep whole groups: a first level of 20 samples (10 per class)
+    # would have fitted 40 to 72 with these groups, against n_resources=20.
     X, y = make_classification(n_samples=300, random_state=0)
     groups = np.repeat(np.arange(12), [40] + [24] * 10 + [20])
     sizes = []
@@ -623,8 +623,11 @@ def test_tiny_dataset_degrades_to_the_largest_resource():
 def test_default_min_resource_gives_five_brackets_on_large_folds():
     search = _toy_search(resource="budget", max_resource=243).fit(np.zeros((30, 1)))
     assert search.min_resource_ == 3 and len(search.brackets_) == 5
-    search = _toy_search().fit(np.zeros((30, 1)))  # 20 training samples: floor of 10
-    assert search.min_resource_ == 10 and search.n_resources_ == [20]
+    search = _toy_search().fit(np.zeros((90, 1)))  # 60 training samples: floor of 20
+    assert search.min_resource_ == 20 and search.n_resources_ == [20, 60]
+    # A classifier: 10 samples per class of iris's three.
+    search = HyperbandSearchCV(SVC(), {"C": Real(0.1, 10)}, random_state=0).fit(X_iris, y_iris)
+    assert search.min_resource_ == 30 and search.n_resources_ == [30, 120]
 
 
 def test_finite_space_gives_distinct_configurations_per_rung():
@@ -672,7 +675,10 @@ def test_grid_on_a_small_dataset_finds_grid_search_best():
     expected = GridSearchCV(SVC(), grid).fit(X_iris, y_iris)
     search = HyperbandSearchCV(SVC(), grid, random_state=0).fit(X_iris, y_iris)
     assert search.n_candidates_[0] == 20
-    assert search.best_params_ == expected.best_params_
+    # Five grid points tie for GridSearchCV's best score; any of them will do.
+    tied = expected.cv_results_["rank_test_score"] == 1
+    assert search.best_params_ in list(np.array(expected.cv_results_["params"])[tied])
+    assert search.best_score_ == expected.best_score_
 
 
 def test_small_finite_space_is_evaluated_whole_at_max_resource():
