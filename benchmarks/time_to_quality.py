@@ -26,7 +26,7 @@ import traceback
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.datasets import make_classification
+from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -141,12 +141,32 @@ def hgb_n_samples_defaults():
     )
 
 
+def forest_cancer_defaults():
+    """A dataset that ships with scikit-learn, a forest over integer ranges only (a
+    finite space, not a grid), every search at its defaults for the resource range."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X, X_test, y, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return Problem(
+        name="forest-cancer-defaults",
+        estimator=RandomForestClassifier(n_estimators=50, random_state=0),
+        space={
+            "max_depth": ("int", 1, 16, "linear"),
+            "min_samples_leaf": ("int", 1, 16, "linear"),
+            "max_features": ("int", 1, 30, "linear"),
+            "criterion": ("cat", ["gini", "entropy"]),
+        },
+        X=X, y=y, X_test=X_test, y_test=y_test, scoring="accuracy", cv=StratifiedKFold(5),
+        resource="n_samples", min_resource=None, max_resource=None, eta=3,
+    )
+
+
 PROBLEMS = {
     "hgb-max_iter": hgb_max_iter,
     "mlp-max_iter": mlp_max_iter,
     "forest-n_samples": forest_n_samples,
     "forest-n_estimators": forest_n_estimators,
     "hgb-n_samples-defaults": hgb_n_samples_defaults,
+    "forest-cancer-defaults": forest_cancer_defaults,
 }
 
 
