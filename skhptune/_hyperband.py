@@ -830,7 +830,8 @@ class HyperbandSearchCV(AskTellSearchCV):
     ``max_resource < eta * min_resource`` (for instance on a dataset too small
     for the default ``min_resource``) there is nothing to halve: five
     configurations are evaluated at ``max_resource``, as many as the
-    last bracket of the default schedule. A finite space that costs no more to
+    last bracket of the default schedule, or a grid's first rung (``eta**4``
+    points or the whole grid). A finite space that costs no more to
     evaluate whole at ``max_resource`` than the schedule (in resource units) is
     evaluated that way, in ``GridSearchCV`` order.
 
@@ -1100,20 +1101,20 @@ class HyperbandSearchCV(AskTellSearchCV):
         schedule = hyperband_schedule(
             min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
         )
-        if space.is_grid and len(levels) > 1:
-            # A narrow range gives the most aggressive bracket few configurations
-            # (three for two levels), so most of a grid would never be seen. Start
-            # it, as the default range would, with eta**4 of them or the whole
-            # grid, as HalvingGridSearchCV does. Distributions (randint ...) are
-            # sampled, as HalvingRandomSearchCV samples them, even when finite.
-            n_first = min(n_configs, self.eta**_DEFAULT_MAX_HALVINGS)
-            if n_first > schedule[0][0][0]:
-                schedule[0] = halving_rungs(n_first, levels, self.eta)
+        # A narrow range gives the most aggressive bracket few configurations
+        # (three for two levels), so most of a grid would never be seen. Start
+        # it, as the default range would, with eta**4 of them or the whole grid,
+        # as HalvingGridSearchCV does. Distributions (randint ...) are sampled,
+        # as HalvingRandomSearchCV samples them, even when finite.
+        n_first = min(n_configs, self.eta**_DEFAULT_MAX_HALVINGS) if space.is_grid else 0
         if len(levels) == 1:
             # Nothing to halve (tiny data or a narrow range): rather than the one
             # configuration of Hyperband's formula, as many as the full-resource
-            # bracket of the default five-bracket schedule evaluates.
-            schedule = [[(_DEFAULT_MAX_HALVINGS + 1, max_resource)]]
+            # bracket of the default five-bracket schedule evaluates, or the
+            # first rung a grid would have had.
+            schedule = [[(max(_DEFAULT_MAX_HALVINGS + 1, n_first), max_resource)]]
+        elif n_first > schedule[0][0][0]:
+            schedule[0] = halving_rungs(n_first, levels, self.eta)
         cost = sum(n * r for bracket in schedule for n, r in bracket)
         if n_configs is not None and n_configs * max_resource <= cost:
             # Evaluating the whole space at max_resource is no dearer: do that.

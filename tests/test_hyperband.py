@@ -15,7 +15,7 @@ from scipy.stats import randint
 from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
+from sklearn.model_selection import GroupKFold, KFold, ParameterGrid, StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -618,6 +618,15 @@ def test_tiny_dataset_degrades_to_the_largest_resource():
     assert search.brackets_ == [[(2, 5)]]
     assert sorted(p["C"] for p in search.cv_results_["params"]) == [0.1, 1.0]
     assert search.predict(X).shape == (10,)
+    # A grid is evaluated whole, in GridSearchCV's order, as GridSearchCV would.
+    grid = {"C": [0.01, 0.1, 1.0, 10.0], "fit_intercept": [True, False]}
+    search = HyperbandSearchCV(LogisticRegression(), grid, cv=2).fit(X, y)
+    assert search.cv_results_["params"] == list(ParameterGrid(grid))
+    # Up to eta**4 points of a larger one.
+    grid = {"C": list(np.logspace(-3, 3, 100))}
+    search = HyperbandSearchCV(LogisticRegression(), grid, cv=2, random_state=0).fit(X, y)
+    assert search.brackets_ == [[(81, 5)]]
+    assert len({p["C"] for p in search.cv_results_["params"]}) == 81
 
 
 def test_default_min_resource_gives_five_brackets_on_large_folds():
