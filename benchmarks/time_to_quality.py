@@ -26,11 +26,12 @@ import traceback
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier
+from sklearn.svm import SVC
 
 import adapters
 from problems import Problem, native
@@ -160,6 +161,20 @@ def forest_cancer_defaults():
     )
 
 
+def svc_digits_defaults():
+    """Like ``forest-cancer-defaults``, with a kernel SVM, whose fit time grows faster
+    than the number of samples, on ten classes."""
+    X, y = load_digits(return_X_y=True)
+    X, X_test, y, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return Problem(
+        name="svc-digits-defaults",
+        estimator=SVC(),
+        space={"C": ("real", 1e-2, 1e3, "log"), "gamma": ("real", 1e-5, 1e-1, "log")},
+        X=X, y=y, X_test=X_test, y_test=y_test, scoring="accuracy", cv=StratifiedKFold(5),
+        resource="n_samples", min_resource=None, max_resource=None, eta=3,
+    )
+
+
 PROBLEMS = {
     "hgb-max_iter": hgb_max_iter,
     "mlp-max_iter": mlp_max_iter,
@@ -167,6 +182,7 @@ PROBLEMS = {
     "forest-n_estimators": forest_n_estimators,
     "hgb-n_samples-defaults": hgb_n_samples_defaults,
     "forest-cancer-defaults": forest_cancer_defaults,
+    "svc-digits-defaults": svc_digits_defaults,
 }
 
 
