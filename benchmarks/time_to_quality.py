@@ -55,6 +55,10 @@ RANDOM_N_ITER = 81
 
 def _split(n_samples, n_features, seed=0, **kw):
     X, y = make_classification(n_samples=n_samples, n_features=n_features, random_state=seed, **kw)
+    return _split_data(X, y, seed)
+
+
+def _split_data(X, y, seed=0):
     return train_test_split(X, y, test_size=0.25, random_state=seed, stratify=y)
 
 
@@ -145,8 +149,7 @@ def hgb_n_samples_defaults():
 def forest_cancer_defaults():
     """A dataset that ships with scikit-learn, a forest over integer ranges only (a
     finite space, not a grid), every search at its defaults for the resource range."""
-    X, y = load_breast_cancer(return_X_y=True)
-    X, X_test, y, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    X, X_test, y, y_test = _split_data(*load_breast_cancer(return_X_y=True))
     return Problem(
         name="forest-cancer-defaults",
         estimator=RandomForestClassifier(n_estimators=50, random_state=0),
@@ -164,8 +167,7 @@ def forest_cancer_defaults():
 def svc_digits_defaults():
     """Like ``forest-cancer-defaults``, with a kernel SVM, whose fit time grows faster
     than the number of samples, on ten classes."""
-    X, y = load_digits(return_X_y=True)
-    X, X_test, y, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    X, X_test, y, y_test = _split_data(*load_digits(return_X_y=True))
     return Problem(
         name="svc-digits-defaults",
         estimator=SVC(),
