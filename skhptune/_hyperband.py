@@ -1093,10 +1093,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         )
         levels = resource_levels(min_resource, max_resource, self.eta)
         uncapped = hyperband_schedule(min_resource, max_resource, self.eta, self.n_brackets)
+        default_first_rung = self.eta**_DEFAULT_MAX_HALVINGS  # of the default range
         # Overlapping sub-spaces of a list of dicts share configurations; count
         # them once, up to more than the brackets could start.
         n_configs = space.distinct_size(
-            max(sum(bracket[0][0] for bracket in uncapped), self.eta**_DEFAULT_MAX_HALVINGS)
+            max(sum(bracket[0][0] for bracket in uncapped), default_first_rung)
         )
         schedule = hyperband_schedule(
             min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
@@ -1106,12 +1107,13 @@ class HyperbandSearchCV(AskTellSearchCV):
         # it, as the default range would, with eta**4 of them or the whole grid,
         # as HalvingGridSearchCV does. Distributions (randint ...) are sampled,
         # as HalvingRandomSearchCV samples them, even when finite.
-        n_first = min(n_configs, self.eta**_DEFAULT_MAX_HALVINGS) if space.is_grid else 0
+        n_first = min(n_configs, default_first_rung) if space.is_grid else 0
         if len(levels) == 1:
             # Nothing to halve (tiny data or a narrow range): rather than the one
             # configuration of Hyperband's formula, as many as the full-resource
             # bracket of the default five-bracket schedule evaluates, or the
-            # first rung a grid would have had.
+            # first rung a grid would have had (a grid that fits in it is then
+            # evaluated whole, below).
             schedule = [[(max(_DEFAULT_MAX_HALVINGS + 1, n_first), max_resource)]]
         elif n_first > schedule[0][0][0]:
             schedule[0] = halving_rungs(n_first, levels, self.eta)
