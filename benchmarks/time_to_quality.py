@@ -147,8 +147,9 @@ def hgb_n_samples_defaults():
 
 
 def forest_cancer_defaults():
-    """A dataset that ships with scikit-learn, a forest over integer ranges only (a
-    finite space, not a grid), every search at its defaults for the resource range."""
+    """A dataset that ships with scikit-learn, a forest over integer ranges and a
+    categorical (a finite space, not a grid), every search at its defaults for the
+    resource range."""
     X, X_test, y, y_test = _split_data(*load_breast_cancer(return_X_y=True))
     return Problem(
         name="forest-cancer-defaults",
