@@ -248,7 +248,9 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     """A subsample of a training fold: whole groups, or stratified by class.
 
     With ``groups``, whole groups are taken in random order until at least
-    ``n_samples`` samples are in. Otherwise the samples of each class are
+    ``n_samples`` samples are in; with ``y`` too, the groups that bring a class
+    none before them holds come first, so that few groups hold every class even
+    when each group holds one (one subject, one diagnosis). Otherwise the samples of each class are
     shuffled and interleaved so that any prefix holds the classes in their
     proportions (within one sample), every class at least once as soon as
     ``n_samples`` reaches the number of classes; the first ``n_samples`` are
@@ -266,7 +268,7 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     y : array-like of shape (n_total,), default=None
         Class labels of all samples, to stratify on.
     groups : array-like of shape (n_total,), default=None
-        Group labels of all samples; takes precedence over ``y``.
+        Group labels of all samples; with them, ``y`` only orders the groups.
 
     Returns
     -------
@@ -280,15 +282,13 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
         _, group_of = np.unique(_as_numpy(groups)[train], return_inverse=True)
         group_of = group_of.reshape(-1)
         order = rng.permutation(group_of.max() + 1)
+        if y is not None:
+            order = _class_covering_first(order, group_of, _class_labels(y, train))
         cumulative = np.cumsum(np.bincount(group_of)[order])
         n_groups = int(np.searchsorted(cumulative, n_samples)) + 1
         keep = np.isin(group_of, order[:n_groups])
         return np.sort(train[keep])
-    if y is None:
-        label = np.zeros(len(train), dtype=int)
-    else:
-        _, label = np.unique(_as_numpy(y)[train], return_inverse=True)
-        label = label.reshape(-1)
+    label = np.zeros(len(train), dtype=int) if y is None else _class_labels(y, train)
     shuffled = rng.permutation(len(train))
     # A sample's key is its rank within its class over the class size: sorting by
     # key interleaves the classes in proportion, each class's first sample at 0.
@@ -298,6 +298,30 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
         key[members] = np.arange(len(members)) / count
     order = np.lexsort((rng.random_sample(len(train)), key))
     return np.sort(train[order[:n_samples]])
+
+
+def _class_labels(y, train):
+    """Class of each sample of ``train``, as integers from 0."""
+    _, label = np.unique(_as_numpy(y)[train], return_inverse=True)
+    return label.reshape(-1)
+
+
+def _class_covering_first(order, group_of, label):
+    """``order`` of groups with the groups that add a class moved to the front.
+
+    Going through ``order``, a group that holds a class no group before it
+    holds is taken first; the others keep their order after them. When every
+    group holds every class, ``order`` is unchanged.
+    """
+    holds = np.zeros((len(order), label.max() + 1), dtype=bool)
+    holds[group_of, label] = True
+    covered = np.zeros(holds.shape[1], dtype=bool)
+    first = []
+    for group in order:
+        if not covered.all() and (holds[group] & ~covered).any():
+            first.append(group)
+            covered |= holds[group]
+    return np.concatenate([first, order[~np.isin(order, first)]]).astype(order.dtype)
 
 
 def _as_numpy(labels):
@@ -679,7 +703,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
         parameter, and for ``"n_samples"`` at least 10 samples per class
         (classifiers) or 20 samples (others) and, when ``cv`` splits by group,
-        the size of the largest group (subsamples hold whole groups).
+        the size of the largest group (subsamples hold whole groups), times the
+        number of classes for a classifier when some group lacks a class.
 
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
@@ -974,13 +999,15 @@ class HyperbandSearchCV(AskTellSearchCV):
         return None
 
     def _split(self):
-        """``(cv, folds, n_classes, largest_group)`` of the data being fitted.
+        """``(cv, folds, n_classes, group_floor)`` of the data being fitted.
 
         ``folds`` lists the ``(train, test)`` indices, replayed at every level;
         ``n_classes`` is ``None`` unless the estimator classifies a binary or
-        multiclass target; ``largest_group`` is the size of the largest group
-        given to a splitter that splits by group (:func:`splits_by_group`), or
-        ``None``.
+        multiclass target. ``group_floor`` is ``None`` unless the splitter splits
+        by group (:func:`splits_by_group`); then it is the smallest level sure to
+        hold every class: the largest group, or ``n_classes`` times it when some
+        group lacks a class (subsamples start with a group per class missing
+        so far, see :func:`subsample_training_fold`).
         """
         X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
@@ -997,16 +1024,23 @@ class HyperbandSearchCV(AskTellSearchCV):
             if type_of_target(y) in ("binary", "multiclass"):
                 n_classes = len(np.unique(_as_numpy(y)))
         groups = split_params.get("groups")
-        largest_group = None
+        group_floor = None
         if groups is not None and splits_by_group(cv):
-            largest_group = int(np.unique(_as_numpy(groups), return_counts=True)[1].max())
-        return cv, folds, n_classes, largest_group
+            groups = _as_numpy(groups)
+            _, group_of, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+            group_floor = int(sizes.max())
+            if n_classes is not None:
+                label = _class_labels(y, slice(None))
+                pairs = np.unique(np.column_stack([group_of.reshape(-1), label]), axis=0)
+                if len(pairs) < len(sizes) * n_classes:
+                    group_floor *= n_classes
+        return cv, folds, n_classes, group_floor
 
-    def _resource_range(self, space, largest, n_classes, largest_group=None):
+    def _resource_range(self, space, largest, n_classes, group_floor=None):
         """``(min_resource, max_resource)`` after defaults and checks.
 
         ``largest`` is the size of the smallest training fold; ``n_classes`` and
-        ``largest_group`` as returned by :meth:`_split`.
+        ``group_floor`` as returned by :meth:`_split`.
         """
         name = type(self).__name__
         # A switch passes the Integral constraint; name it before the defaults
@@ -1027,8 +1061,8 @@ class HyperbandSearchCV(AskTellSearchCV):
             else:
                 floor = _MIN_SAMPLES
             # Subsamples hold whole groups: a level smaller than a group would
-            # fit more samples than n_resources says.
-            floor = max(floor, largest_group or 0)
+            # fit more samples than n_resources says, or miss classes.
+            floor = max(floor, group_floor or 0)
         else:
             self._check_resource_parameter(space)
             max_resource, floor = self.max_resource, 1
@@ -1086,10 +1120,10 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     def _make_strategy(self, space, rng):
         subsample_seed = rng.randint(np.iinfo(np.int32).max)
-        cv, cv_folds, n_classes, largest_group = self._split()
+        cv, cv_folds, n_classes, group_floor = self._split()
         smallest = min(len(train) for train, _ in cv_folds)
         min_resource, max_resource = self._resource_range(
-            space, smallest, n_classes, largest_group
+            space, smallest, n_classes, group_floor
         )
         levels = resource_levels(min_resource, max_resource, self.eta)
         uncapped = hyperband_schedule(min_resource, max_resource, self.eta, self.n_brackets)
@@ -1125,7 +1159,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             cv,
             folds=cv_folds,
             stratify=n_classes is not None,
-            whole_groups=largest_group is not None,
+            whole_groups=group_floor is not None,
             random_state=subsample_seed,
         )
         resource = self.resource

@@ -276,6 +276,61 @@ def test_grouped_subsample_keeps_whole_groups():
         assert set(np.flatnonzero(groups == g)) <= set(sub)
 
 
+def test_grouped_subsample_of_a_classifier_starts_with_every_class():
+    # One class per group (a diagnosis per patient): the first groups taken
+    # must hold every class, and larger subsamples keep the smaller ones.
+    groups = np.repeat(np.arange(30), 5)
+    y = (np.arange(30) % 3)[groups]
+    train = np.arange(150)
+    for seed in range(10):
+        previous = np.array([], dtype=int)
+        for n in [15, 40, 90]:
+            sub = subsample_training_fold(train, n, np.random.RandomState(seed), y=y, groups=groups)
+            assert set(y[sub]) == {0, 1, 2}
+            assert set(previous) <= set(sub)
+            previous = sub
+        smallest = subsample_training_fold(train, 15, np.random.RandomState(seed), y=y, groups=groups)
+        assert len(smallest) == 15  # three groups, one of each class
+
+
+def test_grouped_subsample_order_is_random_when_every_group_holds_every_class():
+    groups = np.repeat(np.arange(10), 6)
+    y = np.tile([0, 1, 2], 20)
+    train = np.arange(60)
+    with_y = subsample_training_fold(train, 20, np.random.RandomState(3), y=y, groups=groups)
+    without = subsample_training_fold(train, 20, np.random.RandomState(3), groups=groups)
+    np.testing.assert_array_equal(with_y, without)
+
+
+def test_single_class_groups_give_no_failed_first_rung():
+    # Two groups of one class each made the first level of 20 samples: a fold
+    # with one class only, so every fit of the first rung failed.
+    rng = np.random.RandomState(0)
+    groups = np.repeat(np.arange(40), 10)
+    y = (np.arange(40) % 2)[groups]
+    X = rng.randn(400, 5) + y[:, None]
+    search = HyperbandSearchCV(
+        LogisticRegression(), {"C": Real(1e-3, 1e2, prior="log-uniform")}, cv=GroupKFold(3),
+        random_state=0,
+    ).fit(X, y, groups=groups)
+    assert search.min_resource_ == 20
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_default_min_resource_holds_a_group_of_each_class():
+    # Groups of 30 samples and one class each: one group per class at least.
+    rng = np.random.RandomState(0)
+    groups = np.repeat(np.arange(30), 30)
+    y = (np.arange(30) % 3)[groups]
+    X = rng.randn(900, 4) + y[:, None]
+    search = HyperbandSearchCV(
+        LogisticRegression(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, cv=GroupKFold(3),
+        random_state=0,
+    ).fit(X, y, groups=groups)
+    assert search.min_resource_ == 90
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
 def test_subsampled_cv_changes_training_folds_only():
     X, y = make_classification(n_samples=90, weights=[0.7], random_state=0)
     inner = StratifiedKFold(3, shuffle=True, random_state=0)
