@@ -340,6 +340,7 @@ class SearchRunner:
         self._start = time.perf_counter()
         self._known = {}  # de-duplication key -> mean test score
         self._row_scores = []
+        self._row_has_score = []  # False where a fit failed (see _lacks_a_score)
         self._row_times = []
         self._row_resources = []
         self._any_success = False
@@ -438,6 +439,7 @@ class SearchRunner:
             # Recorded before the callbacks end the batch: an interrupt raised
             # there leaves the rows in cv_results_, which the records must match.
             self._row_scores.extend(scores)
+            self._row_has_score.extend(np.isfinite(told))
             self._row_times.extend([self.elapsed] * len(candidates))
             self._row_resources.extend([batch.resource] * len(candidates))
             self._known.update(zip(keys, told))
@@ -525,6 +527,12 @@ class SearchRunner:
             line += f", ~{self.elapsed / done * (total - done):.0f} s left"
         print(line, flush=True)
 
+    @property
+    def row_has_score(self):
+        """Per row of ``cv_results_``, whether its configuration got a real score:
+        False where a fit failed, whatever ``error_score`` put in its place."""
+        return np.array(self._row_has_score, dtype=bool)
+
     def history(self):
         """Per evaluation (row of ``cv_results_``): score, best so far, elapsed time."""
         scores = np.array(self._row_scores, dtype=float)
@@ -532,7 +540,12 @@ class SearchRunner:
         # strategy was told NaN instead.
         for row, candidates, *_ in self.search._failed_batches:
             scores[row : row + len(candidates)] = self.search.error_score
-        best = best_so_far(scores, self._row_resources)
+        ranked = scores
+        if any(resource is not None for resource in self._row_resources):
+            # HyperbandSearchCV's best_index_ passes over failed rows, as its
+            # promotions do, whatever error_score says.
+            ranked = np.where(self.row_has_score, scores, np.nan)
+        best = best_so_far(ranked, self._row_resources)
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 
 
@@ -748,6 +761,7 @@ class AskTellSearchCV(BaseSearchCV):
             if self._model_store is not None:
                 self._model_store.close()
             del self._model_store  # only needed while fitting
+            self.__dict__.pop("_row_has_score", None)
         if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
             self.best_estimator_ = self.best_estimator_.wrapped_estimator
         # With scoring=None the scorer calls the estimator's own score method.
@@ -802,6 +816,8 @@ class AskTellSearchCV(BaseSearchCV):
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)
         self.history_ = runner.history()
+        # For _select_best_index, which BaseSearchCV.fit calls next.
+        self._row_has_score = runner.row_has_score
         self._store_strategy_results(strategy, space)
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):

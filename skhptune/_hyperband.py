@@ -791,7 +791,7 @@ class HyperbandSearchCV(AskTellSearchCV):
     best_params_ : dict
         Parameters of the best row, the resource parameter included.
     best_index_ : int
-        Best row among those at the largest resource with a finite score (see
+        Best row among those at the largest resource with a real score (see
         Notes).
     scorer_ : function or dict
         Scorer(s) used on the held-out data.
@@ -894,10 +894,11 @@ class HyperbandSearchCV(AskTellSearchCV):
     fit of a few iterations; each fit gets the bins it would have computed.
 
     ``best_index_`` is chosen among the rows at the largest resource reached
-    that has a finite score, normally ``max_resource``. If ``max_time`` stops
-    the search before bracket 0 reaches it, it is a smaller resource (a warning
-    says so), and with a parameter resource the refit uses that row's value. A
-    callable ``refit`` sees all rows.
+    that has a real score, normally ``max_resource``; a failed fit's numeric
+    ``error_score`` is not one, as for promotions. If ``max_time`` stops the
+    search before bracket 0 reaches ``max_resource``, or every fit there fails,
+    it is a smaller resource (a warning says so), and with a parameter resource
+    the refit uses that row's value. A callable ``refit`` sees all rows.
 
     Examples
     --------
@@ -1206,16 +1207,23 @@ class HyperbandSearchCV(AskTellSearchCV):
                 UserWarning,
             )
 
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
+    def _select_best_index(self, refit, refit_metric, results):
         # Low resources flatter some configurations: the best is taken among the
-        # rows at the largest resource reached that has a finite score.
+        # rows at the largest resource reached that has a real score (a numeric
+        # error_score of a failed fit is not one, as for promotions).
         if callable(refit):
             return BaseSearchCV._select_best_index(refit, refit_metric, results)
         n_resources = np.asarray(results["n_resources"])
         scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-        finite = np.isfinite(scores)
-        pool = n_resources[finite] if finite.any() else n_resources
-        rows = np.flatnonzero(n_resources == pool.max())
+        scored = np.isfinite(scores) & self._row_has_score
+        pool = n_resources[scored] if scored.any() else n_resources
+        if pool.max() < n_resources.max():
+            warnings.warn(
+                f"{type(self).__name__}: every configuration evaluated at "
+                f"n_resources={n_resources.max()} failed; best_index_ is the best "
+                f"row at n_resources={pool.max()}.",
+                UserWarning,
+            )
+        rows = np.flatnonzero((n_resources == pool.max()) & (scored | ~scored.any()))
         ranks = np.asarray(results[f"rank_test_{refit_metric}"])[rows]
         return rows[np.argmin(ranks)]  # a numpy integer, as BaseSearchCV's

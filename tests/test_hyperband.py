@@ -523,6 +523,35 @@ def test_failed_configurations_are_never_promoted_over_finite_ones():
     assert np.isfinite(search.best_score_) and search.best_params_["a"] >= 0.2
 
 
+class _FailsAtLargeBudgets(Toy):
+    def fit(self, X, y=None):
+        if self.budget >= 9:
+            raise ValueError("failing on purpose")
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize("error_score", [np.nan, 0.0])
+def test_best_index_passes_over_failed_rows_whatever_error_score(error_score):
+    # Every fit at max_resource fails. error_score=0 is above every real score
+    # here: a failed row was best_index_, and the refit then failed.
+    search = HyperbandSearchCV(
+        _FailsAtLargeBudgets(), {"a": Real(0, 1)}, resource="budget", min_resource=1,
+        max_resource=9, cv=2, random_state=0, error_score=error_score,
+    )
+    message = (
+        "every configuration evaluated at n_resources=9 failed; best_index_ is the "
+        "best row at n_resources=3"
+    )
+    with pytest.warns(UserWarning, match=message):
+        search.fit(np.zeros((10, 1)))
+    results = search.cv_results_
+    at_3 = results["n_resources"] == 3
+    assert results["n_resources"][search.best_index_] == 3
+    assert search.best_score_ == results["mean_test_score"][at_3].max() < 0
+    assert search.best_estimator_.budget == 3
+    assert search.history_["best_score"][-1] == search.best_score_
+
+
 @pytest.mark.parametrize("sampler", ["random", "bayes"])
 def test_a_failed_configuration_is_not_promoted_on_a_tie_with_the_worst_score(sampler):
     # The two failures come first in the rung; the worst finite score must still
