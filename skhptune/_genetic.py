@@ -723,11 +723,12 @@ class GeneticSearchCV(AskTellSearchCV):
         Best individuals carried unchanged into the next generation, at least 0
         and smaller than ``population_size``; ``"auto"`` keeps half of the
         population (``population_size // 2``). Carried individuals are not
-        evaluated again.
+        evaluated again. Not a switch: ``True`` is an error.
 
     early_stopping : int, default=None
         Stop after this many generations in a row without improving the best
-        score, at least 1; ``None`` runs all generations.
+        score, at least 1; ``None`` runs all generations. Not a switch: ``True``
+        is an error.
 
     surrogate : bool, default=True
         Screen offspring with a model (surrogate-assisted evolution): each
@@ -951,7 +952,23 @@ class GeneticSearchCV(AskTellSearchCV):
             )
         return self.elitism
 
+    def _check_counts_are_not_switches(self):
+        # A bool passes the Integral constraints, but elitism=True (a switch in
+        # sklearn-genetic-opt) would keep one individual, and early_stopping=True
+        # (a switch in scikit-learn's estimators) stop after one stalled generation.
+        for name, meaning in [
+            ("elitism", "individuals kept, or 'auto' for half the population"),
+            ("early_stopping", "generations without improvement, or None"),
+        ]:
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)):
+                raise InvalidParameterError(
+                    f"The {name!r} parameter of {type(self).__name__} is a number of "
+                    f"{meaning}, not a switch. Got {value!r} instead."
+                )
+
     def _evaluation_budget(self):
+        self._check_counts_are_not_switches()
         n_elites = self._n_elites()
         return self.population_size + (self.n_generations - 1) * (
             self.population_size - n_elites

@@ -612,6 +612,10 @@ def test_pickle_round_trip(iris):
         ({"elitism": "all"}, "elitism"),
         ({"elitism": 6}, "elitism"),
         ({"early_stopping": 0}, "early_stopping"),
+        # Counts, not switches: True would silently mean 1.
+        ({"elitism": True}, "elitism"),
+        ({"early_stopping": True}, "early_stopping"),
+        ({"early_stopping": np.bool_(False)}, "early_stopping"),
         ({"surrogate": "yes"}, "surrogate"),
     ],
 )
