@@ -572,6 +572,10 @@ def parse_dimension(name, spec, rng=None):
         return _CategoricalDim(name, choices)
     if hasattr(spec, "rvs"):
         return _parse_distribution(name, spec, rng)
+    if not isinstance(spec, np.ndarray) and hasattr(spec, "to_numpy"):
+        # A pandas Series or Index of values, which RandomizedSearchCV samples
+        # from too (df["kernel"].unique() is an array already).
+        spec = spec.to_numpy()
     if isinstance(spec, np.ndarray):
         if spec.ndim != 1:
             raise ValueError(

@@ -150,6 +150,16 @@ def test_numpy_array_and_tuple_are_lists():
     assert parse_dimension("r", ((1, 1), (1, 2))).decode(0.9) == (1, 2)
 
 
+def test_pandas_series_and_index_are_lists():
+    # RandomizedSearchCV samples from them next to a distribution.
+    pd = pytest.importorskip("pandas")
+    kernels = pd.Series(["rbf", "linear", "rbf"], index=[3, 5, 8])  # after drop_duplicates
+    assert parse_dimension("kernel", kernels).values == ["rbf", "linear"]
+    assert parse_dimension("C", pd.Index([0.1, 1.0, 10.0])).n_levels == 3
+    with pytest.raises(ValueError, match="must be one-dimensional"):
+        parse_dimension("C", pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+
+
 @pytest.mark.parametrize(
     "dist, low, high",
     [
