@@ -462,7 +462,10 @@ def _parse_integer(name, dim):
     low, high = int(dim.low), int(dim.high)
     if dim.prior == "uniform":
         return _integer_range(name, low, high)
-    return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True)
+    # Its values can be counted and listed (a range builds them on demand), so a
+    # space of few of them is finite, as with a uniform prior.
+    values = range(low, high + 1) if high - low + 1 <= _MAX_BINNED_LEVELS else None
+    return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True, values=values)
 
 
 def _has_integer_values(dist):

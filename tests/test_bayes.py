@@ -2,6 +2,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.stats import geom
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import load_iris
 from sklearn.model_selection import RandomizedSearchCV
@@ -116,9 +117,9 @@ def test_log_integer_space_never_repeats_a_configuration():
 
 
 def test_running_out_of_unseen_configurations_before_n_iter_warns():
-    # A space whose size is not counted (a log prior, a distribution's tail) can
+    # A space whose size is not counted (a distribution's unbounded tail) can
     # run out of configurations to draw: fewer rows than n_iter, said aloud.
-    space = {"level": Integer(1, 3, prior="log-uniform")}
+    space = {"level": geom(0.99)}
     search = BayesSearchCV(ToyObjective(), space, n_iter=6, cv=2, random_state=0)
     with pytest.warns(UserWarning, match="evaluated 3 configurations of n_iter=6"):
         search.fit(X_toy, y_toy)
@@ -126,6 +127,15 @@ def test_running_out_of_unseen_configurations_before_n_iter_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a budget spent in full says nothing
         search.set_params(n_iter=3).fit(X_toy, y_toy)
+
+
+def test_a_small_log_uniform_integer_space_is_evaluated_whole():
+    # Counted as unbounded, it ran out of draws with a warning naming rare tails.
+    space = {"level": Integer(1, 3, prior="log-uniform")}
+    search = BayesSearchCV(ToyObjective(), space, n_iter=6, cv=2, random_state=0)
+    with pytest.warns(UserWarning, match="total space of parameters 3 is smaller"):
+        search.fit(X_toy, y_toy)
+    assert [p["level"] for p in search.cv_results_["params"]] == [1, 2, 3]
 
 
 def test_a_range_too_narrow_to_tell_configurations_apart_warns():
