@@ -670,6 +670,10 @@ class AskTellSearchCV(BaseSearchCV):
         """Evaluations the search may spend, or ``None`` when it sets its own end."""
         return None
 
+    def _budget_description(self):
+        """The budget, as the warning about a smaller space names it."""
+        return f"the {type(self).__name__} budget of {self._evaluation_budget()} evaluations"
+
     def _n_splits(self):
         """Number of CV splits, known to a strategy before the first evaluation.
 
@@ -806,9 +810,9 @@ class AskTellSearchCV(BaseSearchCV):
             # GridSearchCV's order, in one parallel batch (what a param_grid asks for).
             if len(grid) < budget and self.param_grid is None:
                 warnings.warn(
-                    f"The total space of parameters {len(grid)} is smaller than the "
-                    f"{type(self).__name__} budget of {budget} evaluations. Running "
-                    f"{len(grid)} iterations. For exhaustive searches, use GridSearchCV.",
+                    f"The total space of parameters {len(grid)} is smaller than "
+                    f"{self._budget_description()}. Running {len(grid)} iterations. "
+                    "For exhaustive searches, use GridSearchCV.",
                     UserWarning,
                 )
             runner.run_once(Batch(grid, more_results=self._grid_columns(len(grid))))

@@ -504,6 +504,10 @@ class BayesSearchCV(AskTellSearchCV):
     def _evaluation_budget(self):
         return self.n_iter
 
+    def _budget_description(self):
+        # RandomizedSearchCV's words, for filters written for its warnings.
+        return f"n_iter={self.n_iter}"
+
     def _make_strategy(self, space, rng):
         n_dims = max(sub.n_dims for sub in space.subspaces)
         n_initial = self.n_initial_points or min(max(5, 2 * n_dims), 10)

@@ -762,7 +762,7 @@ class GeneticSearchCV(AskTellSearchCV):
         ``(train, test)`` index pairs.
 
     verbose : int, default=0
-        ``1`` prints one line per generation, after scikit-learn's own
+        ``1`` prints one line per generation (a batch), after scikit-learn's own
         "Fitting ..." line; higher values also make the fits verbose.
 
     pre_dispatch : int or str, default="2*n_jobs"

@@ -133,7 +133,7 @@ def test_a_small_log_uniform_integer_space_is_evaluated_whole():
     # Counted as unbounded, it ran out of draws with a warning naming rare tails.
     space = {"level": Integer(1, 3, prior="log-uniform")}
     search = BayesSearchCV(ToyObjective(), space, n_iter=6, cv=2, random_state=0)
-    with pytest.warns(UserWarning, match="total space of parameters 3 is smaller"):
+    with pytest.warns(UserWarning, match="total space of parameters 3 is smaller than n_iter=6"):
         search.fit(X_toy, y_toy)
     assert [p["level"] for p in search.cv_results_["params"]] == [1, 2, 3]
 

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import make_scorer, recall_score
-from sklearn.model_selection import GroupKFold, KFold, cross_validate
+from sklearn.model_selection import GroupKFold, KFold, RandomizedSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -358,6 +358,17 @@ def test_small_param_grid_is_evaluated_whole_without_warning(Search):
     assert [p["C"] for p in search.cv_results_["params"]] == [0.1, 1, 10]
     with pytest.warns(UserWarning, match="smaller than"):
         Search(SVC(), grid, cv=3).fit(X, y)
+
+
+def test_small_space_warning_is_randomized_search_cvs_word_for_word():
+    # So that filters written for RandomizedSearchCV's warning match ours.
+    messages = []
+    for Search in (RandomizedSearchCV, BayesSearchCV):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            Search(SVC(), {"C": [1, 2]}, n_iter=5, cv=3, random_state=0).fit(X, y)
+        messages.append([str(w.message) for w in caught if "total space" in str(w.message)])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
 
 
 @pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV])
