@@ -709,7 +709,10 @@ class HyperbandSearchCV(AskTellSearchCV):
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
         resource; for ``"n_samples"``, ``None`` means the size of the smallest
-        training fold, and larger values are an error.
+        training fold, and larger values are an error. At that size every
+        training fold is fitted whole: with folds of unequal sizes
+        (``TimeSeriesSplit``) the larger ones hold more samples than
+        ``n_resources`` says at the last level.
 
     eta : int, default=3
         Halving rate, at least 2: each rung keeps the best ``1/eta`` of its
