@@ -250,11 +250,11 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     With ``groups``, whole groups are taken in random order until at least
     ``n_samples`` samples are in; with ``y`` too, the groups that bring a class
     none before them holds come first, so that few groups hold every class even
-    when each group holds one (one subject, one diagnosis). Otherwise the samples of each class are
-    shuffled and interleaved so that any prefix holds the classes in their
-    proportions (within one sample), every class at least once as soon as
-    ``n_samples`` reaches the number of classes; the first ``n_samples`` are
-    kept. The same ``rng`` state gives nested subsamples for growing
+    when each holds one (a diagnosis per patient). Otherwise the samples of
+    each class are shuffled and interleaved so that any prefix holds the
+    classes in their proportions (within one sample), every class at least once
+    as soon as ``n_samples`` reaches the number of classes; the first
+    ``n_samples`` are kept. The same ``rng`` state gives nested subsamples for growing
     ``n_samples``.
 
     Parameters
@@ -1008,10 +1008,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``folds`` lists the ``(train, test)`` indices, replayed at every level;
         ``n_classes`` is ``None`` unless the estimator classifies a binary or
         multiclass target. ``group_floor`` is ``None`` unless the splitter splits
-        by group (:func:`splits_by_group`); then it is the smallest level sure to
-        hold every class: the largest group, or ``n_classes`` times it when some
-        group lacks a class (subsamples start with a group per class missing
-        so far, see :func:`subsample_training_fold`).
+        by group (:func:`splits_by_group`); then it is the smallest level that
+        holds whole groups as ``n_resources`` says (the largest group) and, for
+        a classifier, every class: ``n_classes`` times the largest group when
+        some group lacks a class (subsamples start with a group per class
+        missing so far, see :func:`subsample_training_fold`).
         """
         X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
