@@ -359,7 +359,15 @@ class SearchRunner:
     def best_score(self):
         if not self._row_scores:
             return np.nan
-        return best_so_far(self._row_scores, self._row_resources)[-1]
+        return self._best_so_far(np.array(self._row_scores, dtype=float))[-1]
+
+    def _best_so_far(self, scores):
+        """:func:`best_so_far` of the rows' ``scores``, as ``best_index_`` picks."""
+        if any(resource is not None for resource in self._row_resources):
+            # HyperbandSearchCV's best_index_ passes over failed rows, as its
+            # promotions do, whatever error_score says.
+            scores = np.where(self.row_has_score, scores, np.nan)
+        return best_so_far(scores, self._row_resources)
 
     def out_of_budget(self):
         """Whether no further batch may start."""
@@ -540,12 +548,7 @@ class SearchRunner:
         # strategy was told NaN instead.
         for row, candidates, *_ in self.search._failed_batches:
             scores[row : row + len(candidates)] = self.search.error_score
-        ranked = scores
-        if any(resource is not None for resource in self._row_resources):
-            # HyperbandSearchCV's best_index_ passes over failed rows, as its
-            # promotions do, whatever error_score says.
-            ranked = np.where(self.row_has_score, scores, np.nan)
-        best = best_so_far(ranked, self._row_resources)
+        best = self._best_so_far(scores)
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 
 

@@ -14,6 +14,7 @@ import sklearn
 from scipy.stats import randint
 from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold, ParameterGrid, StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline
@@ -524,10 +525,13 @@ def test_failed_configurations_are_never_promoted_over_finite_ones():
 
 
 class _FailsAtLargeBudgets(Toy):
+    """Fails at ``budget >= 9``, only for ``a < fail_below`` when that is set."""
+
     def fit(self, X, y=None):
-        if self.budget >= 9:
+        if self.budget >= 9 and (self.fail_below is None or self.a < self.fail_below):
             raise ValueError("failing on purpose")
-        return super().fit(X, y)
+        self.n_fit_ = len(X)
+        return self
 
 
 @pytest.mark.parametrize("error_score", [np.nan, 0.0])
@@ -550,6 +554,19 @@ def test_best_index_passes_over_failed_rows_whatever_error_score(error_score):
     assert search.best_score_ == results["mean_test_score"][at_3].max() < 0
     assert search.best_estimator_.budget == 3
     assert search.history_["best_score"][-1] == search.best_score_
+
+
+def test_progress_lines_pass_over_failed_rows_as_best_index_does(capsys):
+    # error_score=0 is above every real score: the lines printed it as the best.
+    search = HyperbandSearchCV(
+        _FailsAtLargeBudgets(fail_below=0.7), {"a": Real(0, 1)}, resource="budget",
+        min_resource=1, max_resource=9, cv=2, random_state=0, error_score=0.0, verbose=1,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(np.zeros((10, 1)))
+    assert (search.cv_results_["mean_test_score"][search.cv_results_["n_resources"] == 9] == 0).any()
+    last = [line for line in capsys.readouterr().out.splitlines() if "best score" in line][-1]
+    assert f"best score {search.best_score_:.4g}," in last
 
 
 @pytest.mark.parametrize("sampler", ["random", "bayes"])
