@@ -162,6 +162,15 @@ def _short_label(value):
     return text if len(text) <= _LABEL_WIDTH else text[: _LABEL_WIDTH - 1] + "…"
 
 
+def _tick_labels(values):
+    """Short labels of distinct ``values``; those that would read alike (two
+    estimators of one class, long reprs sharing a start) are written in full."""
+    short = [_short_label(value) for value in values]
+    return [
+        label if short.count(label) == 1 else repr(value) for label, value in zip(short, values)
+    ]
+
+
 def _category_order(labels, values):
     """Distinct ``labels``: those of numbers in numeric order, then the rest sorted."""
     numeric, other = {}, set()
@@ -211,6 +220,12 @@ def _panel_axes(plt, ax, n_panels, n_cols, sharey):
     if hasattr(ax, "get_subplotspec") and not isinstance(ax, np.ndarray):
         if n_panels == 1:
             return ax.figure, [ax]
+        if ax.get_subplotspec() is None:
+            raise ValueError(
+                f"ax must be an axes of a grid (plt.subplots, Figure.add_subplot) to be "
+                f"split into {n_panels} panels, one per parameter, or a list of "
+                f"{n_panels} axes; got axes placed by hand ({ax!r})."
+            )
         figure = ax.figure
         spec = ax.get_subplotspec().subgridspec(n_rows, n_cols)
         ax.set_axis_off()
@@ -539,12 +554,15 @@ class ParameterScoreDisplay:
                 if log:
                     axis.set_xscale("log")
             else:
-                labels = [_short_label(v) for v in values]
-                categories = _category_order(labels, values)
-                codes = np.array([categories.index(label) for label in labels], dtype=float)
+                # One strip per distinct value (told apart by repr, as everywhere
+                # here); the tick only shows a short label.
+                keys = [repr(v) for v in values]
+                categories = _category_order(keys, values)
+                codes = np.array([categories.index(key) for key in keys], dtype=float)
                 x = codes + rng.uniform(-0.15, 0.15, size=len(codes))
+                ticks = _tick_labels([values[keys.index(key)] for key in categories])
                 axis.set_xticks(range(len(categories)))
-                axis.set_xticklabels(categories, rotation=30 if len(categories) > 3 else 0)
+                axis.set_xticklabels(ticks, rotation=30 if len(categories) > 3 else 0)
                 axis.set_xlim(-0.5, len(categories) - 0.5)
             scatter_kwargs = {"s": 18, "alpha": 0.8, "cmap": cmap, "norm": norm, **kwargs}
             self.scatters_.append(axis.scatter(x, score[rows], c=color[rows], **scatter_kwargs))
@@ -575,8 +593,8 @@ class ParameterScoreDisplay:
         ----------
         search : fitted search
             A skhptune search, or any scikit-learn ``*SearchCV``.
-        params : list of str, default=None
-            Parameters to plot, in this order; all those in ``cv_results_`` by
+        params : str or list of str, default=None
+            Parameter(s) to plot, in this order; all those in ``cv_results_`` by
             default.
         metric : str, default=None
             Metric to plot, for multi-metric searches; the refit metric by
@@ -599,7 +617,10 @@ class ParameterScoreDisplay:
         """
         metric = _resolve_metric(search, metric)
         results = search.cv_results_
-        names = _param_names(results) if params is None else list(params)
+        if params is None:
+            names = _param_names(results)
+        else:
+            names = [params] if isinstance(params, str) else list(params)
         values, present, log_scale = {}, {}, {}
         for name in names:
             if f"param_{name}" not in results:
@@ -615,7 +636,14 @@ class ParameterScoreDisplay:
         if color_by == "evaluation":
             color, color_label = None, "evaluation"
         elif color_by in results:
-            color, color_label = np.asarray(results[color_by], dtype=float), color_by
+            try:
+                color = np.asarray(results[color_by], dtype=float)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"color_by={color_by!r} must name a numeric cv_results_ column; "
+                    "its values are not numbers."
+                ) from None
+            color_label = color_by
         else:
             raise ValueError(f'color_by must be "auto", "evaluation" or a cv_results_ column, got {color_by!r}.')
         best_index = getattr(search, "best_index_", None) if _is_default_metric(search, metric) else None
@@ -694,10 +722,14 @@ class ParameterImportanceDisplay:
 
     For a :class:`~skhptune.BayesSearchCV` the importances come from the fitted
     Gaussian process (its ``parameter_importances_``: inverse lengthscales,
-    normalised). For any other search a random forest is fitted to predict the
-    score from the parameters and its permutation importances are shown: the
-    drop in fit when one parameter's values are shuffled. Both are normalised to
-    sum to 1, and both describe the evaluated configurations, not the whole space.
+    normalised), unless its space is a list of dicts: that model covers the
+    largest sub-space only. For any other search a random forest is fitted to
+    predict the score from the parameters and its permutation importances are
+    shown: the drop in fit when one parameter's values are shuffled; for a
+    search over a resource (Hyperband, halving) the forest also sees
+    ``n_resources``, which gets a bar of its own, since scores at small
+    resources are lower whatever the parameters. Both are normalised to sum to
+    1, and both describe the evaluated configurations, not the whole space.
 
     Parameters
     ----------
@@ -788,9 +820,11 @@ class ParameterImportanceDisplay:
             A skhptune search, or any scikit-learn ``*SearchCV``.
         method : {"auto", "search", "permutation"}, default="auto"
             ``"search"`` uses the search's own ``parameter_importances_``
-            (:class:`~skhptune.BayesSearchCV`); ``"permutation"`` fits a random
-            forest to the evaluated configurations; ``"auto"`` uses the first
-            when the search has it for the plotted metric, else the second.
+            (:class:`~skhptune.BayesSearchCV`), which explains the refit metric
+            only; ``"permutation"`` fits a random forest to the evaluated
+            configurations; ``"auto"`` uses the first when the search has it for
+            the plotted metric and every parameter (not over a list of dicts),
+            else the second.
         metric : str, default=None
             Metric to explain, for multi-metric searches; the refit metric by
             default.
@@ -816,8 +850,17 @@ class ParameterImportanceDisplay:
                 f"{type(search).__name__} has no parameter_importances_; use "
                 'method="permutation".'
             )
+        if method == "search" and not _is_default_metric(search, metric):
+            raise ValueError(
+                f"parameter_importances_ explain the refit metric "
+                f"{_default_metric(search)!r}, not metric={metric!r}; use "
+                'method="permutation".'
+            )
+        # A list of dicts gets a model per sub-space; the search's importances
+        # cover the largest one only.
+        covers_all = own is not None and set(own) == set(_param_names(search.cv_results_))
         if method == "search" or (
-            method == "auto" and own is not None and _is_default_metric(search, metric)
+            method == "auto" and covers_all and _is_default_metric(search, metric)
         ):
             importances, label = dict(own), "Gaussian process"
         else:

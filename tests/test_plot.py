@@ -344,6 +344,32 @@ def test_parameter_scores_order_number_choices_numerically(iris):
     assert depths == [repr(p["max_depth"]) for p in search.cv_results_["params"]]
 
 
+def test_parameter_scores_one_strip_per_distinct_value(iris):
+    # Three PCAs shorten to one label, "PCA": they were drawn on one strip.
+    from sklearn.decomposition import PCA
+    from sklearn.pipeline import Pipeline
+
+    pipe = Pipeline([("reduce", "passthrough"), ("svc", SVC())])
+    grid = {"reduce": [PCA(1), PCA(2), PCA(3), "passthrough"]}
+    search = GridSearchCV(pipe, grid, cv=3).fit(*iris)
+    display = ParameterScoreDisplay.from_estimator(search, params="reduce")
+    labels = [t.get_text() for t in display.axes_[0].get_xticklabels()]
+    assert len(labels) == len(set(labels)) == 4
+    strip = np.round(display.scatters_[0].get_offsets()[:, 0]).astype(int)
+    assert [labels[i] for i in strip] == [
+        "passthrough" if p["reduce"] == "passthrough" else repr(p["reduce"])
+        for p in search.cv_results_["params"]
+    ]
+
+
+def test_parameter_scores_argument_errors_name_the_argument(random_search):
+    with pytest.raises(ValueError, match="color_by='param_kernel' must name a numeric"):
+        ParameterScoreDisplay.from_estimator(random_search, color_by="param_kernel")
+    figure = plt.figure()
+    with pytest.raises(ValueError, match="ax must be an axes of a grid"):
+        ParameterScoreDisplay.from_estimator(random_search, ax=figure.add_axes([0, 0, 1, 1]))
+
+
 def test_parameter_scores_unknown_parameter(random_search):
     with pytest.raises(ValueError, match="'degree' is not in cv_results_"):
         ParameterScoreDisplay.from_estimator(random_search, params=["degree"])
@@ -374,6 +400,32 @@ def test_importances_from_the_search_when_it_has_them(random_search):
     assert "Gaussian process" in display.ax_.get_xlabel()
     forced = ParameterImportanceDisplay.from_estimator(search, method="permutation", random_state=0)
     assert "permutation" in forced.ax_.get_xlabel()
+
+
+def test_importances_of_a_list_of_dicts_come_from_a_model_of_every_parameter(conditional_grid):
+    # The search's own importances cover its largest sub-space only (here the
+    # linear kernel's, without gamma).
+    search = FittedSearch(
+        cv_results_=conditional_grid.cv_results_,
+        parameter_importances_={"C": 1.0, "kernel": 0.0},
+    )
+    display = ParameterImportanceDisplay.from_estimator(search, random_state=0)
+    assert "permutation" in display.ax_.get_xlabel()
+    assert set(display.importances) == {"C", "gamma", "kernel"}
+    forced = ParameterImportanceDisplay.from_estimator(search, method="search")
+    assert forced.importances == search.parameter_importances_
+
+
+def test_importances_of_the_search_explain_its_refit_metric_only(iris):
+    search = skhptune.BayesSearchCV(
+        SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform"), "gamma": Real(1e-3, 1, prior="log-uniform")},
+        n_iter=8, scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit="acc", cv=3,
+        random_state=0,
+    ).fit(*iris)
+    with pytest.raises(ValueError, match="explain the refit metric 'acc', not metric='bal'"):
+        ParameterImportanceDisplay.from_estimator(search, metric="bal", method="search")
+    display = ParameterImportanceDisplay.from_estimator(search, metric="bal", random_state=0)
+    assert "permutation" in display.ax_.get_xlabel()
 
 
 def test_importances_method_search_needs_the_attribute(random_search):
