@@ -810,7 +810,10 @@ class HyperbandSearchCV(AskTellSearchCV):
         (``max_resource_ < eta * min_resource_``) evaluates ``max_resource_`` only.
     brackets_ : list of list of (int, int)
         The schedule: per bracket, most aggressive first, its rungs as
-        ``(n_configurations, resource)``.
+        ``(n_configurations, resource)``. A configuration is evaluated once per
+        resource: on a small grid a later bracket that meets one an earlier
+        bracket evaluated at that resource reuses its row (labelled with the
+        earlier bracket), so ``cv_results_`` can hold fewer rows per bracket.
     n_resources_ : list of int
         Resource of each level evaluated, increasing.
     n_candidates_ : list of int

@@ -2,9 +2,9 @@
 
 Run ``python -m skhptune.demo``. Every search gets the same seed; random, Bayesian
 and genetic search the same budget of 24 configurations (each scored by 5-fold
-cross-validation), and Hyperband its default schedule (more configurations, most
-of them on subsamples). The table shows the best cross-validated accuracy, the
-accuracy on a held-out test set and the time.
+cross-validation), and Hyperband its default schedule, which fits most of its
+configurations on subsamples of the training folds. The table shows the best
+cross-validated accuracy, the accuracy on a held-out test set and the time.
 """
 
 import time
