@@ -112,25 +112,30 @@ class BayesStrategy:
 
     def tell(self, batch, scores):
         earlier = {s for obs in self.observed for _, s in obs if np.isfinite(s)}
-        # A failed fit (NaN) counts as the worst score seen so far, so the model
-        # steers away from it; that score is therefore left out of the repeats.
+        # A failed fit (NaN) or a score of -inf counts as the worst score seen
+        # so far, so the model steers away from it, and +inf as the best (it
+        # ranks first in cv_results_), as failures_as_worst has them; neither is
+        # a real score, so neither counts among the repeats.
         worst = min(earlier, default=np.inf)
         scores = np.asarray(scores, dtype=float)
-        seen_worst = min(earlier.union(scores[np.isfinite(scores)]), default=np.nan)
-        failed = np.isnan(scores)
-        scores = np.where(failed, seen_worst, scores)
+        real = np.isfinite(scores)
+        seen = earlier.union(scores[real])
+        scores = np.where(
+            real, scores,
+            np.where(scores == np.inf, max(seen, default=np.nan), min(seen, default=np.nan)),
+        )
         self.n_repeated = 0
-        for point, score, fit_failed in zip(batch.points, scores, failed):
+        for point, score, is_real in zip(batch.points, scores, real):
             key = self.space.key(point)
             if key in self.seen:
                 continue
-            if key in self.modelled and score in earlier and score > worst:
+            if is_real and key in self.modelled and score in earlier and score > worst:
                 self.n_repeated += 1
             if np.isfinite(score):
                 earlier.add(score)
             self.seen.add(key)
             self.observed[point[0]].append((point[1], score))
-            if np.isfinite(score) and not fit_failed:
+            if is_real:
                 self.real_scores.append(score)
             self.n_told += 1
             if score > self.best_score:
@@ -328,7 +333,8 @@ class BayesSearchCV(AskTellSearchCV):
         :class:`~sklearn.model_selection.GridSearchCV` order.
 
     n_initial_points : int, default=None
-        Configurations of the space-filling (Sobol) design evaluated before the
+        Configurations of the space-filling design (Sobol; for a space made only
+        of lists, draws from its grid without replacement) evaluated before the
         model is used. ``None`` means ``min(max(5, 2 * n_dims), 10)``.
 
     batch_size : int, default=None
@@ -412,10 +418,11 @@ class BayesSearchCV(AskTellSearchCV):
         Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
         (best so far) and ``"elapsed_time"`` (seconds since the search started).
     parameter_importances_ : dict
-        Relevance of each parameter of the largest sub-space, from the inverse
-        lengthscales of its Gaussian process (summing to 1); 0 for a parameter
-        with one value; empty when no model was fitted or every score was the
-        same.
+        Relevance of each parameter of the sub-space with the most evaluations
+        (the only one without a list of dicts), from the inverse lengthscales of
+        its last Gaussian process, fitted before the last batch (summing to 1);
+        0 for a parameter with one value; empty when no model was fitted or
+        every score was the same.
     classes_, n_features_in_, feature_names_in_
         Delegated to the best estimator, as in ``GridSearchCV``.
 

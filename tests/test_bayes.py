@@ -158,6 +158,21 @@ def test_failed_configurations_are_avoided():
     assert search.best_params_["kind"] == "a"
 
 
+def _minus_infinity_beyond_2(estimator, X, y=None):
+    return -np.inf if estimator.x > 2 else estimator.score(X, y)
+
+
+def test_a_region_scoring_minus_infinity_is_avoided_as_failures_are():
+    # -inf was left out of the model: most proposals went back to x > 2.
+    search = BayesSearchCV(
+        ToyObjective(), {"x": Real(-5, 10)}, scoring=_minus_infinity_beyond_2, n_iter=20,
+        n_initial_points=5, cv=2, random_state=0,
+    ).fit(X_toy, y_toy)
+    later = [p["x"] for p in search.cv_results_["params"][5:]]
+    assert sum(x > 2 for x in later) <= 4
+    assert np.isfinite(search.best_score_)
+
+
 def test_conditional_subspaces_use_the_better_one():
     space = [{"kind": ["a"], "x": Real(-5, 10), "y": Real(0, 15)}, {"kind": ["b"], "level": Integer(1, 40)}]
     search = BayesSearchCV(ToyObjective(), space, n_iter=30, cv=2, random_state=0)
