@@ -583,14 +583,19 @@ class HyperbandStrategy:
         """``n`` distinct configurations (fewer if the space is smaller).
 
         ``promoted`` are the configurations earlier brackets evaluate at the same
-        level, in this batch or an earlier one. A random draw may repeat one (its
-        score is shared, no fit is repeated); the model treats them as pending,
-        so that it proposes none.
+        level, in this batch or an earlier one. Random draws are distinct, so
+        they meet one only when the brackets start more configurations than the
+        space holds (a small grid), and then share its row. With the model,
+        which treats them as pending, draws pass over them: an earlier
+        bracket's model proposal is no draw, and meeting one would cost the
+        bracket a configuration of its own.
         """
         if self.n_configurations is not None and n >= self.n_configurations:
             # The rung holds the whole space: all of it, in GridSearchCV's order.
             return self.space.grid()
         points, keys = [], set()
+        if self.sampler == "bayes":
+            keys.update(self.space.key(point) for point in promoted)
         if self.sampler == "bayes":
             n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
             self._add_distinct(points, keys, self._model_proposals(n_model, promoted), n)

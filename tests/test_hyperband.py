@@ -34,7 +34,7 @@ from skhptune._hyperband import (
     splits_by_group,
     subsample_training_fold,
 )
-from skhptune.space import Integer, Real
+from skhptune.space import Categorical, Integer, Real
 
 X_iris, y_iris = load_iris(return_X_y=True)
 
@@ -582,6 +582,22 @@ def test_a_failed_configuration_is_not_promoted_on_a_tie_with_the_worst_score(sa
         results = search.fit(np.zeros((10, 1))).cv_results_
     assert [results["params"][r]["a"] for r in _rung(results, 0, 0)] == [0.1, 0.15, 0.3, 0.6]
     assert sorted(results["params"][r]["a"] for r in _rung(results, 0, 1)) == [0.3, 0.6]
+
+
+def test_model_sampling_starts_every_bracket_with_configurations_of_its_own():
+    # A 40-configuration space: a random draw met a configuration an earlier
+    # bracket's model had proposed, and its bracket started one short.
+    space = {
+        "kernel": Categorical(["linear", "rbf", "poly", "sigmoid"]),
+        "C": Categorical([0.01, 0.1, 1, 10, 100]),
+        "shrinking": Categorical([True, False]),
+    }
+    search = HyperbandSearchCV(
+        SVC(), space, min_resource=11, eta=2, sampler="bayes", cv=3, random_state=0
+    ).fit(X_iris, y_iris)
+    results = search.cv_results_
+    for b, bracket in enumerate(search.brackets_):
+        assert len(_rung(results, b, 0)) == bracket[0][0]
 
 
 class _FailsOnMiddleSubsamples(BaseEstimator):
