@@ -569,7 +569,18 @@ def parse_dimension(name, spec, rng=None):
     if isinstance(spec, Integer):
         return _parse_integer(name, spec)
     if isinstance(spec, Categorical):
-        choices = _distinct(spec.choices)
+        choices = spec.choices
+        if hasattr(choices, "to_numpy") and not isinstance(choices, np.ndarray):
+            choices = choices.to_numpy()  # a pandas Series or Index
+        if isinstance(choices, str) or not isinstance(choices, (Sequence, np.ndarray)):
+            # A string would be searched letter by letter, a set in an order that
+            # changes between runs, an iterator only once.
+            raise TypeError(
+                f"Parameter {name!r}: Categorical needs a list, tuple or array of "
+                f"choices, got {choices!r} (of type {type(choices).__name__}); a "
+                "single value is Categorical([value])."
+            )
+        choices = _distinct(choices)
         if not choices:
             raise ValueError(f"Parameter {name!r}: Categorical needs at least one choice.")
         return _CategoricalDim(name, choices)

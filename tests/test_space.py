@@ -150,6 +150,20 @@ def test_numpy_array_and_tuple_are_lists():
     assert parse_dimension("r", ((1, 1), (1, 2))).decode(0.9) == (1, 2)
 
 
+@pytest.mark.parametrize(
+    "choices",
+    [
+        "rbf",  # searched letter by letter
+        {"rbf", "linear", "poly"},  # in an order that changes between runs
+        (kernel for kernel in ["rbf", "linear"]),  # choices for one fit only
+        5,
+    ],
+)
+def test_categorical_needs_a_sequence_of_choices(choices):
+    with pytest.raises(TypeError, match="Parameter 'kernel': Categorical needs a list"):
+        parse_dimension("kernel", Categorical(choices))
+
+
 def test_pandas_series_and_index_are_lists():
     # RandomizedSearchCV samples from them next to a distribution.
     pd = pytest.importorskip("pandas")
