@@ -8,10 +8,12 @@ stops when the strategy is done, the evaluation budget is spent or ``max_time`` 
 passed.
 """
 
+import contextlib
 import functools
 import numbers
 import re
 import sys
+import threading
 import time
 import warnings
 from abc import abstractmethod
@@ -40,16 +42,38 @@ def _threadpool_controller():
     return threadpoolctl.ThreadpoolController()
 
 
+_blas_limit_lock = threading.Lock()
+_blas_limit = {"users": 0, "limiter": None}
+
+
+@contextlib.contextmanager
 def single_threaded_blas():
     """Context manager limiting BLAS to one thread.
 
     A surrogate's matrices are small: threaded BLAS only adds contention with the
-    fits running beside it (measured 10x slower on a busy machine).
+    fits running beside it (measured 10x slower on a busy machine). The limit
+    is process-wide and restores what it found, so searches running in threads
+    of one process (nested cross-validation on the threading backend) share
+    one: the first to enter sets it, the last to leave lifts it. Each setting
+    its own left BLAS at one thread for good when the first one ended last.
     """
-    controller = _threadpool_controller()
-    if controller is None:
-        return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-    return controller.limit(limits=1, user_api="blas")
+    with _blas_limit_lock:
+        if _blas_limit["users"] == 0:
+            controller = _threadpool_controller()
+            if controller is None:
+                limiter = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+            else:
+                limiter = controller.limit(limits=1, user_api="blas")
+            _blas_limit["limiter"] = limiter
+        _blas_limit["users"] += 1
+    try:
+        yield
+    finally:
+        with _blas_limit_lock:
+            _blas_limit["users"] -= 1
+            if _blas_limit["users"] == 0:
+                _blas_limit.pop("limiter").__exit__(None, None, None)
+                _blas_limit["limiter"] = None
 
 
 def _module_name(filename):

@@ -621,3 +621,22 @@ def test_single_threaded_blas_limits_blas_and_restores_it(
     with single_threaded_blas():
         assert all(n == 1 for n in blas_threads())
     assert blas_threads() == before
+
+
+def test_overlapping_blas_limits_restore_blas_when_the_last_ends():
+    # Searches in threads of one process: the first limit ending before the
+    # second restored BLAS under the second, which then left it at one thread.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        first, second = single_threaded_blas(), single_threaded_blas()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert all(n == 1 for n in blas_threads())
+        second.__exit__(None, None, None)
+        assert blas_threads() == before
