@@ -303,32 +303,28 @@ def test_grouped_subsample_order_is_random_when_every_group_holds_every_class():
     np.testing.assert_array_equal(with_y, without)
 
 
-def test_single_class_groups_give_no_failed_first_rung():
-    # Two groups of one class each made the first level of 20 samples: a fold
-    # with one class only, so every fit of the first rung failed.
+@pytest.mark.parametrize(
+    "group_size, n_groups, n_classes, min_resource",
+    [
+        # Two groups of one class each made the first level of 20 samples: a
+        # fold with one class only, so every fit of the first rung failed.
+        (10, 40, 2, 20),
+        # Groups of 30, one class each: the default holds one group per class.
+        (30, 30, 3, 90),
+    ],
+)
+def test_single_class_groups_give_every_class_to_the_first_rung(
+    group_size, n_groups, n_classes, min_resource
+):
     rng = np.random.RandomState(0)
-    groups = np.repeat(np.arange(40), 10)
-    y = (np.arange(40) % 2)[groups]
-    X = rng.randn(400, 5) + y[:, None]
-    search = HyperbandSearchCV(
-        LogisticRegression(), {"C": Real(1e-3, 1e2, prior="log-uniform")}, cv=GroupKFold(3),
-        random_state=0,
-    ).fit(X, y, groups=groups)
-    assert search.min_resource_ == 20
-    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
-
-
-def test_default_min_resource_holds_a_group_of_each_class():
-    # Groups of 30 samples and one class each: one group per class at least.
-    rng = np.random.RandomState(0)
-    groups = np.repeat(np.arange(30), 30)
-    y = (np.arange(30) % 3)[groups]
-    X = rng.randn(900, 4) + y[:, None]
+    groups = np.repeat(np.arange(n_groups), group_size)
+    y = (np.arange(n_groups) % n_classes)[groups]
+    X = rng.randn(len(y), 4) + y[:, None]
     search = HyperbandSearchCV(
         LogisticRegression(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, cv=GroupKFold(3),
         random_state=0,
     ).fit(X, y, groups=groups)
-    assert search.min_resource_ == 90
+    assert search.min_resource_ == min_resource
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
 
 
