@@ -468,6 +468,14 @@ def _parse_integer(name, dim):
     return _ContinuousDim(name, _LogIntegerMap(low, high), integer=True, values=values)
 
 
+def _pandas_as_array(values):
+    """A pandas Series or Index of values as its array (RandomizedSearchCV
+    samples from one too); anything else as it is."""
+    if not isinstance(values, np.ndarray) and hasattr(values, "to_numpy"):
+        return values.to_numpy()
+    return values
+
+
 def _has_integer_values(dist):
     """Whether a discrete scipy distribution takes only integer values.
 
@@ -569,9 +577,7 @@ def parse_dimension(name, spec, rng=None):
     if isinstance(spec, Integer):
         return _parse_integer(name, spec)
     if isinstance(spec, Categorical):
-        choices = spec.choices
-        if hasattr(choices, "to_numpy") and not isinstance(choices, np.ndarray):
-            choices = choices.to_numpy()  # a pandas Series or Index
+        choices = _pandas_as_array(spec.choices)
         if isinstance(choices, str) or not isinstance(choices, (Sequence, np.ndarray)):
             # A string would be searched letter by letter, a set in an order that
             # changes between runs, an iterator only once.
@@ -586,10 +592,7 @@ def parse_dimension(name, spec, rng=None):
         return _CategoricalDim(name, choices)
     if hasattr(spec, "rvs"):
         return _parse_distribution(name, spec, rng)
-    if not isinstance(spec, np.ndarray) and hasattr(spec, "to_numpy"):
-        # A pandas Series or Index of values, which RandomizedSearchCV samples
-        # from too (df["kernel"].unique() is an array already).
-        spec = spec.to_numpy()
+    spec = _pandas_as_array(spec)
     if isinstance(spec, np.ndarray):
         if spec.ndim != 1:
             raise ValueError(
