@@ -72,7 +72,7 @@ def single_threaded_blas():
         with _blas_limit_lock:
             _blas_limit["users"] -= 1
             if _blas_limit["users"] == 0:
-                _blas_limit.pop("limiter").__exit__(None, None, None)
+                _blas_limit["limiter"].__exit__(None, None, None)
                 _blas_limit["limiter"] = None
 
 

@@ -254,8 +254,8 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     each class are shuffled and interleaved so that any prefix holds the
     classes in their proportions (within one sample), every class at least once
     as soon as ``n_samples`` reaches the number of classes; the first
-    ``n_samples`` are kept. The same ``rng`` state gives nested subsamples for growing
-    ``n_samples``.
+    ``n_samples`` are kept. The same ``rng`` state gives nested subsamples for
+    growing ``n_samples``.
 
     Parameters
     ----------
@@ -596,7 +596,6 @@ class HyperbandStrategy:
         points, keys = [], set()
         if self.sampler == "bayes":
             keys.update(self.space.key(point) for point in promoted)
-        if self.sampler == "bayes":
             n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
             self._add_distinct(points, keys, self._model_proposals(n_model, promoted), n)
         for _ in range(len(self._design)):
@@ -1226,8 +1225,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         if callable(refit):
             return BaseSearchCV._select_best_index(refit, refit_metric, results)
         n_resources = np.asarray(results["n_resources"])
-        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-        scored = np.isfinite(scores) & self._row_has_score
+        # The rows the search was told a score of (the refit metric's): not a
+        # failed fit's error_score, nor a NaN or infinite score.
+        scored = self._row_has_score
         pool = n_resources[scored] if scored.any() else n_resources
         if pool.max() < n_resources.max():
             warnings.warn(
