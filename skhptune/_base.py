@@ -42,8 +42,7 @@ def _threadpool_controller():
     return threadpoolctl.ThreadpoolController()
 
 
-_blas_limit_lock = threading.Lock()
-_blas_limit = {"users": 0, "limiter": None}
+_blas_limit_taken = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -52,28 +51,26 @@ def single_threaded_blas():
 
     A surrogate's matrices are small: threaded BLAS only adds contention with the
     fits running beside it (measured 10x slower on a busy machine). The limit
-    is process-wide and restores what it found, so searches running in threads
-    of one process (nested cross-validation on the threading backend) share
-    one: the first to enter sets it, the last to leave lifts it. Each setting
-    its own left BLAS at one thread for good when the first one ended last.
+    is process-wide, so when searches run in threads of one process (nested
+    cross-validation on the threading backend) only the first takes it and
+    lifts it itself: OpenBLAS ignores a thread count raised from another thread
+    while the one that lowered it lives, which left BLAS at one thread for good.
+    The others run their surrogate meanwhile under that limit, or without one
+    once it is lifted.
     """
-    with _blas_limit_lock:
-        if _blas_limit["users"] == 0:
-            controller = _threadpool_controller()
-            if controller is None:
-                limiter = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-            else:
-                limiter = controller.limit(limits=1, user_api="blas")
-            _blas_limit["limiter"] = limiter
-        _blas_limit["users"] += 1
-    try:
+    if not _blas_limit_taken.acquire(blocking=False):
         yield
+        return
+    try:
+        controller = _threadpool_controller()
+        if controller is None:
+            limiter = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+        else:
+            limiter = controller.limit(limits=1, user_api="blas")
+        with limiter:
+            yield
     finally:
-        with _blas_limit_lock:
-            _blas_limit["users"] -= 1
-            if _blas_limit["users"] == 0:
-                _blas_limit["limiter"].__exit__(None, None, None)
-                _blas_limit["limiter"] = None
+        _blas_limit_taken.release()
 
 
 def _module_name(filename):

@@ -2,6 +2,7 @@
 
 import pickle
 import re
+import threading
 import time
 import warnings
 from fractions import Fraction
@@ -623,20 +624,38 @@ def test_single_threaded_blas_limits_blas_and_restores_it(
     assert blas_threads() == before
 
 
-def test_overlapping_blas_limits_restore_blas_when_the_last_ends():
-    # Searches in threads of one process: the first limit ending before the
-    # second restored BLAS under the second, which then left it at one thread.
-    from threadpoolctl import threadpool_info, threadpool_limits
+def test_blas_limits_overlapping_in_threads_restore_blas():
+    # Searches in threads of one process (nested cross-validation on the
+    # threading backend): the first thread's limit ends while the second's
+    # runs and its thread lives on. Lifting the limit from the second thread
+    # left OpenBLAS at one thread for the rest of the process.
+    from threadpoolctl import threadpool_info
 
     def blas_threads():
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
 
-    with threadpool_limits(limits=2, user_api="blas"):
-        before = blas_threads()
-        first, second = single_threaded_blas(), single_threaded_blas()
-        first.__enter__()
-        second.__enter__()
-        first.__exit__(None, None, None)
-        assert all(n == 1 for n in blas_threads())
-        second.__exit__(None, None, None)
-        assert blas_threads() == before
+    before = blas_threads()
+    if max(before) == 1:
+        pytest.skip("BLAS runs one thread on this machine")
+    first_in, second_in, first_out, second_out = (threading.Event() for _ in range(4))
+
+    def first():
+        with single_threaded_blas():
+            first_in.set()
+            second_in.wait()
+        first_out.set()
+        second_out.wait()  # alive until the second ends
+
+    def second():
+        first_in.wait()
+        with single_threaded_blas():
+            second_in.set()
+            first_out.wait()
+        second_out.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert blas_threads() == before
