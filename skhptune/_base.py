@@ -12,7 +12,6 @@ import contextlib
 import functools
 import numbers
 import re
-import sys
 import threading
 import time
 import warnings
@@ -30,6 +29,7 @@ from sklearn.utils._param_validation import Interval, Options
 import threadpoolctl
 
 from ._space import Space
+from ._thread_warnings import ignored_in_this_thread
 from ._warm_start import ModelStore, WarmStartEstimator, histogram_booster
 
 
@@ -71,14 +71,6 @@ def single_threaded_blas():
             yield
     finally:
         _blas_limit_taken.release()
-
-
-def _module_name(filename):
-    """Name of the imported module at ``filename``, or ``None``."""
-    for name, module in list(sys.modules.items()):
-        if getattr(module, "__file__", None) == filename:
-            return name
-    return None
 
 
 @dataclass
@@ -246,6 +238,7 @@ _FAILURE_SECTION = re.compile(
 # The warning scikit-learn gives after each batch in which some fits failed;
 # the searches give one for all batches when they end.
 _PARTIAL_FAILURES = r"\s*\d+ fits failed out of a total of"
+_NON_FINITE_SCORES = r"One or more of the \w+ scores are non-finite"
 
 
 def _failed_fits(error):
@@ -483,13 +476,10 @@ class SearchRunner:
         as in ``cv_results_`` and as the strategy is told (NaN where a fit
         failed, whatever ``error_score`` put in ``cv_results_``)."""
         try:
-            with warnings.catch_warnings():
-                # Counted over every batch when the search ends
-                # (AskTellSearchCV._warn_about_fit_failures), as in the one
-                # batch of RandomizedSearchCV.
-                warnings.filterwarnings(
-                    "ignore", message=_PARTIAL_FAILURES, category=FitFailedWarning
-                )
+            # Counted over every batch when the search ends
+            # (AskTellSearchCV._warn_about_fit_failures), as in the one batch of
+            # RandomizedSearchCV.
+            with ignored_in_this_thread(FitFailedWarning, _PARTIAL_FAILURES):
                 results = self._evaluate_candidates(candidates, **kwargs)
         except ValueError as error:
             if not _is_all_fits_failed(error):
@@ -805,17 +795,6 @@ class AskTellSearchCV(BaseSearchCV):
         finally:
             self.__dict__.pop("_partial_results", None)
             self.__dict__.pop("_failed_batches", None)
-            deferred = self.__dict__.pop("_last_format_warnings", [])
-        for caught in deferred:
-            warnings.warn_explicit(
-                caught.message,
-                caught.category,
-                caught.filename,
-                caught.lineno,
-                # Filters by module (filterwarnings(module="sklearn")) must match
-                # as they would have for the original warning.
-                module=_module_name(caught.filename),
-            )
 
     def _search(self, evaluate_candidates, callback_ctx):
         rng = check_random_state(self.random_state)
@@ -853,9 +832,12 @@ class AskTellSearchCV(BaseSearchCV):
         # the search reads scores only, so the parameter columns, which are built
         # value by value and would cost time quadratic in the number of batches,
         # wait until the search ends (``_complete_results``).
-        results = self._formatted(
-            [{}] * len(candidate_params), n_splits, out, more_results
-        )
+        # Each formatting warns about the same non-finite scores again: only the
+        # last one, which covers every row, may (``_complete_results``).
+        with ignored_in_this_thread(UserWarning, _NON_FINITE_SCORES):
+            results = super()._format_results(
+                [{}] * len(candidate_params), n_splits, out, more_results
+            )
         results["params"] = candidate_params
         self._partial_results = results, (candidate_params, n_splits, out, more_results)
         return results
@@ -876,7 +858,7 @@ class AskTellSearchCV(BaseSearchCV):
                 candidate_params, n_splits, out, more_results, self._failed_batches,
                 self.error_score,
             )
-        complete = self._formatted(candidate_params, n_splits, out, more_results)
+        complete = super()._format_results(candidate_params, n_splits, out, more_results)
         results.clear()
         results.update(complete)
 
@@ -891,18 +873,6 @@ class AskTellSearchCV(BaseSearchCV):
             fits += [{"fit_error": text} for text in _failed_fits(error)]
         if any(fit["fit_error"] is not None for fit in fits):
             _warn_or_raise_about_fit_failures(fits, self.error_score)
-
-    def _formatted(self, candidate_params, n_splits, out, more_results):
-        # Each formatting warns about the same non-finite scores again; only the
-        # last one's warnings (which cover all rows) are issued, once the search
-        # ends.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            results = super()._format_results(
-                candidate_params, n_splits, out, more_results
-            )
-        self._last_format_warnings = caught
-        return results
 
     def _store_strategy_results(self, strategy, space):
         """Hook for fitted attributes taken from the strategy (``None`` for a grid)."""

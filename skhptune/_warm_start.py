@@ -34,7 +34,6 @@ import socket
 import tempfile
 import threading
 import time
-import warnings
 import zlib
 
 import joblib
@@ -44,6 +43,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import _num_samples, check_is_fitted
+
+from ._thread_warnings import ignored_in_this_thread
 
 _HIST_GRADIENT_BOOSTING = (HistGradientBoostingClassifier, HistGradientBoostingRegressor)
 
@@ -461,10 +462,9 @@ def _continue(previous, estimator, resource_name, resource, X, y, fit_params, st
             previous.__dict__[name] = estimator.__dict__[name]
     previous.set_params(**{warm_start: True, resource_name: resource})
     try:
-        with warnings.catch_warnings():
-            # Forests warn that class_weight presets suit warm starts only on the
-            # same data: it is the same training fold.
-            warnings.filterwarnings("ignore", message="class_weight presets", category=UserWarning)
+        # Forests warn that class_weight presets suit warm starts only on the
+        # same data: it is the same training fold.
+        with ignored_in_this_thread(UserWarning, "class_weight presets"):
             with _bins_reused(histogram_booster(previous), store):
                 previous.fit(X, y, **fit_params)
     except Exception:  # noqa: BLE001 - e.g. bagging with oob_score: fit from scratch

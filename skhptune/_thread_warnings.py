@@ -1,0 +1,55 @@
+"""Warning filters that apply in the calling thread only.
+
+``warnings.catch_warnings`` saves the process-wide list of filters and puts it
+back on exit. Unless Python's warnings are context-aware (an option of Python
+3.14), threads of one process put back one another's lists: searches running
+at once in threads (nested cross-validation on joblib's threading backend), or
+the tasks of scikit-learn's ``Parallel``, which copy the caller's filters, can
+leave a temporary filter in place for good. A search's filter deferring
+``FitFailedWarning`` to its end then silenced every later search's.
+
+The filters made here stay in force wherever the list ends up, but their
+category, :class:`InThisThread`, holds only in a thread that is inside
+:func:`ignored_in_this_thread` for the category of the warning.
+"""
+
+import contextlib
+import threading
+import warnings
+
+_silencing = threading.local()
+
+
+def _categories_silenced_here():
+    if not hasattr(_silencing, "categories"):
+        _silencing.categories = []
+    return _silencing.categories
+
+
+class _SilencedHereMeta(type):
+    def __subclasscheck__(cls, subclass):
+        return any(issubclass(subclass, category) for category in _categories_silenced_here())
+
+
+class InThisThread(Warning, metaclass=_SilencedHereMeta):
+    """Filter category matching the categories silenced in the running thread.
+
+    Never raised: ``issubclass(category, InThisThread)``, which a filter checks,
+    holds for a category while the running thread ignores it.
+    """
+
+
+@contextlib.contextmanager
+def ignored_in_this_thread(category, message):
+    """Ignore the warnings of ``category`` raised in this thread whose text
+    starts with the regular expression ``message``, as
+    ``warnings.filterwarnings("ignore", message, category)`` does for every
+    thread inside ``warnings.catch_warnings()``."""
+    categories = _categories_silenced_here()
+    categories.append(category)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=message, category=InThisThread)
+            yield
+    finally:
+        categories.pop()
