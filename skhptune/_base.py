@@ -42,7 +42,7 @@ def _threadpool_controller():
     return threadpoolctl.ThreadpoolController()
 
 
-_blas_limit_taken = threading.Lock()
+_blas_limit_lock = threading.RLock()
 
 
 @contextlib.contextmanager
@@ -50,18 +50,15 @@ def single_threaded_blas():
     """Context manager limiting BLAS to one thread.
 
     A surrogate's matrices are small: threaded BLAS only adds contention with the
-    fits running beside it (measured 10x slower on a busy machine). The limit
-    is process-wide, so when searches run in threads of one process (nested
-    cross-validation on the threading backend) only the first takes it and
-    lifts it itself: OpenBLAS ignores a thread count raised from another thread
-    while the one that lowered it lives, which left BLAS at one thread for good.
-    The others run their surrogate meanwhile under that limit, or without one
-    once it is lifted.
+    fits running beside it (measured 10x slower on a busy machine), and the
+    proposals depend on the thread count in their last bits. The limit is
+    process-wide, so searches running in threads of one process (nested
+    cross-validation on the threading backend) take it one at a time, each
+    lifting it from its own thread: OpenBLAS ignores a thread count raised
+    from another thread while the one that lowered it lives, which left BLAS
+    at one thread for good when overlapping limits were lifted by the last.
     """
-    if not _blas_limit_taken.acquire(blocking=False):
-        yield
-        return
-    try:
+    with _blas_limit_lock:
         controller = _threadpool_controller()
         if controller is None:
             limiter = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
@@ -69,8 +66,6 @@ def single_threaded_blas():
             limiter = controller.limit(limits=1, user_api="blas")
         with limiter:
             yield
-    finally:
-        _blas_limit_taken.release()
 
 
 @dataclass
@@ -832,9 +827,10 @@ class AskTellSearchCV(BaseSearchCV):
         # the search reads scores only, so the parameter columns, which are built
         # value by value and would cost time quadratic in the number of batches,
         # wait until the search ends (``_complete_results``).
-        # Each formatting warns about the same non-finite scores again: only the
-        # last one, which covers every row, may (``_complete_results``).
-        with ignored_in_this_thread(UserWarning, _NON_FINITE_SCORES):
+        # Each formatting warns again about the same non-finite scores, and
+        # NumPy about their arithmetic (an error_score of -inf): only the last
+        # one, which covers every row, may (``_complete_results``).
+        with ignored_in_this_thread(UserWarning, _NON_FINITE_SCORES), np.errstate(all="ignore"):
             results = super()._format_results(
                 [{}] * len(candidate_params), n_splits, out, more_results
             )

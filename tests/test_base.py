@@ -442,6 +442,32 @@ def test_non_finite_scores_warn_once_over_all_rows(return_train_score):
     assert len(search.cv_results_["params"]) == 12
 
 
+def test_numpy_warnings_of_formatting_come_once_as_in_randomized_search():
+    # An error_score of -inf makes scikit-learn's formatting warn "invalid value
+    # encountered in subtract" (std of -inf rows): once per search, not per batch.
+    from sklearn.model_selection import RandomizedSearchCV
+
+    Cs = [-1.0, 0.01, -3.0, 1.0, 10.0, -2.0]  # negative C fails to fit
+
+    def numpy_warnings(search):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search.fit(X, y)
+        return [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
+                and "invalid value" in str(w.message)]
+
+    ours = numpy_warnings(RandomSearch(
+        LogisticRegression(max_iter=500), {"C": Cs}, n_iter=6, batch_size=1,
+        error_score=-np.inf, random_state=0,
+    ))
+    theirs = numpy_warnings(RandomizedSearchCV(
+        LogisticRegression(max_iter=500), {"C": Cs}, n_iter=6, cv=3,
+        error_score=-np.inf, random_state=0,
+    ))
+    assert len(theirs) >= 1
+    assert ours == theirs
+
+
 def test_groups_reach_the_splitter():
     X_, y_ = make_classification(n_samples=60, random_state=0)
     groups = np.repeat(np.arange(6), 10)
@@ -624,11 +650,12 @@ def test_single_threaded_blas_limits_blas_and_restores_it(
     assert blas_threads() == before
 
 
-def test_blas_limits_overlapping_in_threads_restore_blas():
+def test_blas_limits_of_threads_hold_to_their_end_and_restore_blas():
     # Searches in threads of one process (nested cross-validation on the
-    # threading backend): the first thread's limit ends while the second's
-    # runs and its thread lives on. Lifting the limit from the second thread
-    # left OpenBLAS at one thread for the rest of the process.
+    # threading backend). The proposals depend on the BLAS thread count, so the
+    # second thread's limit must hold to its end although the first's ends
+    # before; and lifting a limit from another thread than the one that set
+    # it, while that one lives, left OpenBLAS at one thread for good.
     from threadpoolctl import threadpool_info
 
     def blas_threads():
@@ -637,20 +664,23 @@ def test_blas_limits_overlapping_in_threads_restore_blas():
     before = blas_threads()
     if max(before) == 1:
         pytest.skip("BLAS runs one thread on this machine")
-    first_in, second_in, first_out, second_out = (threading.Event() for _ in range(4))
+    first_in, second_entering, first_out, second_out = (threading.Event() for _ in range(4))
+    seen = []
 
     def first():
         with single_threaded_blas():
             first_in.set()
-            second_in.wait()
+            second_entering.wait()
+            time.sleep(0.05)  # lets the second thread reach its limit
         first_out.set()
         second_out.wait()  # alive until the second ends
 
     def second():
         first_in.wait()
+        second_entering.set()
         with single_threaded_blas():
-            second_in.set()
             first_out.wait()
+            seen.extend(blas_threads())
         second_out.set()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
@@ -658,4 +688,5 @@ def test_blas_limits_overlapping_in_threads_restore_blas():
         thread.start()
     for thread in threads:
         thread.join()
+    assert seen and all(n == 1 for n in seen)
     assert blas_threads() == before
