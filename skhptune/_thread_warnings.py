@@ -8,9 +8,11 @@ the tasks of scikit-learn's ``Parallel``, which copy the caller's filters, can
 leave a temporary filter in place for good. A search's filter deferring
 ``FitFailedWarning`` to its end then silenced every later search's.
 
-The filters made here stay in force wherever the list ends up, but their
-category, :class:`InThisThread`, holds only in a thread that is inside
-:func:`ignored_in_this_thread` for the category of the warning.
+The filters made here have the category :class:`InThisThread`, which holds
+only in a thread inside :func:`ignored_in_this_thread`, for the categories it
+ignores there: a list put back with such a filter silences nothing elsewhere or
+later. (A list put back without it while it is in force lets its warning
+through: shown early, never lost.)
 """
 
 import contextlib
@@ -41,10 +43,14 @@ class InThisThread(Warning, metaclass=_SilencedHereMeta):
 
 @contextlib.contextmanager
 def ignored_in_this_thread(category, message):
-    """Ignore the warnings of ``category`` raised in this thread whose text
-    starts with the regular expression ``message``, as
-    ``warnings.filterwarnings("ignore", message, category)`` does for every
-    thread inside ``warnings.catch_warnings()``."""
+    """Ignore the warnings raised in this thread whose text starts with the
+    regular expression ``message``, as ``warnings.filterwarnings("ignore",
+    message, category)`` inside ``warnings.catch_warnings()`` does in every
+    thread.
+
+    Nested calls in one thread ignore each message in each of their categories:
+    give messages specific enough not to meet another call's category.
+    """
     categories = _categories_silenced_here()
     categories.append(category)
     try:
