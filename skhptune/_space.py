@@ -327,7 +327,10 @@ def _draw(name, dist, rng):
     try:
         return [dist.rvs(random_state=random_state) for _ in range(_N_EMPIRICAL_DRAWS)]
     except Exception as error:
-        raise TypeError(
+        # A ValueError (scipy's for invalid arguments) stays one, as
+        # RandomizedSearchCV lets it through; any other failure is the type's.
+        kind = ValueError if isinstance(error, ValueError) else TypeError
+        raise kind(
             f"Parameter {name!r}: drawing values with {dist!r}.rvs(random_state=...) "
             f"failed ({type(error).__name__}: {error})."
         ) from error
@@ -479,12 +482,16 @@ def _pandas_as_array(values):
 def _has_integer_values(dist):
     """Whether a discrete scipy distribution takes only integer values.
 
-    ``rv_discrete(values=...)`` lists its values (shifted by ``loc``); scipy's
-    other discrete laws take integers shifted by ``loc``, so one value tells.
+    ``rv_discrete(values=...)`` lists its values (shifted by ``loc``), and
+    draws them with their type: listed floats stay floats, as 1.0 and 1 mean
+    other things to scikit-learn (``max_features``). scipy's other discrete
+    laws take integers shifted by ``loc``, so one value tells.
     """
     low = float(dist.support()[0])
     listed = getattr(getattr(dist, "dist", dist), "xk", None)
     if listed is not None:
+        if not np.issubdtype(np.asarray(listed).dtype, np.integer):
+            return False
         listed = np.asarray(listed, dtype=float)
         values = listed - listed.min() + low
     else:

@@ -266,6 +266,15 @@ def test_discrete_distribution_of_non_integers_keeps_its_values():
     assert dim.decode(dim.encode(2.5)) == 2.5
 
 
+def test_discrete_distribution_of_whole_floats_keeps_them_floats():
+    # rv_discrete draws its listed floats as floats; 1.0 and 1 mean other
+    # things to scikit-learn (max_features=1.0 is every feature, 1 is one).
+    dist = rv_discrete(values=([1.0, 2.0], [0.5, 0.5]))
+    _, values = _decoded(dist)
+    assert set(values) == {1.0, 2.0}
+    assert all(isinstance(v, float) for v in values)
+
+
 @pytest.mark.parametrize("dist", [uniform(0, 1), loguniform(1e-3, 1e3)])
 def test_scipy_ranges_stay_off_their_exact_ends_as_rvs_does(dist):
     # uniform(0, 1) for max_features: RandomizedSearchCV all but never draws 0.
@@ -474,6 +483,17 @@ def test_rvs_that_fails_names_the_parameter():
 
     with pytest.raises(TypeError, match=r"'p'.*rvs\(random_state=\.\.\.\) failed"):
         Space({"p": NoRandomState()})
+
+
+def test_rvs_rejecting_its_arguments_raises_value_error_naming_the_parameter():
+    # scipy's ValueError for invalid arguments, which RandomizedSearchCV lets
+    # through: code catching ValueError must still catch it.
+    class InvalidArguments:
+        def rvs(self, random_state=None):
+            raise ValueError("scale must be positive")
+
+    with pytest.raises(ValueError, match=r"'p'.*failed \(ValueError: scale must be positive"):
+        Space({"p": InvalidArguments()})
 
 
 @pytest.mark.parametrize("bad", [[], "abc", 3, [{"a": [1]}, 3]])
