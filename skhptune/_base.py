@@ -400,7 +400,7 @@ class SearchRunner:
             # them is refitted, so a long search is never lost; fit then raises
             # the interrupt again, so that a caller (cross_val_score, an outer
             # search) stops too.
-            if not self._row_scores:
+            if not self._any_success:  # nothing usable finished
                 raise
             self.search._interrupted = True
             warnings.warn(
@@ -730,9 +730,14 @@ class AskTellSearchCV(BaseSearchCV):
         """
         try:
             self._fit_search(X, y, **params)
-        finally:
+        except BaseException as error:
             interrupted = self.__dict__.pop("_interrupted", False)
-        if interrupted:
+            if interrupted and not isinstance(error, KeyboardInterrupt):
+                # A refit failing after Ctrl-C must not pass for a failed fit,
+                # which a caller (cross_val_score) would skip to go on.
+                raise KeyboardInterrupt from error
+            raise
+        if self.__dict__.pop("_interrupted", False):
             raise KeyboardInterrupt
         return self
 

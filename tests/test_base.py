@@ -580,6 +580,45 @@ def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():
     assert len(fits) == 21  # the refit of the first fold's best, then nothing more
 
 
+def test_keyboard_interrupt_after_only_failed_fits_stays_an_interrupt():
+    # Nothing usable finished: fit raises the interrupt at once, not the
+    # all-fits-failed ValueError a caller (cross_val_score) would skip.
+    fits = []
+
+    class FailingThenInterruptedSVC(SVC):
+        def fit(self, X, y):
+            fits.append(1)
+            if len(fits) <= 9:  # every fit of the first batch (3 x 3 folds)
+                raise ValueError("failing as asked")
+            if len(fits) == 12:
+                raise KeyboardInterrupt
+            return super().fit(X, y)
+
+    search = RandomSearch(FailingThenInterruptedSVC(), {"C": Real(0.1, 10)}, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(X, y)
+
+
+def test_keyboard_interrupt_then_a_failing_refit_stays_an_interrupt():
+    fits = []
+
+    class InterruptedThenFailingSVC(SVC):
+        def fit(self, X, y):
+            fits.append(1)
+            if len(fits) == 12:  # Ctrl-C during the second batch
+                raise KeyboardInterrupt
+            if len(fits) > 12:  # the refit
+                raise RuntimeError("refit fails")
+            return super().fit(X, y)
+
+    search = RandomSearch(InterruptedThenFailingSVC(), {"C": Real(0.1, 10)}, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted"), pytest.raises(KeyboardInterrupt) as info:
+        search.fit(X, y)
+    assert isinstance(info.value.__cause__, RuntimeError)
+
+
 def test_results_of_many_batches_are_formatted_as_gridsearchcv_formats_them():
     # Between batches the parameter columns are left out; the final cv_results_
     # must still be exactly scikit-learn's, masked columns and key order included.
