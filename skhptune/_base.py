@@ -153,8 +153,9 @@ def best_so_far(scores, resources=None):
     """After each row, the best score ``best_index_`` would pick among the rows so far.
 
     That is the best non-NaN score among the rows at the largest resource with a
-    finite score (every row, while none has one); rows whose resource is
-    ``None`` share one level.
+    non-NaN score (every row, while none has one; an infinite score counts, as
+    ``rank_test_score`` ranks it); rows whose resource is ``None`` share one
+    level.
 
     Parameters
     ----------
@@ -174,11 +175,11 @@ def best_so_far(scores, resources=None):
     level, top = None, np.nan
     for i, (score, resource) in enumerate(zip(scores, resources)):
         resource = 0 if resource is None else resource
-        if np.isfinite(score) and level is not None and resource > level:
+        if not np.isnan(score) and level is not None and resource > level:
             level, top = resource, score  # lower resources no longer count
         elif level is None or resource == level:
             top = np.fmax(top, score)
-            if np.isfinite(score):
+            if not np.isnan(score):
                 level = resource
         best[i] = top
     return best
@@ -456,7 +457,7 @@ class SearchRunner:
             # Recorded before the callbacks end the batch: an interrupt raised
             # there leaves the rows in cv_results_, which the records must match.
             self._row_scores.extend(scores)
-            self._row_has_score.extend(np.isfinite(told))
+            self._row_has_score.extend(~np.isnan(told))  # +-inf are scores, as ranked
             self._row_times.extend([self.elapsed] * len(candidates))
             self._row_resources.extend([batch.resource] * len(candidates))
             self._known.update(zip(keys, told))

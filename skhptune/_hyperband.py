@@ -837,7 +837,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
         and ``"elapsed_time"`` (seconds since the search started).
         ``"best_score"`` is the score ``best_score_`` would have after that row:
-        the best at the largest resource with a finite score so far, so it
+        the best at the largest resource with a (non-NaN) score so far, so it
         falls when a larger resource is first reached if lower resources
         flattered (the verbose lines print the same).
     classes_, n_features_in_, feature_names_in_
@@ -1226,7 +1226,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             return BaseSearchCV._select_best_index(refit, refit_metric, results)
         n_resources = np.asarray(results["n_resources"])
         # The rows the search was told a score of (the refit metric's): not a
-        # failed fit's error_score, nor a NaN or infinite score.
+        # failed fit's error_score, nor a NaN score.
         scored = self._row_has_score
         pool = n_resources[scored] if scored.any() else n_resources
         if pool.max() < n_resources.max():

@@ -185,15 +185,19 @@ def test_history_tracks_best_score_so_far():
     assert np.all(np.diff(search.history_["elapsed_time"]) >= 0)
 
 
-def test_best_so_far_counts_the_largest_resource_with_a_finite_score():
+def test_best_so_far_counts_the_largest_resource_with_a_score():
     nan, inf = np.nan, np.inf
     scores = [nan, 0.3, -inf, 0.2, inf, nan]
     np.testing.assert_array_equal(best_so_far(scores), np.fmax.accumulate(scores))
     # As best_index_: a larger resource replaces the lower ones once it has a
-    # finite score; lower resources no longer count.
+    # score; lower resources no longer count.
     scores = [0.9, nan, 0.5, 0.95, 0.6, 0.4]
     np.testing.assert_array_equal(
         best_so_far(scores, [1, 3, 3, 1, 3, 9]), [0.9, 0.9, 0.5, 0.5, 0.6, 0.4]
+    )
+    # An infinite score is one, as rank_test_score ranks it (+inf first).
+    np.testing.assert_array_equal(
+        best_so_far([0.5, inf, -inf], [1, 3, 9]), [0.5, inf, -inf]
     )
 
 

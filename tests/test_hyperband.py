@@ -1011,3 +1011,20 @@ def test_scikit_learn_checks_come_before_the_data_is_split():
 
     with pytest.raises(TypeError, match="no scoring"):
         HyperbandSearchCV(NoScore(), {}).fit(X, y)
+
+
+def test_an_infinite_score_at_the_largest_resource_can_be_the_best():
+    # +inf ranks first in rank_test_score, as for RandomizedSearchCV;
+    # best_index_ passed over such rows as if they had failed.
+    def infinite_for_large_C(estimator, X, y):
+        return np.inf if estimator.C > 1 else estimator.score(X, y)
+
+    search = HyperbandSearchCV(
+        LogisticRegression(max_iter=300), {"C": Real(1e-3, 1e2, prior="log-uniform")},
+        scoring=infinite_for_large_C, cv=3, random_state=0,
+    ).fit(X_iris, y_iris)
+    results = search.cv_results_
+    top = results["n_resources"] == max(results["n_resources"])
+    assert np.isinf(results["mean_test_score"][top]).any()
+    assert search.best_score_ == np.inf
+    assert search.best_params_["C"] > 1
