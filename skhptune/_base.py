@@ -85,7 +85,7 @@ class Batch:
     resource : int, optional
         Resource level of the points (Hyperband). The same point at another
         level is a new evaluation, and the best score so far counts only the
-        rows at the largest level with a finite score, as ``best_index_`` does.
+        rows at the largest level with a (non-NaN) score, as ``best_index_`` does.
     """
 
     points: list
@@ -725,15 +725,17 @@ class AskTellSearchCV(BaseSearchCV):
         Raises
         ------
         KeyboardInterrupt
-            After :kbd:`Ctrl-C` once a batch has finished: the search is fitted on
+            After :kbd:`Ctrl-C` once a fit has succeeded: the search is fitted on
             the batches that finished (best refitted), and the interrupt still
-            reaches the caller.
+            reaches the caller; if that refit fails, with its error as cause.
         """
+        # A copy pickled by a callback while an interrupted fit ended holds the flag.
+        self.__dict__.pop("_interrupted", None)
         try:
             self._fit_search(X, y, **params)
         except BaseException as error:
             interrupted = self.__dict__.pop("_interrupted", False)
-            if interrupted and not isinstance(error, KeyboardInterrupt):
+            if interrupted and isinstance(error, Exception):
                 # A refit failing after Ctrl-C must not pass for a failed fit,
                 # which a caller (cross_val_score) would skip to go on.
                 raise KeyboardInterrupt from error

@@ -106,12 +106,12 @@ def _test_scores(search, metric):
 
 
 def _best_so_far(scores, resources=None):
-    """Running best of the finite scores (infinite ones cannot be drawn); with
-    ``resources``, by :func:`~skhptune._base.best_so_far`'s rule: rows at a
-    larger resource replace the lower ones once one has a score, as
-    ``best_index_`` does."""
-    scores = np.asarray(scores, dtype=float)
-    return best_so_far(np.where(np.isfinite(scores), scores, np.nan), resources)
+    """Running best of the scores by :func:`~skhptune._base.best_so_far`'s rule
+    (with ``resources``, rows at a larger resource replace the lower ones once
+    one has a score, as ``best_index_`` does); an infinite best, which cannot
+    be drawn, is left out."""
+    best = best_so_far(np.asarray(scores, dtype=float), resources)
+    return np.where(np.isfinite(best), best, np.nan)
 
 
 def _param_names(results):

@@ -631,3 +631,12 @@ def test_genetic_search_plots(iris):
     display = EvolutionDisplay.from_estimator(search)
     assert len(display.best_line_.get_xdata()) == search.n_generations_
     assert display.diversity_line_ is not None
+
+
+def test_convergence_moves_to_a_larger_resource_reached_with_an_infinite_score():
+    # As best_index_: an infinite score counts at its level; being infinite,
+    # that best is not drawn (it was kept at the lower level's 0.5, then 0.7).
+    from skhptune.plot import _best_so_far
+
+    best = _best_so_far([0.5, np.inf, 0.7], resources=[1, 3, 3])
+    np.testing.assert_array_equal(best, [0.5, np.nan, np.nan])
