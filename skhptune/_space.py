@@ -328,7 +328,8 @@ def _draw(name, dist, rng):
         return [dist.rvs(random_state=random_state) for _ in range(_N_EMPIRICAL_DRAWS)]
     except Exception as error:
         # A ValueError (scipy's for invalid arguments) stays one, as
-        # RandomizedSearchCV lets it through; any other failure is the type's.
+        # RandomizedSearchCV lets it through; anything else means the object
+        # is no usable distribution (TypeError).
         kind = ValueError if isinstance(error, ValueError) else TypeError
         raise kind(
             f"Parameter {name!r}: drawing values with {dist!r}.rvs(random_state=...) "
@@ -490,7 +491,11 @@ def _has_integer_values(dist):
     low = float(dist.support()[0])
     listed = getattr(getattr(dist, "dist", dist), "xk", None)
     if listed is not None:
-        if not np.issubdtype(np.asarray(listed).dtype, np.integer):
+        # A float loc shifts listed integers to floats too.
+        drawn = dist.rvs(random_state=np.random.RandomState(0))
+        if not np.issubdtype(np.asarray(listed).dtype, np.integer) or not np.issubdtype(
+            np.asarray(drawn).dtype, np.integer
+        ):
             return False
         listed = np.asarray(listed, dtype=float)
         values = listed - listed.min() + low

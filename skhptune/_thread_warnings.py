@@ -10,8 +10,8 @@ leave a temporary filter in place for good. A search's filter deferring
 
 The filters made here have the category :class:`InThisThread`, which holds
 only in a thread inside :func:`ignored_in_this_thread`, for the categories it
-ignores there: a list put back with such a filter silences nothing elsewhere or
-later. (A list put back without it while it is in force lets its warning
+ignores there: a list put back with such a filter silences nothing in other
+threads or later but what they ignore themselves. (A list put back without it while it is in force lets its warning
 through: shown early, never lost.)
 """
 
@@ -48,8 +48,9 @@ def ignored_in_this_thread(category, message):
     message, category)`` inside ``warnings.catch_warnings()`` does in every
     thread.
 
-    Nested calls in one thread ignore each message in each of their categories:
-    give messages specific enough not to meet another call's category.
+    The filters are process-wide: a message given here is also ignored in any
+    thread, this one or another, that is ignoring another category meanwhile.
+    Give messages specific enough never to meet another call's category.
     """
     categories = _categories_silenced_here()
     categories.append(category)

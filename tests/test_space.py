@@ -266,12 +266,19 @@ def test_discrete_distribution_of_non_integers_keeps_its_values():
     assert dim.decode(dim.encode(2.5)) == 2.5
 
 
-def test_discrete_distribution_of_whole_floats_keeps_them_floats():
+@pytest.mark.parametrize(
+    "dist, expected",
+    [
+        (rv_discrete(values=([1.0, 2.0], [0.5, 0.5])), {1.0, 2.0}),
+        # Listed integers shifted by a float loc are drawn as floats too.
+        (rv_discrete(values=([1, 2], [0.5, 0.5]))(loc=1.0), {2.0, 3.0}),
+    ],
+)
+def test_discrete_distribution_of_whole_floats_keeps_them_floats(dist, expected):
     # rv_discrete draws its listed floats as floats; 1.0 and 1 mean other
     # things to scikit-learn (max_features=1.0 is every feature, 1 is one).
-    dist = rv_discrete(values=([1.0, 2.0], [0.5, 0.5]))
     _, values = _decoded(dist)
-    assert set(values) == {1.0, 2.0}
+    assert set(values) == expected
     assert all(isinstance(v, float) for v in values)
 
 
