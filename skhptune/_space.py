@@ -488,20 +488,13 @@ def _has_integer_values(dist):
     other things to scikit-learn (``max_features``). scipy's other discrete
     laws take integers shifted by ``loc``, so one value tells.
     """
-    low = float(dist.support()[0])
-    listed = getattr(getattr(dist, "dist", dist), "xk", None)
-    if listed is not None:
-        # A float loc shifts listed integers to floats too.
+    if getattr(getattr(dist, "dist", dist), "xk", None) is not None:
+        # Listed floats, or listed integers shifted by a float loc, draw floats.
         drawn = dist.rvs(random_state=np.random.RandomState(0))
-        if not np.issubdtype(np.asarray(listed).dtype, np.integer) or not np.issubdtype(
-            np.asarray(drawn).dtype, np.integer
-        ):
-            return False
-        listed = np.asarray(listed, dtype=float)
-        values = listed - listed.min() + low
-    else:
-        values = np.array([low if np.isfinite(low) else dist.ppf(0.5)], dtype=float)
-    return bool(np.all(values == np.round(values)))
+        return bool(np.issubdtype(np.asarray(drawn).dtype, np.integer))
+    low = float(dist.support()[0])
+    value = low if np.isfinite(low) else dist.ppf(0.5)
+    return bool(value == np.round(value))
 
 
 def _has_slow_quantiles(dist):

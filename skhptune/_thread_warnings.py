@@ -11,8 +11,8 @@ leave a temporary filter in place for good. A search's filter deferring
 The filters made here have the category :class:`InThisThread`, which holds
 only in a thread inside :func:`ignored_in_this_thread`, for the categories it
 ignores there: a list put back with such a filter silences nothing in other
-threads or later but what they ignore themselves. (A list put back without it while it is in force lets its warning
-through: shown early, never lost.)
+threads or later but what they ignore themselves. (A list put back without it
+while it is in force lets its warning through: shown early, never lost.)
 """
 
 import contextlib
