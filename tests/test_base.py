@@ -612,7 +612,7 @@ def test_an_interrupted_flag_left_on_a_copy_does_not_reach_its_next_fit():
     # A callback may pickle the search while an interrupted fit ends.
     search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0)
     search._interrupted = True
-    search.fit(X, y)  # raised KeyboardInterrupt
+    search.fit(X, y)  # raised KeyboardInterrupt before the fix
     assert len(search.cv_results_["params"]) == 6
 
 
@@ -677,12 +677,17 @@ def test_keyboard_interrupt_before_any_result_propagates():
         search.fit(X, y)
 
 
+def blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
 @pytest.mark.parametrize("has_controller", [True, False])
 def test_single_threaded_blas_limits_blas_and_restores_it(
     monkeypatch, request, has_controller
 ):
     import threadpoolctl
-    from threadpoolctl import threadpool_info
 
     from skhptune import _base
     from skhptune._base import _threadpool_controller
@@ -693,9 +698,6 @@ def test_single_threaded_blas_limits_blas_and_restores_it(
     _threadpool_controller.cache_clear()
     request.addfinalizer(_threadpool_controller.cache_clear)
     assert (_threadpool_controller() is not None) == has_controller
-
-    def blas_threads():
-        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
 
     before = blas_threads()
     assert before, "numpy's BLAS should be found"
@@ -710,11 +712,6 @@ def test_blas_limits_of_threads_hold_to_their_end_and_restore_blas():
     # second thread's limit must hold to its end although the first's ends
     # before; and lifting a limit from another thread than the one that set
     # it, while that one lives, left OpenBLAS at one thread for good.
-    from threadpoolctl import threadpool_info
-
-    def blas_threads():
-        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-
     before = blas_threads()
     if not before or max(before) == 1:
         pytest.skip("BLAS runs one thread on this machine")
