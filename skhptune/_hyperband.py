@@ -28,7 +28,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._acquisition import failures_as_worst, propose_batch, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas
-from ._warm_start import continues_fitting
+from ._warm_start import config_key, continues_fitting
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
 # for eta=3), so that the most aggressive bracket starts with eta**4 configurations
@@ -452,10 +452,12 @@ class HyperbandStrategy:
     eta : int
         Halving rate: each rung keeps the best ``1/eta`` (at least one).
     level_args : callable
-        ``level_args(resource, oldest_continued)`` gives ``(extra_params, cv)``
-        for a level: the parameters each point gets (``{}`` for none) and the
-        splitter. ``oldest_continued`` is the smallest resource whose models a
-        batch from this one on may continue (``None``: every resource).
+        ``level_args(resource, oldest_continued, continued)`` gives
+        ``(extra_params, cv)`` for a level: the parameters each point gets
+        (``{}`` for none) and the splitter. ``oldest_continued`` is the smallest
+        resource whose models a batch from this one on may continue (``None``:
+        every resource); ``continued`` the points whose models it may continue
+        (``None``: any point's).
     sampler : {"random", "bayes"}
         How new configurations are drawn.
     sequential : bool
@@ -484,6 +486,7 @@ class HyperbandStrategy:
         self.eta = eta
         self.level_args = level_args
         self.sampler = sampler
+        self.sequential = sequential
         self.start_level = [len(levels) - len(bracket) for bracket in schedule]
         # (level, brackets advancing) per batch.
         if sequential:
@@ -535,7 +538,14 @@ class HyperbandStrategy:
         # A rung continues models of the level below it, which an earlier
         # bracket may have fitted when the brackets run one after another.
         lowest = min(step_level for step_level, _ in self.steps[self.n_steps_done :])
-        extra, cv = self.level_args(resource, self.levels[lowest - 1] if lowest else None)
+        # Side by side, this batch continues models of its own configurations
+        # only, and the next continues models of this level only: the other
+        # configurations' models are of no further use. (One after another, a
+        # later bracket may draw any configuration fitted at a lower level.)
+        continued = None if self.sequential else points
+        extra, cv = self.level_args(
+            resource, self.levels[lowest - 1] if lowest else None, continued
+        )
         return Batch(
             points,
             extra_params=[dict(extra) for _ in points] if extra else None,
@@ -1178,9 +1188,14 @@ class HyperbandSearchCV(AskTellSearchCV):
 
         store = self._model_store
 
-        def level_args(level, oldest_continued):
+        def level_args(level, oldest_continued, continued):
+            # Models no later batch needs only fill the disk.
             if store is not None and oldest_continued is not None:
-                store.discard_below(oldest_continued)  # no later batch needs them
+                store.discard_below(oldest_continued)
+            if store is not None and continued is not None:
+                store.discard_configurations_except(
+                    {config_key(space.decode(point), resource) for point in continued}
+                )
             if resource != "n_samples":
                 return {resource: level}, folds
             # Folds are subsampled only below the smallest training fold.

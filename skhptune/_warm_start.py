@@ -151,8 +151,19 @@ class ModelStore:
         return os.path.join(self.directory, f"{config_key}-{data_key}-{resource}.pkl")
 
     def save(self, model, config_key, data_key, resource):
-        """Keep ``model``; a failure to write only costs a later warm start."""
-        self._write(model, self._path(config_key, data_key, resource))
+        """Keep ``model``; a failure to write only costs a later warm start.
+
+        Nothing is written once the disk holding the store has less than
+        ``_MIN_FREE_BYTES`` or ``_MIN_FREE_FRACTION`` of its size free: deep
+        forests on large data take hundreds of megabytes a rung, and a
+        temporary directory in memory (tmpfs) takes them from RAM.
+        """
+        try:
+            disk = shutil.disk_usage(self.directory)
+        except OSError:
+            return
+        if disk.free >= max(_MIN_FREE_BYTES, _MIN_FREE_FRACTION * disk.total):
+            self._write(model, self._path(config_key, data_key, resource))
 
     @staticmethod
     def _write(value, path):
@@ -230,6 +241,20 @@ class ModelStore:
                 except OSError:
                     pass
 
+    def discard_configurations_except(self, config_keys):
+        """Delete the models of every configuration not in ``config_keys``."""
+        kept = {f"{key}-" for key in config_keys}
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            if name.endswith(".pkl") and name[: name.index("-") + 1] not in kept:
+                try:
+                    os.remove(os.path.join(self.directory, name))
+                except OSError:
+                    pass
+
     def close(self):
         """Delete the store and everything in it.
 
@@ -254,6 +279,8 @@ class ModelStore:
 _PREFIX = "skhptune-warm-start-"
 _MAX_BINS = 32
 _MAX_BINS_BYTES = 2**30
+_MIN_FREE_BYTES = 2**30
+_MIN_FREE_FRACTION = 0.1
 _CLOSE_ATTEMPTS = 10
 
 
@@ -302,6 +329,16 @@ def _remove_orphans(parent, tag):
 def _stored_resource(name):
     """The resource in a model's file name ``<config>-<data>-<resource>.pkl``."""
     return int(name.rsplit("-", 1)[1][: -len(".pkl")])
+
+
+def config_key(params, resource):
+    """The key the models of the configuration ``params`` are stored under.
+
+    ``resource`` is left out: it grows as the configuration is promoted.
+    ``None`` when the parameters cannot be hashed (nothing is stored then).
+    """
+    searched = sorted((name, value) for name, value in params.items() if name != resource)
+    return _hash_or_none(searched)
 
 
 def _hash_or_none(value):
@@ -410,10 +447,9 @@ class WarmStartEstimator:
         return self.wrapped_estimator.get_params(deep=deep)
 
     def set_params(self, **params):
-        resource = self.__dict__["_skhptune_resource"]
         # Hashed before set_params, which sets the resource inside a searched step.
-        searched = sorted((name, value) for name, value in params.items() if name != resource)
-        self.__dict__["_skhptune_config_key"] = _hash_or_none(searched)
+        own = self.__dict__
+        own["_skhptune_config_key"] = config_key(params, own["_skhptune_resource"])
         self.wrapped_estimator.set_params(**params)
         return self
 

@@ -534,6 +534,56 @@ def test_model_store_keeps_the_latest_model_below_a_resource(tmp_path):
     assert store.load_latest("config", "data", below=81) is None
 
 
+def test_model_store_discards_the_models_of_other_configurations(tmp_path):
+    store = ModelStore(str(tmp_path))
+    for config in ("kept", "dropped"):
+        for resource in (1, 3):
+            store.save({"config": config}, config, "data", resource)
+    store.save_bins("bins", ("mapper", np.zeros(3)))
+    store.discard_configurations_except({"kept"})
+    assert store.load_latest("kept", "data", below=9) == {"config": "kept"}
+    assert store.load_latest("kept", "data", below=3) == {"config": "kept"}
+    assert store.load_latest("dropped", "data", below=9) is None
+    assert store.load_bins("bins") is not None
+
+
+@pytest.mark.parametrize("total, free", [(2**32, 2**30 - 1), (10 * 2**37, 2**37 - 1)])
+def test_model_store_leaves_free_space_on_its_disk(monkeypatch, tmp_path, total, free):
+    # At least 1 GiB and a tenth of the disk stay free.
+    store = ModelStore(str(tmp_path))
+    disk = shutil.disk_usage(tmp_path)._replace(total=total)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: disk._replace(free=free))
+    store.save("model", "config", "data", 1)
+    assert store.load_latest("config", "data", below=9) is None
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: disk._replace(free=free + 1))
+    store.save("model", "config", "data", 1)
+    assert store.load_latest("config", "data", below=9) == "model"
+
+
+def test_side_by_side_brackets_keep_only_the_models_of_the_batch(monkeypatch):
+    # A batch continues its own configurations' models, the next batch those of
+    # this level: no other model need stay on disk.
+    stored_configurations, save = [], ModelStore.save
+
+    def recording_save(store, *args):
+        save(store, *args)
+        stored = {name.split("-")[0] for name in os.listdir(store.directory) if name.endswith(".pkl")}
+        stored_configurations.append(len(stored))
+
+    monkeypatch.setattr(ModelStore, "save", recording_save)
+    search = HyperbandSearchCV(
+        CountingEnsemble(), {"alpha": Real(0, 1)}, resource="n_estimators",
+        min_resource=1, max_resource=27, cv=3, random_state=0,
+    ).fit(X, y)
+    batch_sizes = np.unique(search.cv_results_["n_resources"], return_counts=True)[1]
+    assert max(stored_configurations) == max(batch_sizes)
+    # Promoted configurations still continue their models (see
+    # test_promoted_configurations_only_fit_the_new_members).
+    promoted = np.asarray(search.cv_results_["iter"]) > 0
+    added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
+    assert (added < np.asarray(search.cv_results_["n_resources"])[promoted]).all()
+
+
 def test_model_store_closes_while_other_threads_still_write(monkeypatch, tmp_path):
     # A search that raises closes its store while fits of other threads
     # (joblib's threading backend) go on saving into it.
