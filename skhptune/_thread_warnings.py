@@ -60,3 +60,21 @@ def ignored_in_this_thread(category, message):
             yield
     finally:
         categories.pop()
+
+
+@contextlib.contextmanager
+def heard_in_this_thread():
+    """Lift this thread's :func:`ignored_in_this_thread` while inside.
+
+    For a warning that concerns the caller itself, such as the summary of a
+    search nested in another search's fit (in the same thread when the outer
+    search runs its fits sequentially), which the outer search's deferral of
+    its own summary would otherwise silence.
+    """
+    categories = _categories_silenced_here()
+    lifted = categories[:]
+    categories.clear()
+    try:
+        yield
+    finally:
+        categories[:] = lifted
