@@ -11,6 +11,7 @@ passed.
 import contextlib
 import functools
 import numbers
+import os
 import re
 import threading
 import time
@@ -43,6 +44,16 @@ def _threadpool_controller():
 
 
 _blas_limit_lock = threading.RLock()
+
+
+def _unlock_blas_limit_in_child():
+    # A process forked while another thread held the lock would wait on it for good.
+    global _blas_limit_lock
+    _blas_limit_lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_unlock_blas_limit_in_child)
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
 """The shared loop, tested through a small private random strategy."""
 
+import os
 import pickle
 import re
 import threading
@@ -719,6 +720,41 @@ def test_single_threaded_blas_limits_blas_and_restores_it(
     with single_threaded_blas():
         assert all(n == 1 for n in blas_threads())
     assert blas_threads() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_process_forked_while_another_thread_limits_blas_can_limit_it():
+    # The multiprocessing backend forks its workers from whichever thread runs;
+    # a worker fitting a search must not wait for a lock no thread will release.
+    holding, forked = threading.Event(), threading.Event()
+
+    def hold_the_limit():
+        with single_threaded_blas():
+            holding.set()
+            forked.wait(10)
+
+    thread = threading.Thread(target=hold_the_limit)
+    thread.start()
+    holding.wait(10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads, 3.12+
+        pid = os.fork()
+    if pid == 0:
+        try:
+            with single_threaded_blas():
+                pass
+        finally:
+            os._exit(0)
+    forked.set()
+    thread.join()
+    for _ in range(200):
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked process waited for the BLAS limit's lock")
 
 
 def test_blas_limits_of_threads_hold_to_their_end_and_restore_blas():
