@@ -3,6 +3,7 @@ import pickle
 import numpy as np
 import pytest
 from scipy.stats import (
+    betabinom,
     bernoulli,
     binom,
     expon,
@@ -427,6 +428,32 @@ def test_bounded_discrete_distributions_make_a_finite_space(dist, expected):
     # Every coordinate decodes to a listed value.
     dim = space.subspaces[0].dimensions[0]
     assert set(_decode_many(dim, UNITS)) <= set(expected)
+
+
+class _PmfOnlyLaw(rv_discrete):
+    """A law scipy knows by its pmf alone, so its cdf and ppf sum the pmf."""
+
+    pmf_calls = 0
+
+    def _pmf(self, k):
+        type(self).pmf_calls += 1
+        return np.full(np.shape(k), 1 / 5001)
+
+
+def test_a_wide_bounded_law_by_its_pmf_is_tabulated_once():
+    # scipy's generic cdf and ppf sum the pmf at every value: listing the values
+    # of betabinom(5000, ...) that way took 15 s.
+    law = _PmfOnlyLaw(a=0, b=5000)()
+    dim = parse_dimension("k", law)
+    assert _PmfOnlyLaw.pmf_calls <= 2
+    assert dim.values == list(range(5001))
+    # The tabulated map decodes and encodes as scipy's ppf and cdf do.
+    small = betabinom(40, 2, 3)
+    dim = parse_dimension("k", small)
+    expected = small.ppf(np.clip(UNITS, 1e-6, 1 - 1e-6)).astype(int)
+    np.testing.assert_array_equal(_decode_many(dim, UNITS), expected)
+    for value in dim.values:
+        assert dim.encode(value) == pytest.approx(0.5 * (small.cdf(value - 1) + small.cdf(value)))
 
 
 def test_bounded_discrete_distribution_within_budget_is_evaluated_as_a_grid():
