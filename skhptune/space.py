@@ -151,9 +151,15 @@ class Categorical(_Dimension):
 
 
 def _same_choice(a, b):
-    """Whether two choices are the same, for objects whose ``==`` is unusual."""
+    """Whether two choices are the same, for objects whose ``==`` is unusual.
+
+    Choices reach the estimator as they are, so equal values of other types
+    differ: ``max_features=1`` is one feature, ``1.0`` all of them.
+    """
     if a is b:
         return True
+    if type(a) is not type(b):
+        return False
     try:
         return bool(a == b)
     except Exception:  # e.g. arrays, whose == is elementwise

@@ -673,6 +673,10 @@ def test_dimensions_repr_equality_pickle_and_clone():
     # Equal dimensions hash alike, so sets and dict keys treat them as one.
     assert Real(1, 2) == Real(1.0, 2.0) and hash(Real(1, 2)) == hash(Real(1.0, 2.0))
     assert len({Integer(1, 5), Integer(1.0, 5.0), Integer(1, 6)}) == 2
+    # Choices are passed on as they are: 1 and 1.0 are different max_features.
+    assert Categorical([1, "a"]) == Categorical([1, "a"])
+    assert Categorical([1, 2]) != Categorical([1.0, 2.0])
+    assert Categorical([True]) != Categorical([1])
     search = RandomizedSearchCV(SVC(), {"C": dims[0]})
     assert clone(search).get_params()["param_distributions"]["C"] == dims[0]
 
