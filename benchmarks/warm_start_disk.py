@@ -3,8 +3,9 @@
 A deep forest on 12,000 samples, searched over ``max_depth`` with
 ``resource="n_estimators"`` up to 81 trees, cv=3, n_jobs=1, with the brackets side by
 side (``max_time=None``) and one after another (a finite ``max_time``). A thread polls
-the temporary directory the search alone writes to (a fresh ``TMPDIR``) every 20 ms
-and records its largest size; the size of ``best_estimator_`` is given for scale.
+the temporary directory the search alone writes to (a fresh one, set as
+``tempfile.tempdir``) every 20 ms and records its largest size (so a peak may be missed
+by a file or two); the size of ``best_estimator_`` is given for scale.
 
 Run: ``benchmarks/.venv/bin/python benchmarks/warm_start_disk.py`` (about 2 minutes).
 """

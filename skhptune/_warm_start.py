@@ -151,19 +151,20 @@ class ModelStore:
         return os.path.join(self.directory, f"{config_key}-{data_key}-{resource}.pkl")
 
     def save(self, model, config_key, data_key, resource):
-        """Keep ``model``; a failure to write only costs a later warm start.
+        """Keep ``model``; a failure to write only costs a later warm start."""
+        if self._has_room():
+            self._write(model, self._path(config_key, data_key, resource))
 
-        Nothing is written once the disk holding the store has less than
-        ``_MIN_FREE_BYTES`` or ``_MIN_FREE_FRACTION`` of its size free: deep
-        forests on large data take hundreds of megabytes a rung, and a
-        temporary directory in memory (tmpfs) takes them from RAM.
-        """
+    def _has_room(self):
+        """Whether the disk holding the store has ``_MIN_FREE_BYTES`` and
+        ``_MIN_FREE_FRACTION`` of its size free: deep forests on large data take
+        hundreds of megabytes a rung, and a temporary directory in memory
+        (tmpfs) takes them from RAM."""
         try:
             disk = shutil.disk_usage(self.directory)
         except OSError:
-            return
-        if disk.free >= max(_MIN_FREE_BYTES, _MIN_FREE_FRACTION * disk.total):
-            self._write(model, self._path(config_key, data_key, resource))
+            return False
+        return disk.free >= max(_MIN_FREE_BYTES, _MIN_FREE_FRACTION * disk.total)
 
     @staticmethod
     def _write(value, path):
@@ -221,7 +222,11 @@ class ModelStore:
             ]
         except OSError:
             return
-        if len(kept) < _MAX_BINS and sum(kept) + bins[1].nbytes <= _MAX_BINS_BYTES:
+        if (
+            len(kept) < _MAX_BINS
+            and sum(kept) + bins[1].nbytes <= _MAX_BINS_BYTES
+            and self._has_room()
+        ):
             self._write(bins, os.path.join(self.directory, f"{key}.bins"))
 
     def load_bins(self, key):
@@ -336,8 +341,13 @@ def config_key(params, resource):
 
     ``resource`` is left out: it grows as the configuration is promoted.
     ``None`` when the parameters cannot be hashed (nothing is stored then).
+    The values are cloned as scikit-learn clones them before ``set_params``
+    (a fitted estimator comes unfitted, an object shared by two values as
+    two copies), so that the search and the fit find the same key.
     """
-    searched = sorted((name, value) for name, value in params.items() if name != resource)
+    searched = sorted(
+        (name, clone(value, safe=False)) for name, value in params.items() if name != resource
+    )
     return _hash_or_none(searched)
 
 

@@ -740,21 +740,24 @@ def test_a_process_forked_while_another_thread_limits_blas_can_limit_it():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads, 3.12+
         pid = os.fork()
     if pid == 0:
+        status = 1
         try:
             with single_threaded_blas():
-                pass
+                status = 0
         finally:
-            os._exit(0)
+            os._exit(status)
     forked.set()
     thread.join()
     for _ in range(200):
-        if os.waitpid(pid, os.WNOHANG)[0]:
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
             break
         time.sleep(0.05)
     else:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
         pytest.fail("the forked process waited for the BLAS limit's lock")
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_blas_limits_of_threads_hold_to_their_end_and_restore_blas():

@@ -221,6 +221,20 @@ def test_searched_step_continues_its_own_model():
     np.testing.assert_array_equal(added, resources - resources // 3)
 
 
+def test_searched_values_that_cloning_changes_still_continue():
+    # scikit-learn clones each value before set_params (a fitted step comes
+    # unfitted); the models the search keeps must be found under that key.
+    fitted = StandardScaler().fit(X)
+    search = HyperbandSearchCV(
+        Pipeline([("prep", StandardScaler()), ("clf", CountingEnsemble())]),
+        {"prep": [fitted, "passthrough"], "clf__alpha": Real(0, 1)},
+        resource="clf__n_estimators", min_resource=1, max_resource=27, cv=3, random_state=0,
+    ).fit(X, y)
+    promoted = np.asarray(search.cv_results_["iter"]) > 0
+    added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
+    np.testing.assert_array_equal(added, np.asarray(search.cv_results_["n_resources"])[promoted] * 2 / 3)
+
+
 @pytest.mark.parametrize(
     "estimator, resource, space",
     [
@@ -554,29 +568,34 @@ def test_model_store_leaves_free_space_on_its_disk(monkeypatch, tmp_path, total,
     disk = shutil.disk_usage(tmp_path)._replace(total=total)
     monkeypatch.setattr(shutil, "disk_usage", lambda path: disk._replace(free=free))
     store.save("model", "config", "data", 1)
+    store.save_bins("bins", ("mapper", np.zeros(3)))
     assert store.load_latest("config", "data", below=9) is None
+    assert store.load_bins("bins") is None
     monkeypatch.setattr(shutil, "disk_usage", lambda path: disk._replace(free=free + 1))
     store.save("model", "config", "data", 1)
+    store.save_bins("bins", ("mapper", np.zeros(3)))
     assert store.load_latest("config", "data", below=9) == "model"
+    assert store.load_bins("bins") is not None
 
 
 def test_side_by_side_brackets_keep_only_the_models_of_the_batch(monkeypatch):
     # A batch continues its own configurations' models, the next batch those of
     # this level: no other model need stay on disk.
-    stored_configurations, save = [], ModelStore.save
+    stored_configurations, save = {}, ModelStore.save
 
-    def recording_save(store, *args):
-        save(store, *args)
+    def recording_save(store, model, config_key, data_key, resource):
+        save(store, model, config_key, data_key, resource)
         stored = {name.split("-")[0] for name in os.listdir(store.directory) if name.endswith(".pkl")}
-        stored_configurations.append(len(stored))
+        stored_configurations[resource] = max(stored_configurations.get(resource, 0), len(stored))
 
     monkeypatch.setattr(ModelStore, "save", recording_save)
     search = HyperbandSearchCV(
         CountingEnsemble(), {"alpha": Real(0, 1)}, resource="n_estimators",
         min_resource=1, max_resource=27, cv=3, random_state=0,
     ).fit(X, y)
-    batch_sizes = np.unique(search.cv_results_["n_resources"], return_counts=True)[1]
-    assert max(stored_configurations) == max(batch_sizes)
+    levels, batch_sizes = np.unique(search.cv_results_["n_resources"], return_counts=True)
+    # Every level below the largest saves models; each holds its batch's alone.
+    assert stored_configurations == dict(zip(levels[:-1].tolist(), batch_sizes[:-1].tolist()))
     # Promoted configurations still continue their models (see
     # test_promoted_configurations_only_fit_the_new_members).
     promoted = np.asarray(search.cv_results_["iter"]) > 0
