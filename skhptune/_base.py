@@ -109,11 +109,12 @@ class Batch:
 def check_parameter_names(estimator, space):
     """Raise if the space names a parameter the estimator does not have.
 
-    Names are checked against the deepest estimator that owns them. An owner that
-    is not a scikit-learn ``BaseEstimator``, or that is itself searched, or still
-    ``None`` (a ``Pipeline`` step the search fills), cannot be checked and is
-    trusted; so is a name that the owner's own ``set_params`` accepts (wrappers
-    such as LightGBM's take any keyword), as in ``GridSearchCV``.
+    Names are checked against the deepest estimator that owns them. A name under
+    an estimator the same sub-space searches (a step it swaps, at any depth)
+    cannot be checked and is trusted, as is one whose owner is not a
+    scikit-learn ``BaseEstimator`` or still ``None`` (a ``Pipeline`` step the
+    search fills), and one that the owner's own ``set_params`` accepts
+    (wrappers such as LightGBM's take any keyword), as in ``GridSearchCV``.
     """
     if not isinstance(estimator, BaseEstimator):
         return
@@ -124,10 +125,10 @@ def check_parameter_names(estimator, space):
                 continue
             parts = name.split("__")
             owners = ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-            owner = next((o for o in owners if o in valid or o in sub.names), None)
-            if owner is not None and (
-                owner in sub.names or not isinstance(valid[owner], BaseEstimator)
-            ):
+            if any(owner in sub.names for owner in owners):
+                continue
+            owner = next((o for o in owners if o in valid), None)
+            if owner is not None and not isinstance(valid[owner], BaseEstimator):
                 continue
             target = estimator if owner is None else valid[owner]
             leaf = name if owner is None else name[len(owner) + 2 :]

@@ -14,11 +14,13 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
+from sklearn.ensemble import BaggingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 
 from skhptune._base import AskTellSearchCV, Batch, best_so_far, single_threaded_blas
 from skhptune.space import Integer, Real
@@ -232,6 +234,20 @@ def test_pipeline_names_and_searched_steps_are_accepted():
     assert search.best_estimator_.named_steps["clf"].C == search.best_params_["clf__C"]
     with pytest.raises(ValueError, match="Invalid parameter 'clf__D'"):
         RandomSearch(Pipeline([("clf", SVC())]), {"clf__D": [1]}).fit(X, y)
+
+
+def test_names_under_a_step_the_sub_space_swaps_are_trusted_at_any_depth():
+    # The base step's own estimator (a tree) has no C: the swapped-in one has.
+    pipe = Pipeline([("clf", BaggingClassifier(DecisionTreeClassifier(), n_estimators=2))])
+    space = [
+        {"clf__estimator__max_depth": [2, 4]},
+        {"clf": [BaggingClassifier(LogisticRegression(max_iter=1000), n_estimators=2)],
+         "clf__estimator__C": [0.1, 10.0]},
+    ]
+    search = RandomSearch(pipe, space, n_iter=4, random_state=0).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    with pytest.raises(ValueError, match="Invalid parameter 'clf__estimator__C'"):
+        RandomSearch(pipe, [space[0], {"clf__estimator__C": [0.1]}]).fit(X, y)
 
 
 @pytest.mark.parametrize(
