@@ -408,13 +408,15 @@ class SubsampledCV:
             random_state=self.random_state,
         )
 
-    def get_n_splits(self, X=None, y=None, groups=None):
-        return self.cv.get_n_splits(X, y, groups)
+    # ``params``: other metadata the splitter requests (routing), such as dates.
+    def get_n_splits(self, X=None, y=None, groups=None, **params):
+        return self.cv.get_n_splits(X, y, groups, **params)
 
-    def split(self, X, y=None, groups=None):
+    def split(self, X, y=None, groups=None, **params):
         if not self._folds:
             self._folds.extend(
-                (_as_indices(train), test) for train, test in self.cv.split(X, y, groups)
+                (_as_indices(train), test)
+                for train, test in self.cv.split(X, y, groups, **params)
             )
         for fold, (train, test) in enumerate(self._folds):
             if self.n_samples is not None:

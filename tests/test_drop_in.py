@@ -10,11 +10,14 @@ import warnings
 import numpy as np
 import pytest
 from scipy.stats import loguniform, rv_discrete
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import make_scorer, recall_score
-from sklearn.model_selection import GroupKFold, KFold, RandomizedSearchCV, cross_validate
+from sklearn.model_selection import (
+    BaseCrossValidator, GroupKFold, KFold, RandomizedSearchCV, cross_validate,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -100,6 +103,35 @@ def test_groups_are_respected(Search):
     search = make(Search, LogisticRegression(), {"C": Real(0.1, 10)}, cv=GroupKFold(3))
     search.fit(X_, y_, groups=groups)
     assert search.n_splits_ == 3
+
+
+class _SplitByPeriod(BaseCrossValidator):
+    """Three folds by ``period % 3``: metadata only this splitter requests."""
+
+    __metadata_request__split = {"period": True}
+
+    def get_n_splits(self, X=None, y=None, groups=None, period=None):
+        return 3
+
+    def split(self, X, y=None, groups=None, period=None):
+        indices = np.arange(len(X))
+        for fold in range(3):
+            yield indices[period % 3 != fold], indices[period % 3 == fold]
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_splitter_gets_the_metadata_it_requests(Search):
+    X_, y_ = make_classification(n_samples=120, random_state=0)
+    period = np.arange(120) // 10
+    with config_context(enable_metadata_routing=True):
+        search = make(Search, LogisticRegression(), {"C": Real(0.1, 10)}, cv=_SplitByPeriod())
+        search.fit(X_, y_, period=period)
+    assert search.n_splits_ == 3
+    # The best row is fitted on whole folds (Hyperband's largest resource).
+    train, test = period % 3 != 0, period % 3 == 0
+    best = LogisticRegression(**search.best_params_).fit(X_[train], y_[train])
+    expected = best.score(X_[test], y_[test])
+    assert search.cv_results_["split0_test_score"][search.best_index_] == expected
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
