@@ -136,7 +136,11 @@ def robust_scores(y):
     # 1.349 interquartile ranges make one standard deviation of a normal law.
     scale = (q3 - q1) / 1.349
     if scale <= 0:
-        scale = float(np.std(y)) or 1.0
+        # Squared deviations of scores near the float limit (1e300) overflow.
+        with np.errstate(over="ignore"):
+            scale = float(np.std(y))
+        if not 0 < scale < np.inf:
+            scale = 1.0
     z = (y - median) / scale
     return np.where(z < 0, -np.log1p(np.abs(z)), z)
 

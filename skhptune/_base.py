@@ -407,7 +407,15 @@ class SearchRunner:
                 batch = strategy.ask()
                 if batch is None or not batch.points:
                     break
-                strategy.tell(batch, self.evaluate(batch))
+                try:
+                    scores = self.evaluate(batch)
+                except KeyboardInterrupt:
+                    # A callback interrupted a recorded batch: the strategy's
+                    # records (generation_stats_) keep it, as cv_results_ does.
+                    if all(key in self._known for key in self._keys(batch)):
+                        strategy.tell(batch, self._known_scores(batch))
+                    raise
+                strategy.tell(batch, scores)
         except KeyboardInterrupt:
             # Ctrl-C ends the search: the finished batches stand and the best of
             # them is refitted, so a long search is never lost; fit then raises
@@ -436,7 +444,7 @@ class SearchRunner:
         fold, scores NaN whatever ``error_score`` put in ``cv_results_`` (see
         :func:`_lacks_a_score`); each strategy decides how a failure ranks.
         """
-        keys = [self._key(batch, i) for i in range(len(batch.points))]
+        keys = self._keys(batch)
         new = []
         for i, key in enumerate(keys):
             if key not in self._known and key not in (keys[j] for j in new):
@@ -445,7 +453,13 @@ class SearchRunner:
             new = new[: max(self.max_evaluations - self.n_evaluated, 0)]
         if new:
             self._evaluate_new(batch, new, [keys[i] for i in new])
-        return np.array([self._known.get(key, np.nan) for key in keys])
+        return self._known_scores(batch)
+
+    def _known_scores(self, batch):
+        return np.array([self._known.get(key, np.nan) for key in self._keys(batch)])
+
+    def _keys(self, batch):
+        return [self._key(batch, i) for i in range(len(batch.points))]
 
     def _key(self, batch, i):
         extra = batch.extra_params[i] if batch.extra_params else {}

@@ -455,7 +455,7 @@ tournament_size, elitism, early_stopping, surrogate
         self.n_generations = n_generations
         self.crossover_probability = crossover_probability
         self.mutation_probability = mutation_probability
-        self.tournament_size = tournament_size
+        self.tournament_size = int(tournament_size)  # numpy takes no bool as a size
         self.elitism = elitism
         self.early_stopping = early_stopping
         self.surrogate = surrogate
@@ -475,7 +475,8 @@ tournament_size, elitism, early_stopping, surrogate
         self._best = -np.inf
         self._n_stalled = 0
         self._pending = None
-        # Whether evolution ended for want of configurations it had not seen.
+        # Whether some generation found fewer new configurations than it breeds
+        # (evolution ends at one that finds none).
         self.exhausted = False
 
     def ask(self):
@@ -502,9 +503,17 @@ tournament_size, elitism, early_stopping, surrogate
                 children = self._screen(candidates, n_children)
             else:
                 children = self._breed(n_children)
-        new = [p for p in children if self.space.key(p) not in self._archive]
-        if not new:  # breeding's re-mutations and random draws found nothing new
+        # Breeding falls back on a repeat when re-mutations and random draws find
+        # nothing new; a repeat reuses its score, inside a generation too.
+        new, keys = [], set(self._archive)
+        for point in children:
+            key = self.space.key(point)
+            if key not in keys:
+                keys.add(key)
+                new.append(point)
+        if len(new) < len(children):
             self.exhausted = True
+        if not new:
             return None
         self._pending = survivors, children
         return Batch(new, more_results={"generation": [self.generation] * len(new)})

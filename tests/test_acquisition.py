@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from scipy.stats import norm
@@ -274,3 +276,12 @@ def test_robust_scores_compress_only_the_bad_tail():
     assert -30 < z[-1] < -5
     # Units of the score do not matter.
     np.testing.assert_allclose(robust_scores(1000 * y + 5), z)
+
+
+def test_robust_scores_of_huge_equal_scores_are_zero_without_warning():
+    from skhptune._acquisition import robust_scores
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # np.std's squares overflowed
+        z = robust_scores(np.full(14, 1e300))
+    np.testing.assert_array_equal(z, np.zeros(14))

@@ -599,6 +599,10 @@ def test_keyboard_interrupt_as_a_batch_ends_keeps_that_batch_in_every_record():
             search.fit(X, y)
     assert len(search.cv_results_["params"]) == 6
     assert len(search.history_["score"]) == 6
+    # The strategy is told it too (GeneticSearchCV's generation_stats_).
+    np.testing.assert_array_equal(
+        np.concatenate(search.strategy_.told), search.cv_results_["mean_test_score"]
+    )
 
 
 def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():

@@ -447,6 +447,34 @@ def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
     assert len(search.cv_results_["params"]) < 64
 
 
+def test_a_bool_tournament_size_counts_as_the_integer(iris):
+    # As n_iter=True is one iteration to RandomizedSearchCV; numpy took no bool.
+    as_bool = _search(tournament_size=True).fit(*iris)
+    as_int = _search(tournament_size=1).fit(*iris)
+    assert as_bool.cv_results_["params"] == as_int.cv_results_["params"]
+
+
+@pytest.mark.parametrize("surrogate", [True, False])
+def test_a_search_short_of_its_budget_says_so_and_counts_what_it_evaluated(iris, surrogate):
+    # Generations that find only some new children (repeats reuse their scores)
+    # end short of 6 + 3 * 3 = 15 without one that finds none.
+    space = {"max_depth": geom(0.7), "criterion": ["gini", "entropy"]}
+    for seed in range(5):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search = _search(
+                DecisionTreeClassifier(random_state=0), space, population_size=6,
+                n_generations=4, surrogate=surrogate, random_state=seed,
+            ).fit(*iris)
+        rows = np.bincount(search.cv_results_["generation"].astype(int))
+        np.testing.assert_array_equal(search.generation_stats_["n_evaluated"], rows)
+        short = rows.sum() < 15
+        assert short == any("configurations of at most 15" in str(w.message) for w in caught)
+        if short and search.n_generations_ == 4:
+            return
+    pytest.fail("no seed ran short through every generation")
+
+
 def test_early_stopping_is_no_reason_to_warn(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
