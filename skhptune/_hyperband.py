@@ -1116,9 +1116,11 @@ class HyperbandSearchCV(AskTellSearchCV):
                 f"{name}: the resource parameter {resource!r} must not be in "
                 "param_distributions; the search sets it for every rung."
             )
-        owner = resource.rpartition("__")[0]
+        # Under a step the space swaps (at any depth), the fits set it.
+        parts, searched = resource.split("__"), set(space.names)
+        swapped = any("__".join(parts[:i]) in searched for i in range(1, len(parts)))
         estimator = self._estimator_as_given()
-        if hasattr(estimator, "get_params") and owner not in space.names:
+        if hasattr(estimator, "get_params") and not swapped:
             params = estimator.get_params(deep=True)
             if resource not in params:
                 raise ValueError(
@@ -1226,7 +1228,10 @@ class HyperbandSearchCV(AskTellSearchCV):
         if stopped_early and self.max_time is not None and not self.__dict__.get("_interrupted"):
             # A callable refit picks its own row, and without refit a
             # multimetric search has no best_index_: the clause would mislead.
-            picks_best = self.refit and not callable(self.refit)
+            # (multimetric_ is only set once the search has run.)
+            partial = self.__dict__.get("_partial_results")
+            single_metric = partial is not None and "mean_test_score" in partial[0]
+            picks_best = not callable(self.refit) and (bool(self.refit) or single_metric)
             warnings.warn(
                 f"{type(self).__name__}: max_time={self.max_time} ended the search "
                 f"at n_resources={self.n_resources_[-1]}, before any configuration "

@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.model_selection import GroupKFold, KFold, ParameterGrid, StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -482,6 +483,22 @@ def test_resource_parameter_inside_a_pipeline():
     assert search.best_params_["clf__max_iter"] == 50
     assert search.best_estimator_.named_steps["clf"].max_iter == 50
     assert search.best_score_ > 0.9
+
+
+def test_resource_under_a_step_the_space_swaps_at_any_depth():
+    # The base pipeline's model has no max_iter; every swapped-in one has.
+    inner = Pipeline([("scale", StandardScaler()), ("clf", KNeighborsClassifier())])
+    swapped = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
+    search = HyperbandSearchCV(
+        Pipeline([("model", inner)]),
+        {"model": [swapped], "model__clf__C": Real(1e-2, 1e2, prior="log-uniform")},
+        resource="model__clf__max_iter", min_resource=10, max_resource=30, cv=3,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few iterations do not converge
+        search.fit(X_iris, y_iris)
+    assert search.best_estimator_.named_steps["model"].named_steps["clf"].max_iter == 30
 
 
 def test_promotion_follows_the_refit_metric():
@@ -969,6 +986,14 @@ def test_max_time_warning_names_best_index_only_when_the_search_picks_it(refit, 
     with pytest.warns(UserWarning, match=r"before any configuration reached") as record:
         search.fit(np.zeros((30, 1)))
     assert not any("best_index_" in str(warning.message) for warning in record)
+
+
+def test_max_time_warning_names_best_index_of_a_single_metric_without_refit():
+    # Without refit a single-metric search still has its best_index_.
+    search = _toy_search(resource="budget", max_resource=27, max_time=1e-9, refit=False)
+    with pytest.warns(UserWarning, match=r"best_index_ is the best row at that resource"):
+        search.fit(np.zeros((30, 1)))
+    assert search.cv_results_["n_resources"][search.best_index_] == 1
 
 
 def test_cv_given_as_splits_or_iterator_is_split_once():
