@@ -15,7 +15,7 @@ last evaluates a few configurations at ``max_resource`` only.
 import math
 import numbers
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 from sklearn.base import _fit_context, is_classifier
@@ -1017,9 +1017,20 @@ class HyperbandSearchCV(AskTellSearchCV):
     def _continued_resource(self, estimator):
         # With resource="n_samples" the wrapper still bins each level's subsample
         # of a fold once for a histogram booster.
-        if self.resource != "n_samples" and continues_fitting(estimator, self.resource):
+        if self.resource == "n_samples":
+            return None
+        # A step the space swaps in may continue where the base one cannot: each
+        # fit checks its own estimator (WarmStartEstimator.fit).
+        if continues_fitting(estimator, self.resource) or self._resource_step_is_searched():
             return self.resource, self.max_resource
         return None
+
+    def _resource_step_is_searched(self):
+        spec = self._space_spec()
+        subspaces = spec if isinstance(spec, (list, tuple)) else [spec]
+        searched = {name for sub in subspaces if isinstance(sub, Mapping) for name in sub}
+        parts = self.resource.split("__")
+        return any("__".join(parts[:i]) in searched for i in range(1, len(parts)))
 
     def _split(self):
         """``(cv, folds, n_classes, group_floor)`` of the data being fitted.

@@ -221,6 +221,20 @@ def test_searched_step_continues_its_own_model():
     np.testing.assert_array_equal(added, resources - resources // 3)
 
 
+def test_a_step_swapped_in_continues_although_the_base_step_cannot():
+    # The base step has no n_estimators; each fit checks the step it was given.
+    search = HyperbandSearchCV(
+        Pipeline([("clf", DecisionTreeClassifier())]),
+        {"clf": [CountingEnsemble()], "clf__alpha": Real(0, 1)},
+        resource="clf__n_estimators", min_resource=1, max_resource=9, cv=3, random_state=0,
+    ).fit(X, y)
+    promoted = np.asarray(search.cv_results_["iter"]) > 0
+    assert promoted.any()
+    added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
+    resources = np.asarray(search.cv_results_["n_resources"])[promoted]
+    np.testing.assert_array_equal(added, resources - resources // 3)
+
+
 def test_searched_values_that_cloning_changes_still_continue():
     # scikit-learn clones each value before set_params (a fitted step comes
     # unfitted); the models the search keeps must be found under that key.
