@@ -252,7 +252,9 @@ class ConvergenceDisplay:
     x : array-like of shape (n_evaluations,)
         Evaluation number (from 1) or time in seconds of each evaluation.
     best_score : array-like of shape (n_evaluations,)
-        Best score so far after each evaluation.
+        Best score so far after each evaluation. :meth:`from_estimator` leaves
+        an infinite best out (NaN): a ``+inf`` score hides the staircase from
+        there on, and its points show alone.
     score : array-like of shape (n_evaluations,), default=None
         Score of each evaluation, drawn as points when given.
     x_label : str, default="evaluations"
@@ -723,7 +725,7 @@ class ParameterImportanceDisplay:
     For a :class:`~skhptune.BayesSearchCV` the importances come from the fitted
     Gaussian process (its ``parameter_importances_``: inverse lengthscales,
     normalised), unless its space is a list of dicts: that model covers the
-    largest sub-space only. For any other search a random forest is fitted to
+    sub-space with the most evaluations only. For any other search a random forest is fitted to
     predict the score from the parameters and its permutation importances are
     shown: the drop in fit when one parameter's values are shuffled; for a
     search over a resource (Hyperband, halving) the forest also sees
@@ -887,7 +889,8 @@ class HyperbandDisplay:
         Bracket of each evaluation.
     configuration : ndarray of shape (n_rows,)
         An id per configuration: rows of the same bracket with the same id are
-        one configuration at successive rungs.
+        one configuration at successive rungs (each row linked to the best row
+        of that id at the rung below; rows of one id at one rung are copies).
     best_index : int, default=None
         Row to mark as the best.
     score_label : str, default="mean test score"
@@ -983,9 +986,17 @@ class HyperbandDisplay:
                 segments = []
                 for config in np.unique(configuration[rows]):
                     path = rows[configuration[rows] == config]
-                    path = path[np.argsort(resources[path], kind="stable")]
-                    points = np.column_stack([x[path], score[path]])
-                    segments.extend(points[j : j + 2] for j in range(len(path) - 1))
+                    # A search that samples with replacement (HalvingRandomSearchCV)
+                    # may hold copies of a configuration at one rung: each row a
+                    # rung up is linked to the best of them, copies never to each other.
+                    path_levels = np.unique(resources[path])
+                    for low, high in zip(path_levels, path_levels[1:]):
+                        below = path[resources[path] == low]
+                        source = below[np.argmax(np.nan_to_num(score[below], nan=-np.inf))]
+                        segments.extend(
+                            [(x[source], score[source]), (x[row], score[row])]
+                            for row in path[resources[path] == high]
+                        )
                 lines = LineCollection(segments, colors=[color], linewidths=0.9, alpha=0.6)
                 self.promotion_lines_.append(ax.add_collection(lines))
             scatter_kwargs = {"s": 20, "alpha": 0.85, "label": f"bracket {b}", **kwargs}

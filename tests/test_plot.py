@@ -6,7 +6,7 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from scipy.stats import loguniform  # noqa: E402
+from scipy.stats import loguniform, randint  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E402
@@ -551,6 +551,25 @@ def test_hyperband_display_reads_sklearn_halving_search(iris):
     assert len(display.scatters_) == 1
     assert len(display.scatters_[0].get_offsets()) == len(search.cv_results_["params"])
     assert len(display.promotion_lines_[0].get_segments()) == sum(search.n_candidates_[1:])
+
+
+def test_hyperband_display_links_copies_of_a_configuration_once(iris):
+    # HalvingRandomSearchCV samples with replacement: a configuration drawn twice
+    # has two rows at a rung, which must not be linked to each other.
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingRandomSearchCV
+    from sklearn.tree import DecisionTreeClassifier
+
+    search = HalvingRandomSearchCV(
+        DecisionTreeClassifier(random_state=0), {"max_depth": randint(1, 8)},
+        min_resources=30, factor=2, cv=3, random_state=0,
+    ).fit(*iris)
+    depths = [params["max_depth"] for params in search.cv_results_["params"]]
+    assert len(set(depths)) < search.n_candidates_[0]  # copies were drawn
+    display = HyperbandDisplay.from_estimator(search, dodge=False)
+    segments = display.promotion_lines_[0].get_segments()
+    assert len(segments) == sum(search.n_candidates_[1:])
+    assert all(start[0] < end[0] for start, end in segments)
 
 
 def test_hyperband_display_needs_resources(random_search):
