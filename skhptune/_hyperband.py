@@ -1127,9 +1127,13 @@ class HyperbandSearchCV(AskTellSearchCV):
                 f"{name}: the resource parameter {resource!r} must not be in "
                 "param_distributions; the search sets it for every rung."
             )
-        # Under a step the space swaps (at any depth), the fits set it.
-        parts, searched = resource.split("__"), set(space.names)
-        swapped = any("__".join(parts[:i]) in searched for i in range(1, len(parts)))
+        # Under a step a sub-space swaps (at any depth), its fits set it; the
+        # other sub-spaces fit the base estimator's step.
+        parts = resource.split("__")
+        ancestors = ["__".join(parts[:i]) for i in range(1, len(parts))]
+        swapped = all(
+            any(ancestor in sub.names for ancestor in ancestors) for sub in space.subspaces
+        )
         estimator = self._estimator_as_given()
         if hasattr(estimator, "get_params") and not swapped:
             params = estimator.get_params(deep=True)
@@ -1241,7 +1245,9 @@ class HyperbandSearchCV(AskTellSearchCV):
             # multimetric search has no best_index_: the clause would mislead.
             # (multimetric_ is only set once the search has run.)
             partial = self.__dict__.get("_partial_results")
-            single_metric = partial is not None and "mean_test_score" in partial[0]
+            single_metric = partial is not None and not isinstance(
+                partial[1][2][0]["test_scores"], dict
+            )
             picks_best = not callable(self.refit) and (bool(self.refit) or single_metric)
             warnings.warn(
                 f"{type(self).__name__}: max_time={self.max_time} ended the search "

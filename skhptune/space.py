@@ -5,6 +5,7 @@ The classes only store their arguments; they are checked when a search parses it
 can be handed to scikit-learn's :class:`~sklearn.model_selection.RandomizedSearchCV`.
 """
 
+import numpy as np
 from sklearn.utils import check_random_state
 
 __all__ = ["Real", "Integer", "Categorical"]
@@ -150,6 +151,10 @@ class Categorical(_Dimension):
         return hash((type(self).__name__, len(list(self.choices))))
 
 
+def _as_python(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _same_choice(a, b):
     """Whether two choices are the same, for objects whose ``==`` is unusual.
 
@@ -158,7 +163,8 @@ def _same_choice(a, b):
     """
     if a is b:
         return True
-    if type(a) is not type(b):
+    # Parsed spaces key a NumPy scalar as the Python value it holds.
+    if type(_as_python(a)) is not type(_as_python(b)):
         return False
     try:
         return bool(a == b)

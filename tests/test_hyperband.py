@@ -499,6 +499,12 @@ def test_resource_under_a_step_the_space_swaps_at_any_depth():
         warnings.simplefilter("ignore")  # few iterations do not converge
         search.fit(X_iris, y_iris)
     assert search.best_estimator_.named_steps["model"].named_steps["clf"].max_iter == 30
+    # A sub-space that keeps the base step must find the resource there.
+    search.set_params(param_distributions=[
+        {"model": [swapped]}, {"model__clf__n_neighbors": [3, 5]}
+    ])
+    with pytest.raises(ValueError, match="neither 'n_samples' nor a parameter"):
+        search.fit(X_iris, y_iris)
 
 
 def test_promotion_follows_the_refit_metric():
@@ -975,7 +981,12 @@ def test_max_time_keeps_the_levels_reached():
 
 
 @pytest.mark.parametrize(
-    "refit, scoring", [(lambda results: 0, None), (False, {"a": _fits, "b": _tests})]
+    "refit, scoring",
+    [
+        (lambda results: 0, None),
+        (False, {"a": _fits, "b": _tests}),
+        (False, {"score": _fits}),  # multimetric, though its column is mean_test_score
+    ],
 )
 def test_max_time_warning_names_best_index_only_when_the_search_picks_it(refit, scoring):
     # A callable refit picks its own row; a multimetric search without refit has

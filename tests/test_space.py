@@ -677,6 +677,8 @@ def test_dimensions_repr_equality_pickle_and_clone():
     assert Categorical([1, "a"]) == Categorical([1, "a"])
     assert Categorical([1, 2]) != Categorical([1.0, 2.0])
     assert Categorical([True]) != Categorical([1])
+    assert Categorical([1, 2.0]) == Categorical(np.array([1, 2.0], dtype=object))
+    assert Categorical([1.0]) == Categorical([np.float64(1.0)])
     search = RandomizedSearchCV(SVC(), {"C": dims[0]})
     assert clone(search).get_params()["param_distributions"]["C"] == dims[0]
 
