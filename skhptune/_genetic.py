@@ -505,12 +505,7 @@ tournament_size, elitism, early_stopping, surrogate
                 children = self._breed(n_children)
         # Breeding falls back on a repeat when re-mutations and random draws find
         # nothing new; a repeat reuses its score, inside a generation too.
-        new, keys = [], set(self._archive)
-        for point in children:
-            key = self.space.key(point)
-            if key not in keys:
-                keys.add(key)
-                new.append(point)
+        new = self._unseen(children)
         if len(new) < len(children):
             self.exhausted = True
         if not new:
@@ -582,12 +577,7 @@ tournament_size, elitism, early_stopping, surrogate
         :meth:`_pick` chooses among the new configurations.
         """
         draft = candidates[:n]
-        new, keys = [], set(self._archive)
-        for point in candidates:
-            key = self.space.key(point)
-            if key not in keys:
-                keys.add(key)
-                new.append(point)
+        new = self._unseen(candidates)
         chosen = []
         for index in dict.fromkeys(index for index, _ in draft):
             quota = sum(1 for i, _ in draft if i == index)
@@ -597,6 +587,16 @@ tournament_size, elitism, early_stopping, surrogate
         taken = {self.space.key(p) for p in chosen}
         chosen += [p for p in draft if self.space.key(p) not in taken][: n - len(chosen)]
         return chosen
+
+    def _unseen(self, points):
+        """``points`` not yet evaluated, each configuration once, in order."""
+        unseen, keys = [], set(self._archive)
+        for point in points:
+            key = self.space.key(point)
+            if key not in keys:
+                keys.add(key)
+                unseen.append(point)
+        return unseen
 
     def _pick(self, index, pool, n):
         """Indices of the ``n`` most promising points of ``pool`` (sub-space ``index``).

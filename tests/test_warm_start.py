@@ -216,31 +216,29 @@ def test_a_configuration_met_again_continues_the_model_of_the_level_below(max_ti
     assert from_another_bracket > 0
 
 
-def test_searched_step_continues_its_own_model():
-    space = {"clf": [CountingEnsemble(), CountingEnsemble(warm_start=True)], "clf__alpha": Real(0, 1)}
-    search = HyperbandSearchCV(
-        Pipeline([("clf", CountingEnsemble())]), space, resource="clf__n_estimators",
-        min_resource=1, max_resource=9, cv=3, random_state=0,
-    ).fit(X, y)
+def _assert_promotions_add_only_new_members(search, eta=3):
     promoted = np.asarray(search.cv_results_["iter"]) > 0
     assert promoted.any()
     added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
     resources = np.asarray(search.cv_results_["n_resources"])[promoted]
-    np.testing.assert_array_equal(added, resources - resources // 3)
+    np.testing.assert_array_equal(added, resources - resources // eta)
 
 
-def test_a_step_swapped_in_continues_although_the_base_step_cannot():
-    # The base step has no n_estimators; each fit checks the step it was given.
+@pytest.mark.parametrize(
+    "base, choices",
+    [
+        (CountingEnsemble(), [CountingEnsemble(), CountingEnsemble(warm_start=True)]),
+        # No n_estimators in the base step: each fit checks the step it was given.
+        (DecisionTreeClassifier(), [CountingEnsemble()]),
+    ],
+    ids=["own-model", "base-step-cannot"],
+)
+def test_searched_step_continues_its_own_model(base, choices):
     search = HyperbandSearchCV(
-        Pipeline([("clf", DecisionTreeClassifier())]),
-        {"clf": [CountingEnsemble()], "clf__alpha": Real(0, 1)},
+        Pipeline([("clf", base)]), {"clf": choices, "clf__alpha": Real(0, 1)},
         resource="clf__n_estimators", min_resource=1, max_resource=9, cv=3, random_state=0,
     ).fit(X, y)
-    promoted = np.asarray(search.cv_results_["iter"]) > 0
-    assert promoted.any()
-    added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
-    resources = np.asarray(search.cv_results_["n_resources"])[promoted]
-    np.testing.assert_array_equal(added, resources - resources // 3)
+    _assert_promotions_add_only_new_members(search)
 
 
 def test_searched_values_that_cloning_changes_still_continue():
@@ -252,9 +250,7 @@ def test_searched_values_that_cloning_changes_still_continue():
         {"prep": [fitted, "passthrough"], "clf__alpha": Real(0, 1)},
         resource="clf__n_estimators", min_resource=1, max_resource=27, cv=3, random_state=0,
     ).fit(X, y)
-    promoted = np.asarray(search.cv_results_["iter"]) > 0
-    added = -np.asarray(search.cv_results_["mean_test_score"])[promoted]
-    np.testing.assert_array_equal(added, np.asarray(search.cv_results_["n_resources"])[promoted] * 2 / 3)
+    _assert_promotions_add_only_new_members(search)
 
 
 @pytest.mark.parametrize(
