@@ -106,6 +106,13 @@ class Batch:
     resource: int | None = None
 
 
+def owner_paths(name):
+    """The parameter paths of the estimators above ``name``, deepest first:
+    ``"a__b__c"`` gives ``["a__b", "a"]``."""
+    parts = name.split("__")
+    return ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
 def check_parameter_names(estimator, space):
     """Raise if the space names a parameter the estimator does not have.
 
@@ -123,8 +130,7 @@ def check_parameter_names(estimator, space):
         for name in sub.names:
             if name in valid:
                 continue
-            parts = name.split("__")
-            owners = ["__".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+            owners = owner_paths(name)
             if any(owner in sub.names for owner in owners):
                 continue
             owner = next((o for o in owners if o in valid), None)

@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from ._acquisition import failures_as_worst, propose_batch, robust_scores
-from ._base import AskTellSearchCV, Batch, single_threaded_blas
+from ._base import AskTellSearchCV, Batch, owner_paths, single_threaded_blas
 from ._warm_start import config_key, continues_fitting
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
@@ -1029,8 +1029,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         spec = self._space_spec()
         subspaces = spec if isinstance(spec, (list, tuple)) else [spec]
         searched = {name for sub in subspaces if isinstance(sub, Mapping) for name in sub}
-        parts = self.resource.split("__")
-        return any("__".join(parts[:i]) in searched for i in range(1, len(parts)))
+        return any(owner in searched for owner in owner_paths(self.resource))
 
     def _split(self):
         """``(cv, folds, n_classes, group_floor)`` of the data being fitted.
@@ -1129,11 +1128,8 @@ class HyperbandSearchCV(AskTellSearchCV):
             )
         # Under a step a sub-space swaps (at any depth), its fits set it; the
         # other sub-spaces fit the base estimator's step.
-        parts = resource.split("__")
-        ancestors = ["__".join(parts[:i]) for i in range(1, len(parts))]
-        swapped = all(
-            any(ancestor in sub.names for ancestor in ancestors) for sub in space.subspaces
-        )
+        owners = owner_paths(resource)
+        swapped = all(any(owner in sub.names for owner in owners) for sub in space.subspaces)
         estimator = self._estimator_as_given()
         if hasattr(estimator, "get_params") and not swapped:
             params = estimator.get_params(deep=True)
@@ -1243,11 +1239,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         if stopped_early and self.max_time is not None and not self.__dict__.get("_interrupted"):
             # A callable refit picks its own row, and without refit a
             # multimetric search has no best_index_: the clause would mislead.
-            # (multimetric_ is only set once the search has run.)
+            # multimetric_ is only set once the search has run; the type of the
+            # fits' scores tells it now.
             partial = self.__dict__.get("_partial_results")
-            single_metric = partial is not None and not isinstance(
-                partial[1][2][0]["test_scores"], dict
-            )
+            fits = partial[1][2] if partial is not None else []
+            single_metric = bool(fits) and not isinstance(fits[0]["test_scores"], dict)
             picks_best = not callable(self.refit) and (bool(self.refit) or single_metric)
             warnings.warn(
                 f"{type(self).__name__}: max_time={self.max_time} ended the search "

@@ -235,26 +235,21 @@ class ModelStore:
 
     def discard_below(self, resource):
         """Delete the models fitted with less than ``resource``."""
-        try:
-            names = os.listdir(self.directory)
-        except OSError:
-            return
-        for name in names:
-            if name.endswith(".pkl") and _stored_resource(name) < resource:
-                try:
-                    os.remove(os.path.join(self.directory, name))
-                except OSError:
-                    pass
+        self._discard_models(lambda name: _stored_resource(name) < resource)
 
     def discard_configurations_except(self, config_keys):
         """Delete the models of every configuration not in ``config_keys``."""
         kept = {f"{key}-" for key in config_keys}
+        self._discard_models(lambda name: name[: name.index("-") + 1] not in kept)
+
+    def _discard_models(self, doomed):
+        """Delete the models whose file name ``doomed`` picks."""
         try:
             names = os.listdir(self.directory)
         except OSError:
             return
         for name in names:
-            if name.endswith(".pkl") and name[: name.index("-") + 1] not in kept:
+            if name.endswith(".pkl") and doomed(name):
                 try:
                     os.remove(os.path.join(self.directory, name))
                 except OSError:

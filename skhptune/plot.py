@@ -725,10 +725,11 @@ class ParameterImportanceDisplay:
     For a :class:`~skhptune.BayesSearchCV` the importances come from the fitted
     Gaussian process (its ``parameter_importances_``: inverse lengthscales,
     normalised), unless its space is a list of dicts: that model covers the
-    sub-space with the most evaluations only. For any other search a random forest is fitted to
-    predict the score from the parameters and its permutation importances are
-    shown: the drop in fit when one parameter's values are shuffled; for a
-    search over a resource (Hyperband, halving) the forest also sees
+    sub-space with the most evaluations only. For any other search a random
+    forest is fitted to predict the score from the parameters and its
+    permutation importances are shown: the drop in fit when one parameter's
+    values are shuffled; for a search over a resource (Hyperband, halving) the
+    forest also sees
     ``n_resources``, which gets a bar of its own, since scores at small
     resources are lower whatever the parameters. Both are normalised to sum to
     1, and both describe the evaluated configurations, not the whole space.
