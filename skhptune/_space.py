@@ -300,8 +300,8 @@ class _TabulatedMap:
     predecessor and itself; a coordinate gives the smallest value whose cdf
     reaches it), without calling scipy at every value: the generic cdf and ppf
     of a law defined by its pmf alone (``betabinom``) sum the pmf from the
-    start of the support at every call, which took 15 s to list
-    ``betabinom(5000, 2, 3)``.
+    start of the support at every call, so listing ``betabinom(5000, 2, 3)``
+    took seconds.
     """
 
     def __init__(self, dist, low, high):
