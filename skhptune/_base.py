@@ -24,7 +24,10 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection import check_cv
-from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
+from sklearn.model_selection._validation import (
+    _fit_and_score,
+    _warn_or_raise_about_fit_failures,
+)
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options
 import threadpoolctl
@@ -506,8 +509,11 @@ class SearchRunner:
         try:
             # Counted over every batch when the search ends
             # (AskTellSearchCV._warn_about_fit_failures), as in the one batch of
-            # RandomizedSearchCV.
-            with ignored_in_this_thread(FitFailedWarning, _PARTIAL_FAILURES):
+            # RandomizedSearchCV. A search fitted by a fit running in this thread
+            # (n_jobs=1) warns about its own failures as it would alone.
+            with ignored_in_this_thread(
+                FitFailedWarning, _PARTIAL_FAILURES, except_inside=_fit_and_score.__code__
+            ):
                 results = self._evaluate_candidates(candidates, **kwargs)
         except ValueError as error:
             if not _is_all_fits_failed(error):

@@ -16,6 +16,7 @@ while it is in force lets its warning through: shown early, never lost.)
 """
 
 import contextlib
+import sys
 import threading
 import warnings
 
@@ -23,26 +24,43 @@ _silencing = threading.local()
 
 
 def _categories_silenced_here():
+    """This thread's ``(category, block frame, exempt code)`` entries."""
     if not hasattr(_silencing, "categories"):
         _silencing.categories = []
     return _silencing.categories
 
 
+def _raised_inside(code, block_frame):
+    """Whether the warning being filtered comes from a call of ``code`` made
+    inside the block whose frame is ``block_frame``."""
+    frame = sys._getframe()
+    while frame is not None and frame is not block_frame:
+        if frame.f_code is code:
+            return True
+        frame = frame.f_back
+    return False
+
+
 class _SilencedHereMeta(type):
     def __subclasscheck__(cls, subclass):
-        return any(issubclass(subclass, category) for category in _categories_silenced_here())
+        return any(
+            issubclass(subclass, category)
+            and (exempt is None or not _raised_inside(exempt, block_frame))
+            for category, block_frame, exempt in _categories_silenced_here()
+        )
 
 
 class InThisThread(Warning, metaclass=_SilencedHereMeta):
     """Filter category matching the categories silenced in the running thread.
 
     Never raised: ``issubclass(category, InThisThread)``, which a filter checks,
-    holds for a category while the running thread ignores it.
+    holds for a category while the running thread ignores it (and the warning
+    does not come from a call it exempts).
     """
 
 
 @contextlib.contextmanager
-def ignored_in_this_thread(category, message):
+def ignored_in_this_thread(category, message, *, except_inside=None):
     """Ignore the warnings raised in this thread whose text starts with the
     regular expression ``message``, as ``warnings.filterwarnings("ignore",
     message, category)`` inside ``warnings.catch_warnings()`` does in every
@@ -51,9 +69,16 @@ def ignored_in_this_thread(category, message):
     The filters are process-wide: a message given here is also ignored in any
     thread, this one or another, that is ignoring another category meanwhile.
     Give messages specific enough never to meet another call's category.
+
+    ``except_inside``, a code object, exempts the warnings raised from a call of
+    that function made inside the block: a search deferring its own summary of
+    failed fits lets through the summaries of searches fitted by the fits it
+    runs in this thread.
     """
     categories = _categories_silenced_here()
-    categories.append(category)
+    # Frames: 0 this generator, 1 contextlib's __enter__, 2 the with statement.
+    block_frame = sys._getframe(2) if except_inside is not None else None
+    categories.append((category, block_frame, except_inside))
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=message, category=InThisThread)

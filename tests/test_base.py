@@ -356,6 +356,19 @@ def test_a_search_fitted_inside_another_search_reports_its_failed_fits():
     assert all("fits failed out of a total of 18" in failure for failure in failures)
 
 
+def test_a_scikit_learn_search_fitted_inside_a_search_reports_its_failed_fits():
+    # With n_jobs=1 the outer search runs the inner GridSearchCV's fits in the
+    # thread where it defers its own "fits failed" warning.
+    inner = GridSearchCV(FailingForLargeC(), {"C": [0.5, 1.5]}, cv=3)
+    outer = RandomSearch(inner, {"cv": [3]}, n_iter=1, cv=2, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outer.fit(X, y)
+    failures = [str(w.message) for w in caught if issubclass(w.category, FitFailedWarning)]
+    assert len(failures) == 2 + 1  # each outer fold's inner search, and its refit
+    assert all("3 fits failed out of a total of 6" in failure for failure in failures)
+
+
 class FailingToPredictForLargeC(FailingForLargeC):
     def fit(self, X, y):
         self.classes_ = np.unique(y)

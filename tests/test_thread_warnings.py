@@ -41,6 +41,27 @@ def test_warnings_heard_in_this_thread_pass_its_ignores():
     assert _shown(warn_inside_and_after) == ["2 fits failed out of a total of 6."]
 
 
+def test_warnings_from_an_exempt_call_inside_the_block_are_heard():
+    def fit():
+        _warn_partial_failure()
+
+    def warn_from_both():
+        fit()  # outside the block: the exemption plays no part
+        with ignored_in_this_thread(FitFailedWarning, PARTIAL, except_inside=fit.__code__):
+            fit()
+            _warn_partial_failure()  # the block's own warning: ignored
+
+    assert _shown(warn_from_both) == ["3 fits failed out of a total of 6."] * 2
+
+
+def test_an_exempt_call_around_the_block_does_not_exempt_it():
+    def fit():
+        with ignored_in_this_thread(FitFailedWarning, PARTIAL, except_inside=fit.__code__):
+            _warn_partial_failure()
+
+    assert _shown(fit) == []
+
+
 def test_other_threads_still_see_the_warning():
     inside, warned = threading.Event(), threading.Event()
 
