@@ -141,7 +141,7 @@ def check_parameter_names(estimator, space):
                 continue
             target = estimator if owner is None else valid[owner]
             leaf = name if owner is None else name[len(owner) + 2 :]
-            if _set_params_accepts(target, leaf):
+            if set_params_accepts(target, leaf):
                 continue
             raise ValueError(
                 f"Invalid parameter {name!r} in param_distributions for estimator "
@@ -149,7 +149,7 @@ def check_parameter_names(estimator, space):
             )
 
 
-def _set_params_accepts(estimator, name):
+def set_params_accepts(estimator, name):
     """Whether ``estimator`` overrides ``set_params`` and takes ``name`` in it."""
     if type(estimator).set_params is BaseEstimator.set_params:
         return False  # the stock method accepts exactly the get_params names

@@ -27,7 +27,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from ._acquisition import failures_as_worst, propose_batch, robust_scores
-from ._base import AskTellSearchCV, Batch, owner_paths, single_threaded_blas
+from ._base import (
+    AskTellSearchCV,
+    Batch,
+    owner_paths,
+    set_params_accepts,
+    single_threaded_blas,
+)
 from ._warm_start import config_key, continues_fitting
 
 # Default range: at most four halvings (five brackets, the textbook 1-to-81 shape
@@ -1130,6 +1136,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         # other sub-spaces fit the base estimator's step.
         owners = owner_paths(resource)
         swapped = all(any(owner in sub.names for owner in owners) for sub in space.subspaces)
+        for sub in space.subspaces:
+            self._check_swapped_steps_have_resource(sub)
         estimator = self._estimator_as_given()
         if hasattr(estimator, "get_params") and not swapped:
             params = estimator.get_params(deep=True)
@@ -1153,6 +1161,27 @@ class HyperbandSearchCV(AskTellSearchCV):
             raise ValueError(
                 f"{name}: max_resource is required when resource={resource!r} is a "
                 "parameter (it is only inferred for resource='n_samples')."
+            )
+
+    def _check_swapped_steps_have_resource(self, sub):
+        """Raise if a step the sub-space lists for the resource's owner lacks it:
+        every fit of that step would stop the search at ``set_params``."""
+        owner = next((o for o in owner_paths(self.resource) if o in sub.names), None)
+        if owner is None:
+            return
+        dimension = sub.dimensions[sub.names.index(owner)]
+        steps = dimension.values if dimension.is_categorical else ()
+        leaf = self.resource[len(owner) + 2 :]
+        for step in steps:
+            if hasattr(step, "get_params"):
+                if leaf in step.get_params(deep=True) or set_params_accepts(step, leaf):
+                    continue
+            elif step is not None and not isinstance(step, str):
+                continue  # an object of unknown kind: left to its fits
+            raise ValueError(
+                f"{type(self).__name__}: resource={self.resource!r} is not a "
+                f"parameter of {step!r}, one of the values param_distributions "
+                f"gives {owner!r}."
             )
 
     def _make_strategy(self, space, rng):

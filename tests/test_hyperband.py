@@ -4,6 +4,7 @@ import json
 import math
 import os
 import pickle
+import re
 import subprocess
 import sys
 import warnings
@@ -504,6 +505,18 @@ def test_resource_under_a_step_the_space_swaps_at_any_depth():
         {"model": [swapped]}, {"model__clf__n_neighbors": [3, 5]}
     ])
     with pytest.raises(ValueError, match="neither 'n_samples' nor a parameter"):
+        search.fit(X_iris, y_iris)
+
+
+@pytest.mark.parametrize("lacking", [KNeighborsClassifier(), "passthrough", None])
+def test_a_swapped_in_step_without_the_resource_is_named(lacking):
+    search = HyperbandSearchCV(
+        Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())]),
+        [{"clf": [LogisticRegression(), lacking]}, {"clf__C": [1.0, 2.0]}],
+        resource="clf__max_iter", min_resource=10, max_resource=30, cv=3,
+    )
+    message = f"resource='clf__max_iter' is not a parameter of {lacking!r}, one of the values"
+    with pytest.raises(ValueError, match=re.escape(message)):
         search.fit(X_iris, y_iris)
 
 
