@@ -766,6 +766,12 @@ class AskTellSearchCV(BaseSearchCV):
             After :kbd:`Ctrl-C` once a fit has succeeded: the search is fitted on
             the batches that finished (best refitted), and the interrupt still
             reaches the caller; if that refit fails, with its error as cause.
+
+        Notes
+        -----
+        When the refit of the best configuration fails, its error reaches the
+        caller as in ``GridSearchCV``, but ``cv_results_``, ``best_index_``,
+        ``best_params_`` and ``history_`` keep what the search found.
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)
@@ -814,8 +820,16 @@ class AskTellSearchCV(BaseSearchCV):
                 self.estimator = WarmStartEstimator(
                     estimator, *(continued or (None, None)), self._model_store
                 )
-            super().fit(X, y, **params)
+            try:
+                super().fit(X, y, **params)
+            except BaseException:
+                # BaseSearchCV sets cv_results_ after the refit: a refit (or a
+                # refit callable) that fails must not lose what the search found.
+                if "_searched_results" in self.__dict__:
+                    self.cv_results_ = self._searched_results
+                raise
         finally:
+            self.__dict__.pop("_searched_results", None)
             self.estimator = estimator
             if self._model_store is not None:
                 self._model_store.close()
@@ -903,6 +917,7 @@ class AskTellSearchCV(BaseSearchCV):
         complete = super()._format_results(candidate_params, n_splits, out, more_results)
         results.clear()
         results.update(complete)
+        self._searched_results = results
 
     def _warn_about_fit_failures(self, out):
         """One ``FitFailedWarning`` counting the failed fits of every batch.

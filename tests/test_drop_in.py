@@ -145,6 +145,33 @@ def test_error_score_nan_keeps_going_and_raise_raises(Search):
         make(Search, SVC(), {"C": Real(-2, -1)}, cv=3, error_score="raise").fit(X, y)
 
 
+class _FailsOnAllTheData(ClassifierMixin, BaseEstimator):
+    """Fits the training folds of a 3-fold split of iris, not all 150 samples."""
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y):
+        if len(X) > 100:
+            raise MemoryError("too many samples")
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_failing_refit_keeps_the_results_of_the_search(Search):
+    search = make(Search, _FailsOnAllTheData(), {"C": Real(0.1, 10)}, cv=3)
+    with pytest.raises(MemoryError, match="too many samples"):
+        search.fit(X, y)
+    results = search.cv_results_
+    assert len(results["params"]) > 1 and np.isfinite(results["mean_test_score"]).all()
+    assert search.best_params_ == results["params"][search.best_index_]
+    assert search.history_["score"].shape == results["mean_test_score"].shape
+
+
 @pytest.mark.parametrize("Search", SEARCHES)
 def test_return_train_score(Search):
     search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3, return_train_score=True).fit(X, y)
