@@ -411,7 +411,7 @@ class SearchRunner:
         """Ask and tell until the strategy or the budget is exhausted."""
         # A strategy that knows it asks for one batch only reports like a grid.
         self._begin_search(n_points=getattr(strategy, "single_batch_size", None))
-        try:
+        with self._keeping_finished_batches():
             while not self.out_of_budget():
                 batch = strategy.ask()
                 if batch is None or not batch.points:
@@ -425,26 +425,36 @@ class SearchRunner:
                         strategy.tell(batch, self._known_scores(batch))
                     raise
                 strategy.tell(batch, scores)
-        except KeyboardInterrupt:
-            # Ctrl-C ends the search: the finished batches stand and the best of
-            # them is refitted, so a long search is never lost; fit then raises
-            # the interrupt again, so that a caller (cross_val_score, an outer
-            # search) stops too.
-            if not self._any_success:  # nothing usable finished
-                raise
-            self.search._interrupted = True
-            warnings.warn(
-                f"Search interrupted after {len(self._row_scores)} evaluations; "
-                "keeping the results so far.",
-                UserWarning,
-            )
-        self._end_search()
+        with self._keeping_finished_batches():
+            self._end_search()
 
     def run_once(self, batch):
         """Evaluate a single batch (an exhaustive grid) without batch bookkeeping."""
         self._begin_search(n_points=len(batch.points))
-        self.evaluate(batch)
-        self._end_search()
+        with self._keeping_finished_batches():
+            self.evaluate(batch)
+        with self._keeping_finished_batches():
+            self._end_search()
+
+    @contextlib.contextmanager
+    def _keeping_finished_batches(self):
+        """Ctrl-C ends the search: the finished batches stand and the best of
+        them is refitted, so a long search is never lost; fit then raises the
+        interrupt again, so that a caller (cross_val_score, an outer search)
+        stops too. The same holds for an interrupt as the search ends (a
+        callback's at the end of its "search" task)."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            if not self._any_success:  # nothing usable finished
+                raise
+            if not self.search.__dict__.get("_interrupted"):
+                self.search._interrupted = True
+                warnings.warn(
+                    f"Search interrupted after {len(self._row_scores)} evaluations; "
+                    "keeping the results so far.",
+                    UserWarning,
+                )
 
     def evaluate(self, batch):
         """Evaluate the batch's new configurations; return a score per point.
@@ -516,7 +526,9 @@ class SearchRunner:
             ):
                 results = self._evaluate_candidates(candidates, **kwargs)
         except ValueError as error:
-            if not _is_all_fits_failed(error):
+            # With error_score="raise" the message is not scikit-learn's summary
+            # of a batch but an estimator's own (a nested search's): as it says.
+            if self.search.error_score == "raise" or not _is_all_fits_failed(error):
                 raise
             # BaseSearchCV drops such a batch; its rows get error_score when the
             # search ends (AskTellSearchCV._complete_results), as they would in

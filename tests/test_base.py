@@ -618,6 +618,48 @@ def test_keyboard_interrupt_as_a_batch_ends_keeps_that_batch_in_every_record():
     )
 
 
+@pytest.mark.parametrize("space", [{"C": Real(0.1, 10)}, {"C": [0.1, 1.0, 10.0]}])
+def test_keyboard_interrupt_as_the_search_ends_keeps_every_batch(space):
+    # A grid that fits the budget is one batch whose end is the search's end.
+    pytest.importorskip("sklearn.callback")
+
+    class InterruptAtSearchEnd:
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, **kwargs):
+            pass
+
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            if context.task_name == "search":
+                raise KeyboardInterrupt
+
+    search = RandomSearch(SVC(), space, n_iter=6, batch_size=3, random_state=0)
+    search.set_callbacks(InterruptAtSearchEnd())
+    with pytest.warns(UserWarning, match="interrupted after (6|3) evaluations"):
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(X, y)
+    assert len(search.cv_results_["params"]) == (6 if isinstance(space["C"], Real) else 3)
+    assert search.predict(X).shape == (len(X),)
+
+
+def test_error_score_raise_passes_a_nested_searchs_error_on_at_once():
+    # The inner search's "All the 6 fits failed" is its own error, not a summary
+    # of the outer batch: with error_score="raise" it stops the outer search.
+    inner = GridSearchCV(FailingForLargeC(), {"C": [1.5, 2.0]}, cv=3)
+    outer = RandomSearch(
+        inner, {"estimator__C": Real(0.5, 2)}, n_iter=6, batch_size=1, cv=2,
+        error_score="raise", random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        with pytest.raises(ValueError, match="All the 6 fits failed"):
+            outer.fit(X, y)
+
+
 def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():
     # Inside cross_val_score (or an outer search) Ctrl-C must stop everything, as
     # with GridSearchCV, not leave one fold with a cut-down search.
