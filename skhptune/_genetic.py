@@ -21,6 +21,10 @@ from ._acquisition import (
 )
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 
+# Contestants drawn per individual, at most, in a tournament larger than the
+# population (see tournament_select).
+_MAX_DRAWS_PER_INDIVIDUAL = 64
+
 
 def as_fitness(fitness):
     """Fitness as floats where failures (NaN, ``-inf``) are ``-inf``.
@@ -122,9 +126,13 @@ def tournament_select(fitness, n_select, tournament_size, rng):
     if n == 0:
         raise ValueError("Cannot select from an empty population.")
     replace = tournament_size > n
+    # Drawn with replacement, a group this much larger than the population holds
+    # its fittest but for a chance of exp(-64): more draws only cost memory (a
+    # size of 2**63 could not be drawn at all).
+    size = min(tournament_size, _MAX_DRAWS_PER_INDIVIDUAL * n)
     winners = np.empty(n_select, dtype=int)
     for i in range(n_select):
-        contestants = rng.choice(n, size=tournament_size, replace=replace)
+        contestants = rng.choice(n, size=size, replace=replace)
         # Contestants come in random order, so ties go to a random one of them.
         winners[i] = contestants[np.argmax(fitness[contestants])]
     return winners
@@ -1009,8 +1017,9 @@ class GeneticSearchCV(AskTellSearchCV):
                     f"at most {self._evaluation_budget()}", "breeding",
                 )
         else:
-            # The exhaustive grid is one generation holding every configuration.
-            scores = self.history_["score"]
+            # The exhaustive grid is one generation holding every configuration;
+            # a failed fit's numeric error_score is not a score.
+            scores = np.where(self._row_has_score, self.history_["score"], np.nan)
             best, mean = population_scores(scores)
             stats = {
                 "generation": [0],

@@ -193,6 +193,18 @@ def test_tournament_select_treats_failures_as_worst(failure):
     assert set(tournament_select(fitness, 50, 4, rng)) == {1}
 
 
+def test_a_tournament_far_larger_than_the_population_picks_the_fittest():
+    rng = np.random.RandomState(0)
+    fitness = np.array([0.1, 0.9, np.nan, 0.5])
+    # More contestants than could ever be drawn (an array of 2**63 integers).
+    assert set(tournament_select(fitness, 20, 2**63, rng)) == {1}
+
+
+def test_a_huge_tournament_size_searches(iris):
+    search = _search(tournament_size=2**63).fit(*iris)
+    assert search.n_generations_ == search.n_generations
+
+
 def test_select_elites_keeps_the_best_first():
     fitness = [0.5, np.nan, 0.9, -np.inf, 0.7, 0.9]
     np.testing.assert_array_equal(select_elites(fitness, 3), [2, 5, 4])
@@ -445,6 +457,17 @@ def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
             population_size=8, n_generations=15, surrogate=surrogate,
         ).fit(*iris)
     assert len(search.cv_results_["params"]) < 64
+
+
+def test_grid_generation_stats_leave_failed_fits_out(iris):
+    # A grid that fits the budget runs as generation 0; error_score=0 must not
+    # pull its mean down (the failures are not scores, as in a bred generation).
+    space = {"C": [-1.0, -0.5, 1.0, 2.0]}  # SVC rejects C <= 0 at fit
+    with pytest.warns(FitFailedWarning):
+        search = _search(SVC(), space, population_size=4, error_score=0.0).fit(*iris)
+    scores = search.cv_results_["mean_test_score"]
+    assert search.generation_stats_["mean_score"][0] == pytest.approx(scores[2:].mean())
+    assert search.generation_stats_["best_score"][0] == scores.max()
 
 
 def test_a_bool_tournament_size_counts_as_the_integer(iris):
