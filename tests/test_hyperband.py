@@ -14,6 +14,7 @@ import pytest
 import sklearn
 from scipy.stats import randint
 from sklearn.base import BaseEstimator
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
@@ -34,6 +35,7 @@ from skhptune._hyperband import (
     resource_levels,
     select_promoted,
     splits_by_group,
+    stratified_floor,
     subsample_training_fold,
 )
 from skhptune.space import Categorical, Integer, Real
@@ -268,6 +270,24 @@ def test_stratified_subsample_keeps_class_proportions_and_is_nested():
         assert np.all(np.abs(counts - n * np.array([0.6, 0.3, 0.1])) <= 1)
         assert set(previous) <= set(sub)
         previous = sub
+
+
+@pytest.mark.parametrize("counts", [[95, 5], [300, 40, 7], [3, 50], [10, 10], [1000, 12, 6]])
+def test_stratified_floor_is_the_smallest_subsample_with_every_class(counts):
+    y = np.repeat(np.arange(len(counts)), counts)
+    train = np.arange(len(y))
+    need = np.minimum(5, counts)
+    floor = stratified_floor(y, 5)
+    for seed in range(20):
+        sub = subsample_training_fold(train, floor, np.random.RandomState(seed), y=y)
+        assert np.all(np.bincount(y[sub], minlength=len(counts)) >= need)
+    # One sample fewer misses a class's last needed sample for some draw.
+    short = [
+        np.bincount(y[subsample_training_fold(train, floor - 1, np.random.RandomState(seed), y=y)],
+                    minlength=len(counts))
+        for seed in range(20)
+    ]
+    assert any(np.any(c < need) for c in short)
 
 
 def test_grouped_subsample_keeps_whole_groups():
@@ -786,6 +806,21 @@ def test_default_min_resource_gives_five_brackets_on_large_folds():
     # A classifier: 10 samples per class of iris's three.
     search = HyperbandSearchCV(SVC(), {"C": Real(0.1, 10)}, random_state=0).fit(X_iris, y_iris)
     assert search.min_resource_ == 30 and search.n_resources_ == [30, 120]
+
+
+def test_default_min_resource_holds_five_of_a_rare_class():
+    # 10 samples per class on average would give the 5% class one or two, too
+    # few for an estimator with an internal 3-fold CV: every first-rung fit failed.
+    X, y = make_classification(n_samples=600, weights=[0.95, 0.05], random_state=0)
+    search = HyperbandSearchCV(
+        CalibratedClassifierCV(LogisticRegression(), cv=5),
+        {"estimator__C": Real(1e-2, 1e2, prior="log-uniform")}, cv=3, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)
+        search.fit(X, y)
+    assert 20 < search.min_resource_ < search.max_resource_
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
 def test_finite_space_gives_distinct_configurations_per_rung():
