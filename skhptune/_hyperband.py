@@ -1165,7 +1165,8 @@ class HyperbandSearchCV(AskTellSearchCV):
                 f"{name}: min_resource={min_resource} must not exceed "
                 f"max_resource={max_resource}{inferred}."
             )
-        return min_resource, max_resource
+        # NumPy integers (max_resource=np.int64(81)) would leak into brackets_.
+        return int(min_resource), int(max_resource)
 
     def _check_resource_parameter(self, space):
         name, resource = type(self).__name__, self.resource
@@ -1233,16 +1234,17 @@ class HyperbandSearchCV(AskTellSearchCV):
         min_resource, max_resource = self._resource_range(
             space, smallest, class_floor, group_floor
         )
-        levels = resource_levels(min_resource, max_resource, self.eta)
-        uncapped = hyperband_schedule(min_resource, max_resource, self.eta, self.n_brackets)
-        default_first_rung = self.eta**_DEFAULT_MAX_HALVINGS  # of the default range
+        eta = int(self.eta)
+        levels = resource_levels(min_resource, max_resource, eta)
+        uncapped = hyperband_schedule(min_resource, max_resource, eta, self.n_brackets)
+        default_first_rung = eta**_DEFAULT_MAX_HALVINGS  # of the default range
         # Overlapping sub-spaces of a list of dicts share configurations; count
         # them once, up to more than the brackets could start.
         n_configs = space.distinct_size(
             max(sum(bracket[0][0] for bracket in uncapped), default_first_rung)
         )
         schedule = hyperband_schedule(
-            min_resource, max_resource, self.eta, self.n_brackets, max_configs=n_configs
+            min_resource, max_resource, eta, self.n_brackets, max_configs=n_configs
         )
         # A narrow range gives the most aggressive bracket few configurations
         # (three for two levels), so most of a grid would never be seen. Start
@@ -1258,7 +1260,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             # evaluated whole, below).
             schedule = [[(max(_DEFAULT_MAX_HALVINGS + 1, n_first), max_resource)]]
         elif n_first > schedule[0][0][0]:
-            schedule[0] = halving_rungs(n_first, levels, self.eta)
+            schedule[0] = halving_rungs(n_first, levels, eta)
         cost = sum(n * r for bracket in schedule for n, r in bracket)
         if n_configs is not None and n_configs * max_resource <= cost:
             # Evaluating the whole space at max_resource is no dearer: do that.
@@ -1297,7 +1299,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         # otherwise they share one batch per level, which keeps workers busier.
         sequential = self.max_time is not None and self.max_time < math.inf
         return HyperbandStrategy(
-            space, rng, schedule, levels, self.eta, level_args, self.sampler, sequential,
+            space, rng, schedule, levels, eta, level_args, self.sampler, sequential,
             n_configs,
         )
 

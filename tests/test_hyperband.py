@@ -386,6 +386,16 @@ def _toy_search(**params):
     return HyperbandSearchCV(Toy(), {"a": Real(0, 1)}, **params)
 
 
+def test_numpy_integer_settings_give_python_ints_in_the_fitted_attributes():
+    search = _toy_search(resource="budget", max_resource=np.int64(81), eta=np.int64(3))
+    search.fit(np.zeros((30, 1)))
+    reference = _toy_search(resource="budget", max_resource=81, eta=3).fit(np.zeros((30, 1)))
+    assert search.brackets_ == reference.brackets_
+    values = [v for bracket in search.brackets_ for rung in bracket for v in rung]
+    values += [search.min_resource_, search.max_resource_]
+    assert all(type(v) is int for v in values)
+
+
 def test_best_so_far_is_taken_at_the_largest_resource_like_best_score(capsys):
     def flattered_by_small_budgets(estimator, X, y=None):
         return -((estimator.a - 0.7) ** 2) + 1.0 / estimator.budget
