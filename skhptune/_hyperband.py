@@ -1076,8 +1076,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         multiclass target; then it is the smallest level that holds
         ``_MIN_SAMPLES_PER_CLASS`` samples per class on average and, when
         subsamples are stratified, ``_MIN_SAMPLES_OF_EACH_CLASS`` of every
-        class in every training fold. ``group_floor`` is ``None`` unless the splitter splits
-        by group (:func:`splits_by_group`); then it is the smallest level that
+        class in every training fold. ``group_floor`` is ``None`` unless the
+        splitter splits by group (:func:`splits_by_group`); then it is the smallest level that
         holds whole groups as ``n_resources`` says (the largest group) and, for
         a classifier, every class: ``n_classes`` times the largest group when
         some group lacks a class (subsamples start with a group per class
@@ -1221,6 +1221,7 @@ class HyperbandSearchCV(AskTellSearchCV):
                     continue
             elif step is not None and not isinstance(step, str):
                 continue  # an object of unknown kind: left to its fits
+            # None, "passthrough" and "drop" have no parameters at all.
             raise ValueError(
                 f"{type(self).__name__}: resource={self.resource!r} is not a "
                 f"parameter of {step!r}, one of the values param_distributions "
