@@ -1077,11 +1077,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``_MIN_SAMPLES_PER_CLASS`` samples per class on average and, when
         subsamples are stratified, ``_MIN_SAMPLES_OF_EACH_CLASS`` of every
         class in every training fold. ``group_floor`` is ``None`` unless the
-        splitter splits by group (:func:`splits_by_group`); then it is the smallest level that
-        holds whole groups as ``n_resources`` says (the largest group) and, for
-        a classifier, every class: ``n_classes`` times the largest group when
-        some group lacks a class (subsamples start with a group per class
-        missing so far, see :func:`subsample_training_fold`).
+        splitter splits by group (:func:`splits_by_group`); then it is the
+        smallest level that holds whole groups as ``n_resources`` says (the
+        largest group) and, for a classifier, every class: the number of classes
+        times the largest group when some group lacks a class (subsamples start
+        with a group per class missing so far, see
+        :func:`subsample_training_fold`).
         """
         X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
