@@ -90,19 +90,27 @@ class BayesStrategy:
         if self.n_told == 0:
             return Batch(self.space.initial_design(min(self.n_initial_points, remaining), self.rng))
         n = min(self.batch_size, remaining)
-        # A modelled configuration that scored exactly what another did most
-        # likely fitted the same model: the Gaussian process, smooth by design,
-        # is refining a plateau (a tree's fractional parameters, a coarse
-        # accuracy) it cannot see. Each such repeat hands one configuration of
-        # the next batch to a random step away from one of the best ones.
-        n_stepped = min(self.n_repeated, n)
-        points = self._propose(n - n_stepped) if n > n_stepped else []
-        drawn = self._steps_from_the_best(n - len(points), points)
-        if n_stepped == n and not drawn:
-            # Steps and random draws found nothing unseen in a nearly exhausted
-            # space; the model's pool, which enumerates a small discrete space,
-            # still can.
-            points = self._propose(n)
+        if self._all_scores_equal():
+            # Chance level wherever the search has looked: a model learns nothing
+            # from that, and its uncertainty, largest far from the data, would
+            # send the batch to the corners of the space. Draw as random search
+            # does until a score differs.
+            drawn = self._random_unseen(n, [])
+            points = [] if drawn else self._propose(n)
+        else:
+            # A modelled configuration that scored exactly what another did most
+            # likely fitted the same model: the Gaussian process, smooth by design,
+            # is refining a plateau (a tree's fractional parameters, a coarse
+            # accuracy) it cannot see. Each such repeat hands one configuration of
+            # the next batch to a random step away from one of the best ones.
+            n_stepped = min(self.n_repeated, n)
+            points = self._propose(n - n_stepped) if n > n_stepped else []
+            drawn = self._steps_from_the_best(n - len(points), points)
+            if n_stepped == n and not drawn:
+                # Steps and random draws found nothing unseen in a nearly exhausted
+                # space; the model's pool, which enumerates a small discrete space,
+                # still can.
+                points = self._propose(n)
         self.modelled = {self.space.key(point) for point in points}
         points += drawn
         if not points:
@@ -142,6 +150,12 @@ class BayesStrategy:
                 self.best_score, self.n_since_improvement = score, 0
             else:
                 self.n_since_improvement += 1
+
+    def _all_scores_equal(self):
+        """Whether at least two configurations have a finite score, all the same
+        (failures count as the worst score seen, see :meth:`tell`)."""
+        scores = [s for obs in self.observed for _, s in obs if np.isfinite(s)]
+        return len(scores) >= 2 and min(scores) == max(scores)
 
     def current_acquisition(self):
         """The acquisition of the next batch: UCB while LogEI has stalled."""

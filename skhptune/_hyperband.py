@@ -699,11 +699,14 @@ class HyperbandStrategy:
 
     def _model_data(self, index, n_needed):
         """``(keys, X, y)`` of a sub-space at the largest level with ``n_needed``
-        finite scores (failures count as the worst of them), or ``None``."""
+        finite scores that are not all the same (failures count as the worst of
+        them), or ``None``. Equal scores teach a model nothing, and its
+        uncertainty would send the proposals to the corners of the space."""
         for observed in reversed(self.observed):
             rows = {k: (p[1], s) for k, (p, s) in observed.items() if p[0] == index}
             scores = np.array([s for _, s in rows.values()], dtype=float)
-            if np.isfinite(scores).sum() >= max(n_needed, 3):
+            finite = scores[np.isfinite(scores)]
+            if len(finite) >= max(n_needed, 3) and finite.min() < finite.max():
                 X = np.array([u for u, _ in rows.values()])
                 return set(rows), X, failures_as_worst(scores)
         return None

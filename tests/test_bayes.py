@@ -239,6 +239,32 @@ def test_parameter_importances_are_empty_when_the_scores_never_vary():
     assert search.parameter_importances_ == {}
 
 
+
+class Bump(BaseEstimator):
+    """Chance level (0.5) everywhere but in a ball around the centre."""
+
+    def __init__(self, a=0.5, b=0.5, c=0.5, d=0.5):
+        self.a, self.b, self.c, self.d = a, b, c, d
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        r2 = sum((v - 0.5) ** 2 for v in (self.a, self.b, self.c, self.d))
+        return 0.5 + 4 * max(0.0, 0.09 - r2)
+
+
+def test_equal_scores_are_followed_by_random_draws_not_corners():
+    # The design all scores 0.5: the model's uncertainty, largest far from the
+    # data, sent the next batches to the corners of the cube.
+    space = {name: Real(0, 1) for name in "abcd"}
+    search = BayesSearchCV(Bump(), space, n_iter=16, n_initial_points=8, cv=2, random_state=0)
+    params = search.fit(X_toy).cv_results_["params"]
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(scores[:8] == 0.5)
+    after = np.array([[p[name] for name in "abcd"] for p in params[8:]])
+    assert np.mean((after == 0) | (after == 1)) < 0.1
+
 @pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])
 def test_every_acquisition_runs_and_improves_on_the_start(acquisition):
     search = BayesSearchCV(

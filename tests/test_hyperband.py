@@ -937,6 +937,18 @@ def test_bayes_sampler_proposes_near_the_optimum_reproducibly():
     np.testing.assert_array_equal(later_bracket_configurations("bayes"), bayes)
 
 
+def test_bayes_sampler_does_not_model_a_level_of_equal_scores():
+    # Equal scores teach a model nothing; its proposals went to the bounds.
+    def flat(estimator, X, y=None):
+        return 0.5
+
+    search = _toy_search(resource="budget", max_resource=27, sampler="bayes", scoring=flat)
+    results = search.fit(np.zeros((30, 1))).cv_results_
+    first_rungs = (results["bracket"] >= 1) & (results["iter"] == 0)
+    a = np.array([p["a"] for p in results["params"]])[first_rungs]
+    assert np.mean((a < 0.01) | (a > 0.99)) < 0.2
+
+
 def test_bayes_sampler_models_with_one_blas_thread(monkeypatch):
     # Threaded BLAS is slower on a surrogate's small matrices and changes its
     # last bits, and with them the proposals: results would depend on the machine.
