@@ -39,6 +39,10 @@ _LOCAL_SCALES = (0.01, 0.2)
 _MAX_ALTERNATIONS = 2
 # Measured: LogEI gains under 0.01 nats from further iterations.
 _LBFGS_MAXITER = 15
+# Other levels of a categorical coordinate a discrete move tries, drawn at random
+# when there are more: each is a one-hot row as wide as the levels, so trying
+# all of thousands (seeds, identifiers) cost memory quadratic in their number.
+_MAX_CATEGORY_MOVES = 32
 
 
 def _log_h(z):
@@ -437,6 +441,8 @@ class _Maximiser:
             level = min(int(point[j] * k), k - 1)
             if self.is_categorical[j]:
                 others = [i for i in range(k) if i != level]
+                if len(others) > _MAX_CATEGORY_MOVES:
+                    others = self.gen.choice(others, _MAX_CATEGORY_MOVES, replace=False)
             else:
                 others = [i for i in (level - 1, level + 1) if 0 <= i < k]
             for i in others:

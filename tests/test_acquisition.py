@@ -285,3 +285,30 @@ def test_robust_scores_of_huge_equal_scores_are_zero_without_warning():
         warnings.simplefilter("error")  # np.std's squares overflowed
         z = robust_scores(np.full(14, 1e300))
     np.testing.assert_array_equal(z, np.zeros(14))
+
+
+def test_a_categorical_with_thousands_of_levels_is_proposed_from_a_few_moves(monkeypatch):
+    # Every other level was tried at each discrete move: rows of a one-hot as
+    # wide as the levels, memory quadratic in their number.
+    import skhptune._acquisition as acquisition
+
+    sizes = []
+    neighbours = acquisition._Maximiser._neighbours
+
+    def recording(self, point):
+        rows = neighbours(self, point)
+        sizes.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(acquisition._Maximiser, "_neighbours", recording)
+    rng = np.random.RandomState(0)
+    n_levels, is_categorical = np.array([0, 5000]), np.array([False, True])
+    X = snap_to_levels(rng.uniform(size=(10, 2)), n_levels)
+    y = -((X[:, 0] - 0.3) ** 2)
+    result = propose_batch(X, y, n_levels, is_categorical, 3, rng)
+    assert len(result.proposals) == 3
+    assert sizes and max(sizes) == acquisition._MAX_CATEGORY_MOVES
+    # A categorical of a few levels still tries every other one.
+    sizes.clear()
+    propose_batch(snap_to_levels(X, [0, 10]), y, [0, 10], is_categorical, 1, rng)
+    assert sizes and set(sizes) == {9}
