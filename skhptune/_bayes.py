@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._acquisition import propose_batch, repeated_fraction, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
+from ._space import n_values
 
 # Enough configurations per batch that a batch holds this many fits: a typical
 # workstation's worth of workers stays busy, yet the batch never depends on n_jobs,
@@ -551,7 +552,7 @@ class BayesSearchCV(AskTellSearchCV):
             subspace = strategy.space.subspaces[largest]
             relevance = 1.0 / np.asarray(model.lengthscales_, dtype=float)
             # A one-value parameter cannot explain anything, whatever its lengthscale.
-            relevance[subspace.n_levels == 1] = 0.0
+            relevance[[n_values(d) == 1 for d in subspace.dimensions]] = 0.0
             total = relevance.sum()
             if total > 0:
                 relevance = relevance / total

@@ -367,7 +367,7 @@ def _draw(name, dist, rng):
         ) from error
 
 
-def _n_values(dim):
+def n_values(dim):
     """How many values ``dim`` takes: its levels, or its values when a
     continuous coordinate has finitely many; 0 for a continuum (and for an
     integer range too wide to list)."""
@@ -688,7 +688,7 @@ class SubSpace:
     @property
     def size(self):
         """Number of distinct configurations, or ``None`` when unbounded."""
-        counts = [_n_values(d) for d in self.dimensions]
+        counts = [n_values(d) for d in self.dimensions]
         if 0 in counts:
             return None
         return int(np.prod(counts, dtype=object))

@@ -2,7 +2,7 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy.stats import geom
+from scipy.stats import binom, geom
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import load_iris
 from sklearn.model_selection import RandomizedSearchCV
@@ -224,11 +224,20 @@ def test_parameter_importances_find_the_relevant_parameter():
     assert importances["noise_dim"] < min(importances["x"], importances["y"])
 
 
-def test_parameter_importances_give_a_one_value_parameter_nothing():
-    space = {**BRANIN, "kind": ["a"]}
+class _AlwaysZero:
+    def rvs(self, random_state=None):
+        return 0.0
+
+
+@pytest.mark.parametrize(
+    "name, values", [("kind", ["a"]), ("noise_dim", _AlwaysZero()), ("level", binom(5, 0.0))]
+)
+def test_parameter_importances_give_a_one_value_parameter_nothing(name, values):
+    # The last two are continuous coordinates holding one value.
+    space = {**BRANIN, name: values}
     search = BayesSearchCV(ToyObjective(), space, n_iter=14, cv=2, random_state=0).fit(X_toy, y_toy)
     importances = search.parameter_importances_
-    assert importances["kind"] == 0.0
+    assert importances[name] == 0.0
     assert importances["x"] + importances["y"] == pytest.approx(1.0)
 
 
@@ -237,7 +246,6 @@ def test_parameter_importances_are_empty_when_the_scores_never_vary():
     space = {"branch": Categorical([0, 1, 2, 3]), "x": Real(0, 1)}
     search = BayesSearchCV(Flat(), space, n_iter=12, cv=2, random_state=0).fit(X_toy, y_toy)
     assert search.parameter_importances_ == {}
-
 
 
 class Bump(BaseEstimator):
