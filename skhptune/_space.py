@@ -494,7 +494,10 @@ def _parse_integer(name, dim):
                 f"low={dim.low!r}, high={dim.high!r}."
             )
     low, high = int(dim.low), int(dim.high)
-    if dim.prior == "uniform":
+    # Over a range this narrow for its size a log prior is uniform to within a
+    # millionth, and float logs may not tell its integers apart (near 2**53
+    # every one had the same, and the unit cube no width).
+    if dim.prior == "uniform" or (high - low) * 10**6 < low:
         return _integer_range(name, low, high)
     # Its values can be counted and listed (a range builds them on demand), so a
     # space of few of them is finite, as with a uniform prior.

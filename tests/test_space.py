@@ -102,6 +102,16 @@ def test_integer_log_uniform_reaches_every_value():
         assert dim.decode(dim.encode(value)) == value
 
 
+@pytest.mark.parametrize("low", [2**53, 10**12])
+def test_a_log_uniform_integer_range_too_narrow_for_float_logs_reaches_every_value(low):
+    # Float logs near 2**53 give every integer of this range the same value.
+    space = Space({"n": Integer(low, low + 10, prior="log-uniform")})
+    assert space.size == 11
+    values = [space.decode(point)["n"] for point in space.grid()]
+    assert values == list(range(low, low + 11))
+    assert all(type(v) is int for v in values)
+
+
 def test_categorical_keeps_original_objects():
     estimator = LogisticRegression()
     choices = [None, "rbf", (1, 2), estimator]
