@@ -882,7 +882,8 @@ class Space:
         """Distinct, space-filling starting points.
 
         A space made only of lists is sampled without replacement from its grid,
-        exactly as ``RandomizedSearchCV`` does with the same ``rng``; other spaces
+        exactly as ``RandomizedSearchCV`` does with the same ``rng`` (up to
+        ``2**63 - 1`` points, where ``RandomizedSearchCV`` fails); other spaces
         get a scrambled Sobol design, the points shared out among sub-spaces.
 
         Parameters
@@ -897,7 +898,9 @@ class Space:
         list of (int, ndarray)
         """
         size = self.size
-        if self.is_grid:
+        # scikit-learn's sampler takes grids of up to 2**63 - 1 points; a larger
+        # one (twenty lists of ten values) gets the Sobol design.
+        if self.is_grid and size <= np.iinfo(np.int64).max:
             indices = sample_without_replacement(size, min(n, size), random_state=rng)
             return [self._grid_point(i) for i in indices]
         n = n if size is None else min(n, size)

@@ -589,6 +589,15 @@ def test_initial_design_of_lists_matches_parameter_sampler(n):
     assert ours == theirs
 
 
+def test_initial_design_of_a_grid_beyond_int64_is_space_filling():
+    # 10**20 points: scikit-learn's sampler (and RandomizedSearchCV) overflows.
+    space = Space({f"p{i}": list(range(10)) for i in range(20)})
+    points = [space.decode(p) for p in space.initial_design(8, np.random.RandomState(0))]
+    assert len({tuple(sorted(p.items())) for p in points}) == 8
+    assert all(set(p) == {f"p{i}" for i in range(20)} for p in points)
+    assert all(type(v) is int and 0 <= v < 10 for p in points for v in p.values())
+
+
 def test_initial_design_of_a_huge_grid_matches_parameter_sampler(monkeypatch):
     # 10**12 configurations: the design must index the grid, never list it.
     distributions = [
