@@ -758,9 +758,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         parameter, and for ``"n_samples"`` at least 10 samples per class
         (classifiers; 10 times the number of classes, and enough that a
         stratified subsample holds 5 samples of the rarest class) or 20 samples
-        (others) and, when ``cv`` splits by group,
-        the size of the largest group (subsamples hold whole groups), times the
-        number of classes for a classifier when some group lacks a class.
+        (others) and, when ``cv`` splits by group, the size of the largest group
+        (subsamples hold whole groups), times the number of classes for a
+        classifier when some group lacks a class.
 
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
