@@ -114,6 +114,15 @@ def _best_so_far(scores, resources=None):
     return np.where(np.isfinite(best), best, np.nan)
 
 
+def _with_user_style(defaults, kwargs):
+    """``defaults`` overridden by the user's ``kwargs``; a colour the user gives
+    as ``c`` or ``color`` replaces the display's, whichever name it used
+    (matplotlib refuses both at once)."""
+    if {"c", "color"} & kwargs.keys():
+        defaults = {k: v for k, v in defaults.items() if k not in ("c", "color")}
+    return {**defaults, **kwargs}
+
+
 def _param_names(results):
     return [key[len("param_") :] for key in results if key.startswith("param_")]
 
@@ -411,9 +420,20 @@ class ConvergenceDisplay:
                 x_label = "cumulative fit and score time (s)"
         else:
             raise ValueError(f'x must be "evaluations" or "time", got {x!r}.')
+        if (
+            history is not None
+            and _is_default_metric(search, metric)
+            and len(history.get("best_score", ())) == len(scores)
+        ):
+            # The search's own staircase: HyperbandSearchCV's passes over failed
+            # fits, whose error_score cv_results_ cannot tell from a score.
+            best = np.asarray(history["best_score"], dtype=float)
+            best = np.where(np.isfinite(best), best, np.nan)
+        else:
+            best = _best_so_far(scores, search.cv_results_.get("n_resources"))
         display = cls(
             x_values,
-            _best_so_far(scores, search.cv_results_.get("n_resources")),
+            best,
             scores,
             x_label=x_label,
             score_label=_score_label(metric),
@@ -460,8 +480,9 @@ class ParameterScoreDisplay:
     best_markers_ : list of matplotlib.collections.PathCollection or None
         The star of the best row in each panel (``None`` where it does not set
         the parameter, or without ``best_index``).
-    colorbar_ : matplotlib.colorbar.Colorbar
-        The colour scale.
+    colorbar_ : matplotlib.colorbar.Colorbar or None
+        The colour scale; ``None`` when a ``c`` or ``color`` passed to
+        :meth:`plot` replaces it.
     figure_ : matplotlib.figure.Figure
         Figure containing the plot.
 
@@ -543,6 +564,8 @@ class ParameterScoreDisplay:
         norm = (matplotlib.colors.LogNorm if log_color else matplotlib.colors.Normalize)(low, high)
         log_scale = self.log_scale or {}
         rng = np.random.RandomState(0)  # fixed jitter: the same plot every time
+        # A colour of the user's replaces the colour scale (and its bar).
+        user_colour = bool({"c", "color"} & kwargs.keys())
         self.scatters_, self.best_markers_ = [], []
         for axis, name in zip(self.axes_, names):
             rows = np.flatnonzero(self.present[name])
@@ -566,8 +589,10 @@ class ParameterScoreDisplay:
                 axis.set_xticks(range(len(categories)))
                 axis.set_xticklabels(ticks, rotation=30 if len(categories) > 3 else 0)
                 axis.set_xlim(-0.5, len(categories) - 0.5)
-            scatter_kwargs = {"s": 18, "alpha": 0.8, "cmap": cmap, "norm": norm, **kwargs}
-            self.scatters_.append(axis.scatter(x, score[rows], c=color[rows], **scatter_kwargs))
+            scatter_kwargs = _with_user_style({"s": 18, "alpha": 0.8, "c": color[rows]}, kwargs)
+            if not user_colour:
+                scatter_kwargs.update(cmap=cmap, norm=norm)
+            self.scatters_.append(axis.scatter(x, score[rows], **scatter_kwargs))
             marker = None
             if self.best_index is not None and self.best_index in set(rows):
                 where = int(np.flatnonzero(rows == self.best_index)[0])
@@ -580,9 +605,11 @@ class ParameterScoreDisplay:
         for axis in self.axes_:
             if axis.get_subplotspec() is None or axis.get_subplotspec().is_first_col():
                 axis.set_ylabel(self.score_label)
-        self.colorbar_ = self.figure_.colorbar(
-            self.scatters_[0], ax=self.axes_, label=self.color_label
-        )
+        self.colorbar_ = None
+        if not user_colour:
+            self.colorbar_ = self.figure_.colorbar(
+                self.scatters_[0], ax=self.axes_, label=self.color_label
+            )
         return self
 
     @classmethod
@@ -1000,10 +1027,10 @@ class HyperbandDisplay:
                         )
                 lines = LineCollection(segments, colors=[color], linewidths=0.9, alpha=0.6)
                 self.promotion_lines_.append(ax.add_collection(lines))
-            scatter_kwargs = {"s": 20, "alpha": 0.85, "label": f"bracket {b}", **kwargs}
-            self.scatters_.append(
-                ax.scatter(x[rows], score[rows], color=color, **scatter_kwargs)
+            scatter_kwargs = _with_user_style(
+                {"s": 20, "alpha": 0.85, "label": f"bracket {b}", "color": color}, kwargs
             )
+            self.scatters_.append(ax.scatter(x[rows], score[rows], **scatter_kwargs))
             if self.best_index is not None and bracket[self.best_index] == b:
                 best_x = x[self.best_index]
         self.best_marker_ = None

@@ -1,4 +1,5 @@
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -227,6 +228,28 @@ def test_convergence_follows_the_largest_resource_like_best_index():
     np.testing.assert_allclose(display.line_.get_ydata(), [0.9, 0.9, 0.6, 0.6, 0.7])
 
 
+class _FailsOnLargeSubsamples(SVC):
+    def fit(self, X, y, sample_weight=None):
+        if len(X) > 60:
+            raise ValueError("too many samples")
+        return super().fit(X, y, sample_weight)
+
+
+def test_convergence_of_hyperband_passes_over_failed_fits_like_best_score(iris):
+    # cv_results_ holds error_score=0 for the fits that failed at the largest
+    # resources; the staircase fell to it.
+    search = skhptune.HyperbandSearchCV(
+        _FailsOnLargeSubsamples(), {"C": Real(1e-3, 1e3, prior="log-uniform")},
+        min_resource=10, cv=3, random_state=0, error_score=0.0, refit=False,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the failed fits, and best_index_'s fallback
+        search.fit(*iris)
+    assert 0.0 in search.cv_results_["mean_test_score"]
+    display = ConvergenceDisplay.from_estimator(search)
+    assert display.line_.get_ydata()[-1] == search.best_score_ > 0
+
+
 def test_convergence_against_time_uses_history():
     results = {"mean_test_score": np.array([0.5, 0.7, 0.6]), "params": [{}] * 3}
     history = {
@@ -269,6 +292,19 @@ def test_parameter_scores_one_panel_per_parameter(random_search):
     assert np.all(np.abs(strip_x - np.round(strip_x)) <= 0.15)
     assert display.axes_[0].get_ylabel() == "mean test score"
     assert display.colorbar_.ax.get_ylabel() == "evaluation"
+
+
+@pytest.mark.parametrize("name", ["c", "color"])
+def test_a_colour_given_to_the_scatter_displays_replaces_theirs(random_search, name):
+    # The displays colour the points themselves: a user's colour under either
+    # name crashed with matplotlib's "multiple values" or "c and color" errors.
+    display = ParameterScoreDisplay.from_estimator(random_search, **{name: "black"})
+    assert display.colorbar_ is None
+    for scatter in display.scatters_:
+        np.testing.assert_allclose(scatter.get_facecolor()[:, :3], 0.0)
+    display = HyperbandDisplay.from_estimator(fake_hyperband(), **{name: "black"})
+    for scatter in display.scatters_:
+        np.testing.assert_allclose(scatter.get_facecolor()[:, :3], 0.0)
 
 
 def test_parameter_scores_marks_the_best_row(random_search):
