@@ -786,8 +786,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         for a space of lists). ``"bayes"``: as in BOHB, two thirds of a bracket's
         new configurations are proposed by a Gaussian process with log expected
         improvement, fitted on the scores at the largest resource with enough of
-        them (at least ``n_dims + 2``); the rest, and all while too few scores are
-        known, are random.
+        them (at least ``n_dims + 2``, not all equal); the rest, and all while
+        too few scores are known, are random.
 
     scoring : str, callable, list, tuple or dict, default=None
         Strategy to evaluate the cross-validated model, as in
