@@ -433,6 +433,8 @@ tournament_size, elitism, early_stopping, surrogate
     # Attempts at turning a repeated child into a new configuration.
     _n_remutations = 8
     _n_random_draws = 32
+    # Largest finite space listed to find what random draws could not.
+    _max_listed = 10_000
     # Candidates bred per child when screening with the surrogate.
     _n_candidates_per_child = 8
     # Finite scores a sub-space needs before its surrogate is trusted.
@@ -511,6 +513,7 @@ tournament_size, elitism, early_stopping, surrogate
                 children = self._screen(candidates, n_children)
             else:
                 children = self._breed(n_children)
+            children = self._with_untried_subspaces(children)
         # Breeding falls back on a repeat when re-mutations and random draws find
         # nothing new; a repeat reuses its score, inside a generation too.
         new = self._unseen(children)
@@ -546,6 +549,28 @@ tournament_size, elitism, early_stopping, surrogate
         self.stats["mean_score"].append(mean)
         self.stats["diversity"].append(_space_diversity(self.space, self.population))
         self.stats["n_evaluated"].append(n_evaluated)
+
+    def _with_untried_subspaces(self, children):
+        """``children``, the last of them (up to half, at least one) replaced by
+        a random configuration of each sub-space never evaluated.
+
+        Children stay in their parents' sub-space: one that the first
+        generation missed (more sub-spaces than individuals) would never be
+        searched, where random search samples every one.
+        """
+        untried = [i for i, evaluated in enumerate(self._evaluated) if not evaluated]
+        if not untried or not children:
+            return children
+        n = min(len(untried), max(1, len(children) // 2))
+        taken = set(self._archive) | {self.space.key(p) for p in children}
+        drawn = []
+        for index in self.rng.permutation(untried):
+            if len(drawn) == n:
+                break
+            point = int(index), self.space.subspaces[index].sample(1, self.rng)[0]
+            if self.space.key(point) not in taken:  # overlapping sub-spaces
+                drawn.append(point)
+        return children[: len(children) - len(drawn)] + drawn
 
     def _breed(self, n_children):
         scale = mutation_scale(self.generation, self.n_generations)
@@ -678,6 +703,13 @@ tournament_size, elitism, early_stopping, surrogate
             candidate = self.space.random_point(self.rng)
             if self.space.key(candidate) not in taken:
                 return candidate
+        # A nearly exhausted finite space: random draws rarely hit the few
+        # configurations left, a listing finds them.
+        size = self.space.size
+        if size is not None and size <= self._max_listed:
+            left = [p for p in self.space.grid() if self.space.key(p) not in taken]
+            if left:
+                return left[self.rng.randint(len(left))]
         return point
 
 

@@ -902,7 +902,17 @@ class Space:
         # one (twenty lists of ten values) gets the Sobol design.
         if self.is_grid and size <= np.iinfo(np.int64).max:
             indices = sample_without_replacement(size, min(n, size), random_state=rng)
-            return [self._grid_point(i) for i in indices]
+            points, seen = [], set()
+            for i in indices:
+                _add_if_new(points, seen, self, self._grid_point(i))
+            # Overlapping sub-spaces list a configuration once each: more draws
+            # replace the copies, up to the distinct configurations there are.
+            n = min(n, self.distinct_size(n))
+            for _ in range(100 * (n - len(points))):
+                if len(points) >= n:
+                    break
+                _add_if_new(points, seen, self, self._grid_point(rng.randint(size)))
+            return points
         n = n if size is None else min(n, size)
         counts = self._share_out(n, rng)
         points, seen = [], set()

@@ -459,6 +459,54 @@ def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
     assert len(search.cv_results_["params"]) < 64
 
 
+class _Kinds(BaseEstimator):
+    def __init__(self, kind="k0", a=0.0, b=0):
+        self.kind, self.a, self.b = kind, a, b
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        return (self.kind == "k9") - (self.a - 0.5) ** 2 - 0.1 * (self.b - 3) ** 2
+
+
+def test_sub_spaces_the_first_generation_misses_are_searched():
+    # Children stay in their parents' sub-space: with more sub-spaces than
+    # individuals, the missed ones (here possibly the best) were never tried.
+    space = [{"kind": [f"k{i}"], "a": Real(0, 1)} for i in range(10)]
+    search = _search(_Kinds(), space, population_size=6, n_generations=6, refit=False)
+    results = search.fit(np.zeros((20, 1))).cv_results_
+    assert {p["kind"] for p in results["params"]} == {f"k{i}" for i in range(10)}
+    assert search.best_params_["kind"] == "k9"
+
+
+def test_overlapping_grids_start_with_a_whole_population():
+    # Each of the three sub-spaces lists every configuration: drawn from the
+    # grid with copies, the first generation held fewer distinct ones and the
+    # search ended short with a warning that it had run out.
+    space = [{"a": list(range(10)), "b": [0, 1, 2]}] * 3
+    for seed in range(5):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            search = _search(
+                _Kinds(), space, population_size=8, n_generations=3, random_state=seed
+            ).fit(np.zeros((20, 1)))
+        np.testing.assert_array_equal(search.generation_stats_["n_evaluated"], [8, 4, 4])
+
+
+def test_a_nearly_exhausted_list_space_spends_the_whole_budget():
+    # 56 configurations, a budget of 55: random draws missed the last few.
+    space = {"a": list(range(8)), "b": list(range(7))}
+    for seed in range(6):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            search = _search(
+                _Kinds(), space, population_size=10, n_generations=6, elitism=1,
+                surrogate=False, random_state=seed,
+            ).fit(np.zeros((20, 1)))
+        assert len(search.cv_results_["params"]) == 55
+
+
 def test_grid_generation_stats_leave_failed_fits_out(iris):
     # A grid that fits the budget runs as generation 0; error_score=0 must not
     # pull its mean down (the failures are not scores, as in a bred generation).
