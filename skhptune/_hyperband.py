@@ -46,9 +46,10 @@ _DEFAULT_MAX_HALVINGS = 4
 # adds a bracket whose fits, overhead-bound there, cost as much as larger ones.
 _MIN_SAMPLES_PER_CLASS = 10
 _MIN_SAMPLES = 20
-# ... and at least this many samples of every class (all of a rarer one) when
-# classes are imbalanced: scikit-learn's internal 5-fold cross-validations
-# (CalibratedClassifierCV, SVC(probability=True), LogisticRegressionCV) need them.
+# A stratified subsample holds at least this many samples of every class (all of
+# a rarer one) once it has room for them, however rare the class: scikit-learn's
+# internal 5-fold cross-validations (CalibratedClassifierCV, SVC(probability=True),
+# LogisticRegressionCV) need them, and a 5% class would get one in 20 samples.
 _MIN_SAMPLES_OF_EACH_CLASS = 5
 # BOHB (Falkner et al. 2018) keeps a third of new configurations random, which
 # keeps exploring and bounds the loss against plain Hyperband.
@@ -262,8 +263,10 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     none before them holds come first, so that few groups hold every class even
     when each holds one (a diagnosis per patient). Otherwise the samples of
     each class are shuffled and interleaved so that any prefix holds the
-    classes in their proportions (within one sample), every class at least once
-    as soon as ``n_samples`` reaches the number of classes; the first
+    classes in their proportions (within one sample), except that the first
+    ``_MIN_SAMPLES_OF_EACH_CLASS`` of every class come before all others: every
+    class at least once as soon as ``n_samples`` reaches the number of classes,
+    five times (or whole) once it reaches five per class. The first
     ``n_samples`` are kept. The same ``rng`` state gives nested subsamples for
     growing ``n_samples``.
 
@@ -302,37 +305,15 @@ def subsample_training_fold(train, n_samples, rng, y=None, groups=None):
     shuffled = rng.permutation(len(train))
     # A sample's key is its rank within its class over the class size: sorting by
     # key interleaves the classes in proportion, each class's first sample at 0.
+    # The first few of each class move ahead (keys below 0, in the same order):
+    # where proportions already give a class that many, the prefix is unchanged.
     key = np.empty(len(train))
     for c, count in enumerate(np.bincount(label)):
         members = shuffled[label[shuffled] == c]
         key[members] = np.arange(len(members)) / count
+        key[members[:_MIN_SAMPLES_OF_EACH_CLASS]] -= 1.0
     order = np.lexsort((rng.random_sample(len(train)), key))
     return np.sort(train[order[:n_samples]])
-
-
-def stratified_floor(labels, n_per_class):
-    """Smallest stratified subsample holding ``n_per_class`` samples of every
-    class (every sample of a smaller class), as :func:`subsample_training_fold`
-    draws them.
-
-    Parameters
-    ----------
-    labels : array-like of int
-        Class of each sample of the training fold, as integers from 0.
-    n_per_class : int
-        Samples wanted of each class.
-
-    Returns
-    -------
-    int
-    """
-    counts = np.bincount(labels)
-    counts = counts[counts > 0]
-    # The j-th sample of a class of c samples (from 0) has the key j / c: the
-    # prefix reaching key k holds floor(k * c') + 1 samples of a class of c'
-    # (ties included), in exact integer arithmetic.
-    last = np.minimum(n_per_class, counts) - 1
-    return max(int(np.sum(j * counts // c + 1)) for j, c in zip(last, counts))
 
 
 def _class_labels(y, train):
@@ -756,11 +737,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         Resource of the first rung of the most aggressive bracket. ``None``
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
         parameter, and for ``"n_samples"`` at least 10 samples per class
-        (classifiers; 10 times the number of classes, and enough that a
-        stratified subsample holds 5 samples of the rarest class) or 20 samples
-        (others) and, when ``cv`` splits by group, the size of the largest group
-        (subsamples hold whole groups), times the number of classes for a
-        classifier when some group lacks a class.
+        (classifiers) or 20 samples (others) and, when ``cv`` splits by group,
+        the size of the largest group (subsamples hold whole groups), times the
+        number of classes for a classifier when some group lacks a class.
 
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
@@ -1072,20 +1051,16 @@ class HyperbandSearchCV(AskTellSearchCV):
         return any(owner in searched for owner in owner_paths(self.resource))
 
     def _split(self):
-        """``(cv, folds, class_floor, group_floor)`` of the data being fitted.
+        """``(cv, folds, n_classes, group_floor)`` of the data being fitted.
 
         ``folds`` lists the ``(train, test)`` indices, replayed at every level;
-        ``class_floor`` is ``None`` unless the estimator classifies a binary or
-        multiclass target; then it is the smallest level that holds
-        ``_MIN_SAMPLES_PER_CLASS`` samples per class on average and, when
-        subsamples are stratified, ``_MIN_SAMPLES_OF_EACH_CLASS`` of every
-        class in every training fold. ``group_floor`` is ``None`` unless the
-        splitter splits by group (:func:`splits_by_group`); then it is the
-        smallest level that holds whole groups as ``n_resources`` says (the
-        largest group) and, for a classifier, every class: the number of classes
-        times the largest group when some group lacks a class (subsamples start
-        with a group per class missing so far, see
-        :func:`subsample_training_fold`).
+        ``n_classes`` is ``None`` unless the estimator classifies a binary or
+        multiclass target. ``group_floor`` is ``None`` unless the splitter splits
+        by group (:func:`splits_by_group`); then it is the smallest level that
+        holds whole groups as ``n_resources`` says (the largest group) and, for
+        a classifier, every class: the number of classes times the largest group
+        when some group lacks a class (subsamples start with a group per class
+        missing so far, see :func:`subsample_training_fold`).
         """
         X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
@@ -1112,24 +1087,13 @@ class HyperbandSearchCV(AskTellSearchCV):
                 pairs = np.unique(np.column_stack([group_of.reshape(-1), label]), axis=0)
                 if len(pairs) < len(sizes) * n_classes:
                     group_floor *= n_classes
-        class_floor = None
-        if n_classes is not None:
-            class_floor = _MIN_SAMPLES_PER_CLASS * n_classes
-            if group_floor is None:
-                class_floor = max(
-                    [class_floor]
-                    + [
-                        stratified_floor(_class_labels(y, train), _MIN_SAMPLES_OF_EACH_CLASS)
-                        for train, _ in folds
-                    ]
-                )
-        return cv, folds, class_floor, group_floor
+        return cv, folds, n_classes, group_floor
 
-    def _resource_range(self, space, largest, class_floor, group_floor=None):
+    def _resource_range(self, space, largest, n_classes, group_floor=None):
         """``(min_resource, max_resource)`` after defaults and checks.
 
-        ``largest`` is the size of the smallest training fold; ``class_floor``
-        and ``group_floor`` as returned by :meth:`_split`.
+        ``largest`` is the size of the smallest training fold; ``n_classes`` and
+        ``group_floor`` as returned by :meth:`_split`.
         """
         name = type(self).__name__
         # A switch passes the Integral constraint; name it before the defaults
@@ -1145,7 +1109,10 @@ class HyperbandSearchCV(AskTellSearchCV):
                     "resource='n_samples'."
                 )
             max_resource = self.max_resource or largest
-            floor = _MIN_SAMPLES if class_floor is None else class_floor
+            if n_classes is not None:
+                floor = _MIN_SAMPLES_PER_CLASS * n_classes
+            else:
+                floor = _MIN_SAMPLES
             # Subsamples hold whole groups: a level smaller than a group would
             # fit more samples than n_resources says, or miss classes.
             floor = max(floor, group_floor or 0)
@@ -1234,10 +1201,10 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     def _make_strategy(self, space, rng):
         subsample_seed = rng.randint(np.iinfo(np.int32).max)
-        cv, cv_folds, class_floor, group_floor = self._split()
+        cv, cv_folds, n_classes, group_floor = self._split()
         smallest = min(len(train) for train, _ in cv_folds)
         min_resource, max_resource = self._resource_range(
-            space, smallest, class_floor, group_floor
+            space, smallest, n_classes, group_floor
         )
         eta = int(self.eta)
         levels = resource_levels(min_resource, max_resource, eta)
@@ -1273,7 +1240,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         folds = SubsampledCV(
             cv,
             folds=cv_folds,
-            stratify=class_floor is not None,
+            stratify=n_classes is not None,
             whole_groups=group_floor is not None,
             random_state=subsample_seed,
         )

@@ -35,7 +35,6 @@ from skhptune._hyperband import (
     resource_levels,
     select_promoted,
     splits_by_group,
-    stratified_floor,
     subsample_training_fold,
 )
 from skhptune.space import Categorical, Integer, Real
@@ -267,27 +266,38 @@ def test_stratified_subsample_keeps_class_proportions_and_is_nested():
         assert len(sub) == n
         counts = np.bincount(y[sub], minlength=3)
         assert np.all(counts >= 1)
-        assert np.all(np.abs(counts - n * np.array([0.6, 0.3, 0.1])) <= 1)
+        if n * 0.1 >= 5:  # below, the rare class gets five first
+            assert np.all(np.abs(counts - n * np.array([0.6, 0.3, 0.1])) <= 1)
         assert set(previous) <= set(sub)
         previous = sub
 
 
-@pytest.mark.parametrize("counts", [[95, 5], [300, 40, 7], [3, 50], [10, 10], [1000, 12, 6]])
-def test_stratified_floor_is_the_smallest_subsample_with_every_class(counts):
+@pytest.mark.parametrize("counts", [[95, 5], [300, 40, 7], [3, 50], [1000, 12, 6]])
+def test_stratified_subsample_holds_five_of_every_class_once_it_has_room(counts):
+    # In proportion, a 5% class gets one sample in 20: too few for an estimator
+    # with an internal 5-fold cross-validation.
     y = np.repeat(np.arange(len(counts)), counts)
     train = np.arange(len(y))
     need = np.minimum(5, counts)
-    floor = stratified_floor(y, 5)
-    for seed in range(20):
-        sub = subsample_training_fold(train, floor, np.random.RandomState(seed), y=y)
-        assert np.all(np.bincount(y[sub], minlength=len(counts)) >= need)
-    # One sample fewer misses a class's last needed sample for some draw.
-    short = [
-        np.bincount(y[subsample_training_fold(train, floor - 1, np.random.RandomState(seed), y=y)],
-                    minlength=len(counts))
-        for seed in range(20)
-    ]
-    assert any(np.any(c < need) for c in short)
+    previous = np.array([], dtype=int)
+    for n in [len(counts), 5 * len(counts), 5 * len(counts) + 7, len(y) // 2]:
+        sub = subsample_training_fold(train, n, np.random.RandomState(0), y=y)
+        held = np.bincount(y[sub], minlength=len(counts))
+        assert np.all(held >= 1)
+        if n >= 5 * len(counts):
+            assert np.all(held >= need)
+        assert set(previous) <= set(sub)
+        previous = sub
+
+
+def test_stratified_subsample_is_proportional_where_every_class_has_five():
+    # Moving the first five of each class ahead changes nothing then.
+    y = np.repeat([0, 1, 2], [300, 150, 50])
+    train = np.arange(500)
+    for n in [100, 250]:
+        sub = subsample_training_fold(train, n, np.random.RandomState(0), y=y)
+        counts = np.bincount(y[sub], minlength=3)
+        assert np.all(np.abs(counts - n * np.array([0.6, 0.3, 0.1])) <= 1)
 
 
 def test_grouped_subsample_keeps_whole_groups():
@@ -818,9 +828,9 @@ def test_default_min_resource_gives_five_brackets_on_large_folds():
     assert search.min_resource_ == 30 and search.n_resources_ == [30, 120]
 
 
-def test_default_min_resource_holds_five_of_a_rare_class():
-    # 10 samples per class on average would give the 5% class one or two, too
-    # few for an estimator with an internal 3-fold CV: every first-rung fit failed.
+def test_first_rung_fits_hold_five_of_a_rare_class():
+    # In proportion, 20 samples would give the 5% class one or two, too few for
+    # an estimator with an internal 5-fold CV: every first-rung fit failed.
     X, y = make_classification(n_samples=600, weights=[0.95, 0.05], random_state=0)
     search = HyperbandSearchCV(
         CalibratedClassifierCV(LogisticRegression(), cv=5),
@@ -829,7 +839,7 @@ def test_default_min_resource_holds_five_of_a_rare_class():
     with warnings.catch_warnings():
         warnings.simplefilter("error", FitFailedWarning)
         search.fit(X, y)
-    assert 20 < search.min_resource_ < search.max_resource_
+    assert search.min_resource_ == 20 and len(search.brackets_) == 3
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
