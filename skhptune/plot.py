@@ -543,7 +543,9 @@ class ParameterScoreDisplay:
         cmap : str or Colormap, default="viridis"
             Colour map of the points.
         **kwargs : dict
-            Passed to :meth:`matplotlib.axes.Axes.scatter`.
+            Passed to :meth:`matplotlib.axes.Axes.scatter`, in place of the
+            display's own settings. A ``c`` or ``color`` replaces the colours by
+            evaluation order, and with them ``cmap`` and the colour bar.
 
         Returns
         -------
@@ -589,10 +591,10 @@ class ParameterScoreDisplay:
                 axis.set_xticks(range(len(categories)))
                 axis.set_xticklabels(ticks, rotation=30 if len(categories) > 3 else 0)
                 axis.set_xlim(-0.5, len(categories) - 0.5)
-            scatter_kwargs = _with_user_style({"s": 18, "alpha": 0.8, "c": color[rows]}, kwargs)
+            style = {"s": 18, "alpha": 0.8}
             if not user_colour:
-                scatter_kwargs.update(cmap=cmap, norm=norm)
-            self.scatters_.append(axis.scatter(x, score[rows], **scatter_kwargs))
+                style.update(c=color[rows], cmap=cmap, norm=norm)
+            self.scatters_.append(axis.scatter(x, score[rows], **{**style, **kwargs}))
             marker = None
             if self.best_index is not None and self.best_index in set(rows):
                 where = int(np.flatnonzero(rows == self.best_index)[0])

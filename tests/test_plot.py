@@ -307,6 +307,12 @@ def test_a_colour_given_to_the_scatter_displays_replaces_theirs(random_search, n
         np.testing.assert_allclose(scatter.get_facecolor()[:, :3], 0.0)
 
 
+def test_parameter_scores_keep_a_norm_of_the_users(random_search):
+    norm = matplotlib.colors.LogNorm(1, 12)
+    display = ParameterScoreDisplay.from_estimator(random_search, norm=norm)
+    assert all(scatter.norm is norm for scatter in display.scatters_)
+
+
 def test_parameter_scores_marks_the_best_row(random_search):
     display = ParameterScoreDisplay.from_estimator(random_search)
     best = random_search.best_index_
