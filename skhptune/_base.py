@@ -609,6 +609,10 @@ class SearchRunner:
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 
 
+# What BaseSearchCV sets between the search and the refit.
+_BEST = ("best_index_", "best_params_", "best_score_")
+
+
 class AskTellSearchCV(BaseSearchCV):
     """Base class of the skhptune searches: parameters and loop shared by all three.
 
@@ -783,7 +787,9 @@ class AskTellSearchCV(BaseSearchCV):
         -----
         When the refit of the best configuration fails, its error reaches the
         caller as in ``GridSearchCV``, but ``cv_results_``, ``best_index_``,
-        ``best_params_`` and ``history_`` keep what the search found.
+        ``best_params_`` and ``history_`` keep what the search found (a
+        ``refit`` callable that raises leaves no ``best_index_``, rather than
+        the previous fit's).
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)
@@ -832,6 +838,8 @@ class AskTellSearchCV(BaseSearchCV):
                 self.estimator = WarmStartEstimator(
                     estimator, *(continued or (None, None)), self._model_store
                 )
+            # An earlier fit's best row must not pass for this one's (below).
+            earlier = {name: self.__dict__.pop(name) for name in _BEST if name in self.__dict__}
             try:
                 super().fit(X, y, **params)
             except BaseException:
@@ -839,6 +847,8 @@ class AskTellSearchCV(BaseSearchCV):
                 # refit callable) that fails must not lose what the search found.
                 if "_searched_results" in self.__dict__:
                     self.cv_results_ = self._searched_results
+                else:  # stopped before the results: the earlier fit stands
+                    self.__dict__.update(earlier)
                 raise
         finally:
             self.__dict__.pop("_searched_results", None)
@@ -847,8 +857,8 @@ class AskTellSearchCV(BaseSearchCV):
                 self._model_store.close()
             del self._model_store  # only needed while fitting
             self.__dict__.pop("_row_has_score", None)
-        if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
-            self.best_estimator_ = self.best_estimator_.wrapped_estimator
+            if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
+                self.best_estimator_ = self.best_estimator_.wrapped_estimator
         # With scoring=None the scorer calls the estimator's own score method.
         if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
             self.scorer_._estimator = estimator

@@ -173,6 +173,23 @@ def test_a_failing_refit_keeps_the_results_of_the_search(Search):
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
+def test_a_refit_callable_that_raises_leaves_no_earlier_best_row(Search):
+    # cv_results_ is this fit's: a best_index_ of the fit before would point
+    # into it at another configuration.
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y)
+    earlier = search.best_params_
+
+    def broken(cv_results):
+        raise RuntimeError("broken refit callable")
+
+    search.set_params(refit=broken, random_state=1)
+    with pytest.raises(RuntimeError, match="broken refit callable"):
+        search.fit(X, y)
+    assert not hasattr(search, "best_index_") and not hasattr(search, "best_params_")
+    assert earlier not in search.cv_results_["params"]
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
 def test_return_train_score(Search):
     search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3, return_train_score=True).fit(X, y)
     assert "mean_train_score" in search.cv_results_

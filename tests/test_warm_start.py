@@ -518,6 +518,27 @@ def test_failed_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch,
     assert search.estimator is estimator
 
 
+class _FailsOnAllTheData(RandomForestClassifier):
+    def fit(self, X, y, sample_weight=None):
+        if len(X) == len(globals()["X"]):
+            raise MemoryError("too many samples")
+        return super().fit(X, y, sample_weight)
+
+
+def test_a_failing_refit_leaves_its_best_estimator_unwrapped(monkeypatch, tmp_path):
+    # The refit's estimator was the search's wrapper, of a store since closed.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    search = HyperbandSearchCV(
+        _FailsOnAllTheData(random_state=0), {"max_depth": [2, 3]}, resource="n_estimators",
+        max_resource=9, cv=3, random_state=0,
+    )
+    with pytest.raises(MemoryError):
+        search.fit(X, y)
+    assert type(search.best_estimator_) is _FailsOnAllTheData
+    assert len(search.cv_results_["params"]) == 2
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.skipif(os.name != "posix", reason="orphans are only detected on POSIX")
 def test_store_removes_directories_of_processes_that_ended(monkeypatch, tmp_path):
     # A search killed by a signal cannot remove its models; the next one does.
