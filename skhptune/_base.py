@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import Interval, Options
 import threadpoolctl
 
 from ._space import Space
-from ._thread_warnings import heard_in_this_thread, ignored_in_this_thread
+from ._thread_warnings import ignored_in_this_thread
 from ._warm_start import ModelStore, WarmStartEstimator, histogram_booster
 
 
@@ -951,9 +951,7 @@ class AskTellSearchCV(BaseSearchCV):
         for *_, error in self._failed_batches:
             fits += [{"fit_error": text} for text in _failed_fits(error)]
         if any(fit["fit_error"] is not None for fit in fits):
-            # A search nested in another's fit warns as if it ran alone.
-            with heard_in_this_thread():
-                _warn_or_raise_about_fit_failures(fits, self.error_score)
+            _warn_or_raise_about_fit_failures(fits, self.error_score)
 
     def _store_strategy_results(self, strategy, space):
         """Hook for fitted attributes taken from the strategy (``None`` for a grid)."""

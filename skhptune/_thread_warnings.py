@@ -73,7 +73,8 @@ def ignored_in_this_thread(category, message, *, except_inside=None):
     ``except_inside``, a code object, exempts the warnings raised from a call of
     that function made inside the block: a search deferring its own summary of
     failed fits lets through the summaries of searches fitted by the fits it
-    runs in this thread.
+    runs in this thread. The exemption is bounded by the frame of the ``with``
+    statement, so the manager must be entered by one (not by an ``ExitStack``).
     """
     categories = _categories_silenced_here()
     # Frames: 0 this generator, 1 contextlib's __enter__, 2 the with statement.
@@ -85,21 +86,3 @@ def ignored_in_this_thread(category, message, *, except_inside=None):
             yield
     finally:
         categories.pop()
-
-
-@contextlib.contextmanager
-def heard_in_this_thread():
-    """Lift this thread's :func:`ignored_in_this_thread` while inside.
-
-    For a warning that concerns the caller itself, such as the summary of a
-    search nested in another search's fit (in the same thread when the outer
-    search runs its fits sequentially), which the outer search's deferral of
-    its own summary would otherwise silence.
-    """
-    categories = _categories_silenced_here()
-    lifted = categories[:]
-    categories.clear()
-    try:
-        yield
-    finally:
-        categories[:] = lifted

@@ -5,7 +5,7 @@ import warnings
 import pytest
 from sklearn.exceptions import FitFailedWarning
 
-from skhptune._thread_warnings import heard_in_this_thread, ignored_in_this_thread
+from skhptune._thread_warnings import ignored_in_this_thread
 
 PARTIAL = r"\s*\d+ fits failed out of a total of"
 
@@ -29,16 +29,6 @@ def test_ignores_the_matching_warnings_of_the_category_in_this_thread():
             warnings.warn("Another failure.", FitFailedWarning)
 
     assert _shown(warn_all) == ["3 fits failed out of a total of 6.", "Another failure."]
-
-
-def test_warnings_heard_in_this_thread_pass_its_ignores():
-    def warn_inside_and_after():
-        with ignored_in_this_thread(FitFailedWarning, PARTIAL):
-            with heard_in_this_thread():
-                warnings.warn("2 fits failed out of a total of 6.", FitFailedWarning)
-            _warn_partial_failure()  # ignored again
-
-    assert _shown(warn_inside_and_after) == ["2 fits failed out of a total of 6."]
 
 
 def test_warnings_from_an_exempt_call_inside_the_block_are_heard():
