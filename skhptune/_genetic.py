@@ -112,7 +112,8 @@ def tournament_select(fitness, n_select, tournament_size, rng):
         Number of winners to draw (with replacement across tournaments).
     tournament_size : int
         Contestants per tournament, drawn without replacement while the
-        population is large enough, else with replacement.
+        population is large enough, else with replacement (at most 64 per
+        individual, which hold the fittest but for a chance of ``exp(-64)``).
     rng : numpy.random.RandomState
         Source of randomness.
 

@@ -485,6 +485,14 @@ def _parse_real(name, dim):
     return _ContinuousDim(name, transform(low, high))
 
 
+def _log_cannot_list(low, high):
+    """Whether float logs cannot tell apart the integers of a range on which a
+    log prior is uniform to within ``1e-9`` anyway: near ``2**53`` they all had
+    one log, and the unit cube no width."""
+    narrow = (high - low) * 10**9 < low
+    return narrow and 1.0 / (high + 0.5) < 1e3 * np.spacing(np.log(high + 0.5))
+
+
 def _parse_integer(name, dim):
     _check_bounds(name, dim.low, dim.high, dim.prior)
     for bound in (dim.low, dim.high):
@@ -494,10 +502,7 @@ def _parse_integer(name, dim):
                 f"low={dim.low!r}, high={dim.high!r}."
             )
     low, high = int(dim.low), int(dim.high)
-    # Over a range this narrow for its size a log prior is uniform to within a
-    # millionth, and float logs may not tell its integers apart (near 2**53
-    # every one had the same, and the unit cube no width).
-    if dim.prior == "uniform" or (high - low) * 10**6 < low:
+    if dim.prior == "uniform" or _log_cannot_list(low, high):
         return _integer_range(name, low, high)
     # Its values can be counted and listed (a range builds them on demand), so a
     # space of few of them is finite, as with a uniform prior.

@@ -110,6 +110,8 @@ def test_a_log_uniform_integer_range_too_narrow_for_float_logs_reaches_every_val
     values = [space.decode(point)["n"] for point in space.grid()]
     assert values == list(range(low, low + 11))
     assert all(type(v) is int for v in values)
+    # Where float logs tell the integers apart, the log prior stays as it was.
+    assert parse_dimension("n", Integer(10**7, 10**7 + 5, prior="log-uniform")).n_levels == 0
 
 
 def test_categorical_keeps_original_objects():
