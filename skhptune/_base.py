@@ -438,11 +438,14 @@ class SearchRunner:
 
     @contextlib.contextmanager
     def _keeping_finished_batches(self):
-        """Ctrl-C ends the search: the finished batches stand and the best of
-        them is refitted, so a long search is never lost; fit then raises the
-        interrupt again, so that a caller (cross_val_score, an outer search)
-        stops too. The same holds for an interrupt as the search ends (a
-        callback's at the end of its "search" task)."""
+        """Turn Ctrl-C inside the block into the end of the search.
+
+        The finished batches stand and the best of them is refitted, so a long
+        search is never lost; fit then raises the interrupt again, so that a
+        caller (cross_val_score, an outer search) stops too. The same holds for
+        an interrupt as the search ends (a callback's at the end of its
+        "search" task).
+        """
         try:
             yield
         except KeyboardInterrupt:

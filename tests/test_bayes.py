@@ -273,6 +273,7 @@ def test_equal_scores_are_followed_by_random_draws_not_corners():
     after = np.array([[p[name] for name in "abcd"] for p in params[8:]])
     assert np.mean((after == 0) | (after == 1)) < 0.1
 
+
 @pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])
 def test_every_acquisition_runs_and_improves_on_the_start(acquisition):
     search = BayesSearchCV(
