@@ -582,31 +582,35 @@ def test_keyboard_interrupt_keeps_finished_batches():
     assert not hasattr(search, "_interrupted")
 
 
+class _InterruptAtTaskEnd:
+    """A scikit-learn callback raising KeyboardInterrupt as the ``nth`` task
+    named ``task_name`` ends (Ctrl-C landing there)."""
+
+    def __init__(self, task_name, nth=1):
+        self.task_name, self.nth, self.n_ended = task_name, nth, 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.task_name == self.task_name:
+            self.n_ended += 1
+            if self.n_ended == self.nth:
+                raise KeyboardInterrupt
+
+
 def test_keyboard_interrupt_as_a_batch_ends_keeps_that_batch_in_every_record():
     # A Ctrl-C landing in the callbacks that end a batch comes after
     # evaluate_candidates stored its rows: history_ and the warning count them too.
     pytest.importorskip("sklearn.callback")
-
-    class InterruptSecondBatch:
-        n_batches = 0
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            pass
-
-        def on_fit_task_end(self, estimator, context, **kwargs):
-            if context.task_name == "batch":
-                self.n_batches += 1
-                if self.n_batches == 2:
-                    raise KeyboardInterrupt
-
     search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=9, batch_size=3, random_state=0)
-    search.set_callbacks(InterruptSecondBatch())
+    search.set_callbacks(_InterruptAtTaskEnd("batch", 2))
     with pytest.warns(UserWarning, match="interrupted after 6 evaluations"):
         with pytest.raises(KeyboardInterrupt):
             search.fit(X, y)
@@ -622,23 +626,8 @@ def test_keyboard_interrupt_as_a_batch_ends_keeps_that_batch_in_every_record():
 def test_keyboard_interrupt_as_the_search_ends_keeps_every_batch(space):
     # A grid that fits the budget is one batch whose end is the search's end.
     pytest.importorskip("sklearn.callback")
-
-    class InterruptAtSearchEnd:
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            pass
-
-        def on_fit_task_end(self, estimator, context, **kwargs):
-            if context.task_name == "search":
-                raise KeyboardInterrupt
-
     search = RandomSearch(SVC(), space, n_iter=6, batch_size=3, random_state=0)
-    search.set_callbacks(InterruptAtSearchEnd())
+    search.set_callbacks(_InterruptAtTaskEnd("search"))
     with pytest.warns(UserWarning, match="interrupted after (6|3) evaluations"):
         with pytest.raises(KeyboardInterrupt):
             search.fit(X, y)
