@@ -341,32 +341,32 @@ def test_failed_fits_are_reported_once_counting_every_batch(batch_size):
     assert f"{n_failed} fits failed with the following error" in failures[0]
 
 
-def test_a_search_fitted_inside_another_search_reports_its_failed_fits():
+@pytest.mark.parametrize(
+    "inner, space, summary",
+    [
+        (
+            RandomSearch(
+                FailingForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=2, cv=3,
+                random_state=0,
+            ),
+            {"n_iter": [6]},
+            "fits failed out of a total of 18",
+        ),
+        (GridSearchCV(FailingForLargeC(), {"C": [0.5, 1.5]}, cv=3), {"cv": [3]},
+         "3 fits failed out of a total of 6"),
+    ],
+    ids=["skhptune", "scikit-learn"],
+)
+def test_a_search_fitted_inside_another_search_reports_its_failed_fits(inner, space, summary):
     # The outer search runs its fits in this thread (n_jobs=1) and defers its
     # own "fits failed" warning meanwhile: the inner search's must still show.
-    inner = RandomSearch(
-        FailingForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=2, cv=3, random_state=0
-    )
-    outer = RandomSearch(inner, {"n_iter": [6]}, n_iter=1, cv=2, random_state=0)
+    outer = RandomSearch(inner, space, n_iter=1, cv=2, random_state=0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         outer.fit(X, y)
     failures = [str(w.message) for w in caught if issubclass(w.category, FitFailedWarning)]
     assert len(failures) == 2 + 1  # each outer fold's inner search, and its refit
-    assert all("fits failed out of a total of 18" in failure for failure in failures)
-
-
-def test_a_scikit_learn_search_fitted_inside_a_search_reports_its_failed_fits():
-    # With n_jobs=1 the outer search runs the inner GridSearchCV's fits in the
-    # thread where it defers its own "fits failed" warning.
-    inner = GridSearchCV(FailingForLargeC(), {"C": [0.5, 1.5]}, cv=3)
-    outer = RandomSearch(inner, {"cv": [3]}, n_iter=1, cv=2, random_state=0)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        outer.fit(X, y)
-    failures = [str(w.message) for w in caught if issubclass(w.category, FitFailedWarning)]
-    assert len(failures) == 2 + 1  # each outer fold's inner search, and its refit
-    assert all("3 fits failed out of a total of 6" in failure for failure in failures)
+    assert all(summary in failure for failure in failures)
 
 
 class FailingToPredictForLargeC(FailingForLargeC):
