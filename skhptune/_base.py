@@ -612,8 +612,8 @@ class SearchRunner:
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 
 
-# What BaseSearchCV sets between the search and the refit.
-_BEST = ("best_index_", "best_params_", "best_score_")
+# What BaseSearchCV sets from the search's results: the best row and its refit.
+_BEST = ("best_index_", "best_params_", "best_score_", "best_estimator_", "refit_time_")
 
 
 class AskTellSearchCV(BaseSearchCV):
@@ -841,7 +841,7 @@ class AskTellSearchCV(BaseSearchCV):
                 self.estimator = WarmStartEstimator(
                     estimator, *(continued or (None, None)), self._model_store
                 )
-            # An earlier fit's best row must not pass for this one's (below).
+            # An earlier fit's best row (or model) must not pass for this one's.
             earlier = {name: self.__dict__.pop(name) for name in _BEST if name in self.__dict__}
             try:
                 super().fit(X, y, **params)

@@ -486,6 +486,7 @@ tournament_size, elitism, early_stopping, surrogate
         self._best = -np.inf
         self._n_stalled = 0
         self._pending = None
+        self._listed = None  # a finite space's configurations in random order
         # Whether some generation found fewer new configurations than it breeds
         # (evolution ends at one that finds none).
         self.exhausted = False
@@ -552,12 +553,12 @@ tournament_size, elitism, early_stopping, surrogate
         self.stats["n_evaluated"].append(n_evaluated)
 
     def _with_untried_subspaces(self, children):
-        """``children``, the last of them (up to half, at least one) replaced by
-        a random configuration of each sub-space never evaluated.
+        """``children`` with the last ones given to sub-spaces never evaluated.
 
-        Children stay in their parents' sub-space: one that the first
-        generation missed (more sub-spaces than individuals) would never be
-        searched, where random search samples every one.
+        Up to half of them (at least one) become a random configuration of an
+        untried sub-space each. Children stay in their parents' sub-space: one
+        that the first generation missed (more sub-spaces than individuals)
+        would never be searched, where random search samples every one.
         """
         untried = [i for i, evaluated in enumerate(self._evaluated) if not evaluated]
         if not untried or not children:
@@ -570,10 +571,12 @@ tournament_size, elitism, early_stopping, surrogate
                 break
             point = int(index), self.space.subspaces[index].sample(1, self.rng)[0]
             if self.space.key(point) not in taken:  # overlapping sub-spaces
+                taken.add(self.space.key(point))
                 drawn.append(point)
         return children[: len(children) - len(drawn)] + drawn
 
     def _breed(self, n_children):
+        self._listed = None  # the unseen configurations, listed when needed
         scale = mutation_scale(self.generation, self.n_generations)
         taken = set(self._archive)
         subspace = np.array([index for index, _ in self.population])
@@ -705,12 +708,16 @@ tournament_size, elitism, early_stopping, surrogate
             if self.space.key(candidate) not in taken:
                 return candidate
         # A nearly exhausted finite space: random draws rarely hit the few
-        # configurations left, a listing finds them.
+        # configurations left, a listing (once per brood) finds them.
         size = self.space.size
         if size is not None and size <= self._max_listed:
-            left = [p for p in self.space.grid() if self.space.key(p) not in taken]
-            if left:
-                return left[self.rng.randint(len(left))]
+            if self._listed is None:
+                grid = self.space.grid()
+                self._listed = [grid[i] for i in self.rng.permutation(len(grid))]
+            while self._listed:
+                candidate = self._listed.pop()
+                if self.space.key(candidate) not in taken:
+                    return candidate
         return point
 
 

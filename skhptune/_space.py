@@ -485,11 +485,15 @@ def _parse_real(name, dim):
     return _ContinuousDim(name, transform(low, high))
 
 
-def _log_cannot_list(low, high):
-    """Whether float logs cannot tell apart the integers of a range on which a
-    log prior is uniform to within ``1e-9`` anyway: near ``2**53`` they all had
-    one log, and the unit cube no width."""
-    narrow = (high - low) * 10**9 < low
+def _float_logs_merge_integers(low, high):
+    """Whether float logs may give neighbouring integers of a range one value.
+
+    Only for a range narrow for its size, on which a log prior is uniform to
+    within ``1e-6`` anyway: near ``2**53`` its integers all had one log, and the
+    unit cube no width. Logs of neighbours ``v`` and ``v + 1`` differ by about
+    ``1 / v``, which must span many float steps (a thousand) to be told apart.
+    """
+    narrow = (high - low) * 10**6 < low
     return narrow and 1.0 / (high + 0.5) < 1e3 * np.spacing(np.log(high + 0.5))
 
 
@@ -502,7 +506,7 @@ def _parse_integer(name, dim):
                 f"low={dim.low!r}, high={dim.high!r}."
             )
     low, high = int(dim.low), int(dim.high)
-    if dim.prior == "uniform" or _log_cannot_list(low, high):
+    if dim.prior == "uniform" or _float_logs_merge_integers(low, high):
         return _integer_range(name, low, high)
     # Its values can be counted and listed (a range builds them on demand), so a
     # space of few of them is finite, as with a uniform prior.
@@ -888,8 +892,10 @@ class Space:
 
         A space made only of lists is sampled without replacement from its grid,
         exactly as ``RandomizedSearchCV`` does with the same ``rng`` (up to
-        ``2**63 - 1`` points, where ``RandomizedSearchCV`` fails); other spaces
-        get a scrambled Sobol design, the points shared out among sub-spaces.
+        ``2**63 - 1`` points, where ``RandomizedSearchCV`` fails), but for the
+        copies of a configuration that overlapping sub-spaces share, which
+        further draws replace; other spaces get a scrambled Sobol design, the
+        points shared out among sub-spaces.
 
         Parameters
         ----------
@@ -912,8 +918,9 @@ class Space:
                 _add_if_new(points, seen, self, self._grid_point(i))
             # Overlapping sub-spaces list a configuration once each: more draws
             # replace the copies, up to the distinct configurations there are.
-            n = min(n, self.distinct_size(n))
-            for _ in range(100 * (n - len(points))):
+            if len(points) < n:
+                n = min(n, self.distinct_size(n))
+            for _ in range(100 * max(n - len(points), 0)):
                 if len(points) >= n:
                     break
                 _add_if_new(points, seen, self, self._grid_point(rng.randint(size)))

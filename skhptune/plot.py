@@ -114,11 +114,16 @@ def _best_so_far(scores, resources=None):
     return np.where(np.isfinite(best), best, np.nan)
 
 
+def _gives_colour(kwargs):
+    """Whether scatter keywords set the colour, under either of its names."""
+    return bool({"c", "color"} & kwargs.keys())
+
+
 def _with_user_style(defaults, kwargs):
     """``defaults`` overridden by the user's ``kwargs``; a colour the user gives
     as ``c`` or ``color`` replaces the display's, whichever name it used
     (matplotlib refuses both at once)."""
-    if {"c", "color"} & kwargs.keys():
+    if _gives_colour(kwargs):
         defaults = {k: v for k, v in defaults.items() if k not in ("c", "color")}
     return {**defaults, **kwargs}
 
@@ -544,8 +549,9 @@ class ParameterScoreDisplay:
             Colour map of the points.
         **kwargs : dict
             Passed to :meth:`matplotlib.axes.Axes.scatter`, in place of the
-            display's own settings. A ``c`` or ``color`` replaces the colours by
-            evaluation order, and with them ``cmap`` and the colour bar.
+            display's own settings (``vmin`` and ``vmax`` bound its colour
+            scale). A ``c`` or ``color`` replaces the display's colours and its
+            colour bar (``cmap`` still maps numbers given as ``c``).
 
         Returns
         -------
@@ -563,11 +569,14 @@ class ParameterScoreDisplay:
         low, high = np.nanmin(color), np.nanmax(color)
         # Resources grow geometrically: a log colour scale separates the levels.
         log_color = self.color is not None and low > 0 and high / low >= 10
+        # A colour of the user's replaces the colour scale (and its bar); a
+        # user's vmin or vmax bounds it (matplotlib takes no norm with them).
+        user_colour = _gives_colour(kwargs)
+        if not user_colour:
+            low, high = kwargs.pop("vmin", low), kwargs.pop("vmax", high)
         norm = (matplotlib.colors.LogNorm if log_color else matplotlib.colors.Normalize)(low, high)
         log_scale = self.log_scale or {}
         rng = np.random.RandomState(0)  # fixed jitter: the same plot every time
-        # A colour of the user's replaces the colour scale (and its bar).
-        user_colour = bool({"c", "color"} & kwargs.keys())
         self.scatters_, self.best_markers_ = [], []
         for axis, name in zip(self.axes_, names):
             rows = np.flatnonzero(self.present[name])
@@ -594,6 +603,8 @@ class ParameterScoreDisplay:
             style = {"s": 18, "alpha": 0.8}
             if not user_colour:
                 style.update(c=color[rows], cmap=cmap, norm=norm)
+            elif not matplotlib.colors.is_color_like(kwargs.get("c", "k")):
+                style.update(cmap=cmap)  # the user's numbers, on this colour map
             self.scatters_.append(axis.scatter(x, score[rows], **{**style, **kwargs}))
             marker = None
             if self.best_index is not None and self.best_index in set(rows):

@@ -185,7 +185,8 @@ def test_a_refit_callable_that_raises_leaves_no_earlier_best_row(Search):
     search.set_params(refit=broken, random_state=1)
     with pytest.raises(RuntimeError, match="broken refit callable"):
         search.fit(X, y)
-    assert not hasattr(search, "best_index_") and not hasattr(search, "best_params_")
+    for name in ("best_index_", "best_params_", "best_estimator_", "refit_time_"):
+        assert not hasattr(search, name)
     assert earlier not in search.cv_results_["params"]
 
 

@@ -480,6 +480,19 @@ def test_sub_spaces_the_first_generation_misses_are_searched():
     assert search.best_params_["kind"] == "k9"
 
 
+def test_untried_overlapping_sub_spaces_give_one_child_each_configuration():
+    # Two untried sub-spaces holding the same configurations drew one twice:
+    # the generation ran one short and warned that the space had run out.
+    space = [{"kind": [f"k{i}"], "a": Real(0, 1)} for i in range(6)] + [{"b": [0, 1]}] * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search = _search(
+            _Kinds(), space, population_size=6, n_generations=2, elitism=1,
+            surrogate=False, refit=False, random_state=47,
+        ).fit(np.zeros((20, 1)))
+    np.testing.assert_array_equal(search.generation_stats_["n_evaluated"], [6, 5])
+
+
 def test_overlapping_grids_start_with_a_whole_population():
     # Each of the three sub-spaces lists every configuration: drawn from the
     # grid with copies, the first generation held fewer distinct ones and the

@@ -313,6 +313,16 @@ def test_parameter_scores_keep_a_norm_of_the_users(random_search):
     assert all(scatter.norm is norm for scatter in display.scatters_)
 
 
+def test_parameter_scores_take_the_users_colour_bounds_and_numbers(random_search):
+    # vmin and vmax crashed next to the display's norm; a cmap was dropped for
+    # numbers given as c.
+    display = ParameterScoreDisplay.from_estimator(random_search, vmin=2, vmax=5)
+    assert (display.scatters_[0].norm.vmin, display.scatters_[0].norm.vmax) == (2, 5)
+    c = np.linspace(0, 1, len(random_search.cv_results_["params"]))
+    display = ParameterScoreDisplay.from_estimator(random_search, c=c, cmap="magma")
+    assert all(scatter.get_cmap().name == "magma" for scatter in display.scatters_)
+
+
 def test_parameter_scores_marks_the_best_row(random_search):
     display = ParameterScoreDisplay.from_estimator(random_search)
     best = random_search.best_index_

@@ -114,6 +114,12 @@ def test_a_log_uniform_integer_range_too_narrow_for_float_logs_reaches_every_val
     assert parse_dimension("n", Integer(10**7, 10**7 + 5, prior="log-uniform")).n_levels == 0
 
 
+def test_a_wider_log_uniform_integer_range_near_float_limits_keeps_every_integer():
+    dim = parse_dimension("n", Integer(10**15, 10**15 + 10**7, prior="log-uniform"))
+    for offset in range(1, 6):
+        assert dim.decode(dim.encode(10**15 + offset)) == 10**15 + offset
+
+
 def test_categorical_keeps_original_objects():
     estimator = LogisticRegression()
     choices = [None, "rbf", (1, 2), estimator]

@@ -42,7 +42,8 @@ from skhptune._warm_start import (
 )
 from skhptune.space import Integer, Real
 
-X, y = make_classification(n_samples=300, n_features=8, n_informative=4, random_state=0)
+N_SAMPLES = 300
+X, y = make_classification(n_samples=N_SAMPLES, n_features=8, n_informative=4, random_state=0)
 _REAL_HAS_ROOM = ModelStore._has_room
 
 
@@ -520,7 +521,7 @@ def test_failed_search_leaves_no_models_and_its_estimator_unwrapped(monkeypatch,
 
 class _FailsOnAllTheData(RandomForestClassifier):
     def fit(self, X, y, sample_weight=None):
-        if len(X) == len(globals()["X"]):
+        if len(X) == N_SAMPLES:  # only the refit has them all
             raise MemoryError("too many samples")
         return super().fit(X, y, sample_weight)
 
