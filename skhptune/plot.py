@@ -115,17 +115,9 @@ def _best_so_far(scores, resources=None):
 
 
 def _gives_colour(kwargs):
-    """Whether scatter keywords set the colour, under either of its names."""
+    """Whether scatter keywords set the colour, under either of its names (the
+    display's colour must then go: matplotlib refuses two)."""
     return bool({"c", "color"} & kwargs.keys())
-
-
-def _with_user_style(defaults, kwargs):
-    """``defaults`` overridden by the user's ``kwargs``; a colour the user gives
-    as ``c`` or ``color`` replaces the display's, whichever name it used
-    (matplotlib refuses both at once)."""
-    if _gives_colour(kwargs):
-        defaults = {k: v for k, v in defaults.items() if k not in ("c", "color")}
-    return {**defaults, **kwargs}
 
 
 def _param_names(results):
@@ -1040,10 +1032,10 @@ class HyperbandDisplay:
                         )
                 lines = LineCollection(segments, colors=[color], linewidths=0.9, alpha=0.6)
                 self.promotion_lines_.append(ax.add_collection(lines))
-            scatter_kwargs = _with_user_style(
-                {"s": 20, "alpha": 0.85, "label": f"bracket {b}", "color": color}, kwargs
-            )
-            self.scatters_.append(ax.scatter(x[rows], score[rows], **scatter_kwargs))
+            style = {"s": 20, "alpha": 0.85, "label": f"bracket {b}"}
+            if not _gives_colour(kwargs):
+                style.update(color=color)
+            self.scatters_.append(ax.scatter(x[rows], score[rows], **{**style, **kwargs}))
             if self.best_index is not None and bracket[self.best_index] == b:
                 best_x = x[self.best_index]
         self.best_marker_ = None
