@@ -20,7 +20,6 @@ COMMON_EXPECTED_FAILURES = {
     "check_requires_y_none": "Inner estimator's error does not fail gracefully",
 }
 HYPERBAND_EXPECTED_FAILURES = {
-    "check_fit2d_1sample": "n_samples resource needs more than one sample",
     "check_sample_weight_equivalence_on_dense_data": (
         "Subsampled rungs differ between weighted and repeated samples"
     ),
@@ -57,9 +56,16 @@ if "expected_failed_checks" in inspect.signature(parametrize_with_checks).parame
 
 @parametrize_with_checks(list(_searches()), **_kwargs)
 def test_sklearn_compatible_estimator(estimator, check):
-    if not _kwargs and check.func.__name__ in _expected_failed_checks(estimator):
-        pytest.xfail(_expected_failed_checks(estimator)[check.func.__name__])
-    check(estimator)
+    reason = _expected_failed_checks(estimator).get(check.func.__name__)
+    if _kwargs or reason is None:
+        check(estimator)
+        return
+    # scikit-learn < 1.6 cannot mark expected failures itself: run the check and
+    # mark it here only if it fails, as newer versions do.
+    try:
+        check(estimator)
+    except Exception:
+        pytest.xfail(reason)
 
 
 @pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV, HyperbandSearchCV])
