@@ -751,6 +751,14 @@ def _model_importances(search, metric, n_repeats, random_state):
     return dict(zip(names, importances.tolist()))
 
 
+def _has_subspaces(search):
+    """Whether the search's space is a list of more than one dict."""
+    space = getattr(search, "param_distributions", None)
+    if space is None:
+        space = getattr(search, "param_grid", None)
+    return isinstance(space, (list, tuple)) and len(space) > 1
+
+
 class ParameterImportanceDisplay:
     """How much each parameter matters, as a horizontal bar chart.
 
@@ -892,8 +900,12 @@ class ParameterImportanceDisplay:
                 'method="permutation".'
             )
         # A list of dicts gets a model per sub-space; the search's importances
-        # cover the largest one only.
-        covers_all = own is not None and set(own) == set(_param_names(search.cv_results_))
+        # cover the largest one only, even where the sub-spaces share names.
+        covers_all = (
+            own is not None
+            and not _has_subspaces(search)
+            and set(own) == set(_param_names(search.cv_results_))
+        )
         if method == "search" or (
             method == "auto" and covers_all and _is_default_metric(search, metric)
         ):

@@ -468,6 +468,20 @@ def test_importances_of_a_list_of_dicts_come_from_a_model_of_every_parameter(con
     assert forced.importances == search.parameter_importances_
 
 
+def test_importances_of_sub_spaces_with_the_same_names_come_from_a_model(iris):
+    # Both sub-spaces name C and kernel, but the search's own model covers one
+    # sub-space only, in which kernel has a single value.
+    grid = [{"kernel": ["linear"], "C": [0.01, 1.0, 100.0]}, {"kernel": ["rbf"], "C": [0.1, 10.0]}]
+    search = FittedSearch(
+        cv_results_=GridSearchCV(SVC(), grid, cv=3).fit(*iris).cv_results_,
+        param_distributions=grid,
+        parameter_importances_={"C": 1.0, "kernel": 0.0},
+    )
+    display = ParameterImportanceDisplay.from_estimator(search, random_state=0)
+    assert "permutation" in display.ax_.get_xlabel()
+    assert display.importances["kernel"] > 0
+
+
 def test_importances_of_the_search_explain_its_refit_metric_only(iris):
     search = skhptune.BayesSearchCV(
         SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform"), "gamma": Real(1e-3, 1, prior="log-uniform")},
