@@ -392,7 +392,8 @@ class BayesSearchCV(AskTellSearchCV):
         same ``cv_results_`` on every run, for any ``n_jobs``.
 
     error_score : "raise" or numeric, default=np.nan
-        Score of a failed fit. Failed configurations count as the worst score seen
+        Score of a failed fit in ``cv_results_``; ``"raise"`` raises the error.
+        Whatever its value, failed configurations count as the worst score seen
         for the model, so it steers away from them.
 
     return_train_score : bool, default=False

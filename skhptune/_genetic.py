@@ -831,9 +831,10 @@ class GeneticSearchCV(AskTellSearchCV):
         ``n_jobs`` and joblib backend.
 
     error_score : "raise" or numeric, default=np.nan
-        Score of a failed fit; ``"raise"`` raises the error. With NaN, a failed
-        configuration ranks below every one that scored (it is never kept as an
-        elite over one) and the surrogate counts it as the worst score.
+        Score of a failed fit in ``cv_results_``; ``"raise"`` raises the error.
+        Whatever its value, the evolution ranks a failed configuration below
+        every one that scored (it is never kept as an elite over one) and the
+        surrogate counts it as the worst score.
 
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.

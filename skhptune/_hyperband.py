@@ -799,8 +799,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``cv_results_`` on every run, for any ``n_jobs``.
 
     error_score : "raise" or numeric, default=np.nan
-        Score of a failed fit. A configuration with a NaN score is never promoted
-        ahead of one with a finite score.
+        Score of a failed fit in ``cv_results_``; ``"raise"`` raises the error.
+        Whatever its value, a failed configuration is never promoted ahead of
+        one that scored.
 
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.

@@ -134,9 +134,10 @@ class _ContinuousDim:
     """A coordinate mapped to values through a monotone, picklable transform.
 
     ``values``, when given, are the finitely many values it decodes to (the
-    distinct draws of a discrete distribution known only by its ``rvs``): the
-    space can then be counted and listed, though the coordinate stays
-    continuous for the strategies.
+    integers of a narrow log-uniform ``Integer``, those a bounded discrete
+    scipy law reaches, or the distinct draws of a distribution known only by
+    its ``rvs``): the space can then be counted and listed, though the
+    coordinate stays continuous for the strategies.
     """
 
     n_levels = 0
