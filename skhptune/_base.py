@@ -29,7 +29,7 @@ from sklearn.model_selection._validation import (
     _warn_or_raise_about_fit_failures,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options
+from sklearn.utils._param_validation import Interval, InvalidParameterError, Options
 import threadpoolctl
 
 from ._space import Space
@@ -623,6 +623,10 @@ class AskTellSearchCV(BaseSearchCV):
     budget in evaluations through ``_evaluation_budget()``.
     """
 
+    # Count parameters a bool would pass as an Integral but mean a number, not a
+    # switch: name -> what the number counts (subclasses list theirs).
+    _counts: dict = {}
+
     # Read by the estimator checks of scikit-learn < 1.6.
     _required_parameters = ["estimator", "param_distributions"]
 
@@ -876,7 +880,17 @@ class AskTellSearchCV(BaseSearchCV):
             self.__dict__.pop("_partial_results", None)
             self.__dict__.pop("_failed_batches", None)
 
+    def _check_counts_are_not_switches(self):
+        for name, meaning in self._counts.items():
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)):
+                raise InvalidParameterError(
+                    f"The {name!r} parameter of {type(self).__name__} is a number of "
+                    f"{meaning}, not a switch. Got {value!r} instead."
+                )
+
     def _search(self, evaluate_candidates, callback_ctx):
+        self._check_counts_are_not_switches()
         rng = check_random_state(self.random_state)
         space = Space(self._space_spec(), rng)
         check_parameter_names(self._estimator_as_given(), space)

@@ -939,6 +939,14 @@ class GeneticSearchCV(AskTellSearchCV):
     'linear'
     """
 
+    # elitism=True (a switch in sklearn-genetic-opt) would keep one individual,
+    # early_stopping=True (a switch in scikit-learn's estimators) stop after one
+    # stalled generation.
+    _counts = {
+        "elitism": "individuals kept, or 'auto' for half the population",
+        "early_stopping": "generations without improvement, or None",
+    }
+
     _parameter_constraints: dict = {
         **AskTellSearchCV._parameter_constraints,
         "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
@@ -1010,23 +1018,7 @@ class GeneticSearchCV(AskTellSearchCV):
             )
         return self.elitism
 
-    def _check_counts_are_not_switches(self):
-        # A bool passes the Integral constraints, but elitism=True (a switch in
-        # sklearn-genetic-opt) would keep one individual, and early_stopping=True
-        # (a switch in scikit-learn's estimators) stop after one stalled generation.
-        for name, meaning in [
-            ("elitism", "individuals kept, or 'auto' for half the population"),
-            ("early_stopping", "generations without improvement, or None"),
-        ]:
-            value = getattr(self, name)
-            if isinstance(value, (bool, np.bool_)):
-                raise InvalidParameterError(
-                    f"The {name!r} parameter of {type(self).__name__} is a number of "
-                    f"{meaning}, not a switch. Got {value!r} instead."
-                )
-
     def _evaluation_budget(self):
-        self._check_counts_are_not_switches()
         n_elites = self._n_elites()
         return self.population_size + (self.n_generations - 1) * (
             self.population_size - n_elites

@@ -960,6 +960,13 @@ class HyperbandSearchCV(AskTellSearchCV):
     120
     """
 
+    # True as a bound would silently mean 1 (and n_brackets=True one bracket).
+    _counts = {
+        "min_resource": "resource units, or None for the default",
+        "max_resource": "resource units, or None for the default",
+        "n_brackets": "brackets, or None for all",
+    }
+
     _parameter_constraints: dict = {
         **AskTellSearchCV._parameter_constraints,
         "resource": [str],
@@ -1097,11 +1104,6 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``group_floor`` as returned by :meth:`_split`.
         """
         name = type(self).__name__
-        # A switch passes the Integral constraint; name it before the defaults
-        # below mix it into the other bound.
-        for param in ("min_resource", "max_resource"):
-            if getattr(self, param) is not None:
-                _as_int(getattr(self, param), f"{name}: {param}", 1)
         if self.resource == "n_samples":
             if self.max_resource is not None and self.max_resource > largest:
                 raise ValueError(

@@ -999,12 +999,12 @@ def test_resource_errors_name_the_problem(params, match):
 
 
 @pytest.mark.parametrize("resource", ["n_samples", "budget"])
-@pytest.mark.parametrize("param", ["min_resource", "max_resource"])
-def test_a_switch_as_resource_bound_is_named(resource, param):
+@pytest.mark.parametrize("param", ["min_resource", "max_resource", "n_brackets"])
+def test_a_switch_as_a_count_is_named(resource, param):
     # True passes scikit-learn's Integral constraint; the error must still name
     # the parameter that holds it, not the other bound it was mixed into.
     params = {"resource": resource, "max_resource": 9, param: True}
-    with pytest.raises(TypeError, match=f"{param} must be an integer, got True"):
+    with pytest.raises(InvalidParameterError, match=f"'{param}' parameter.*not a switch"):
         _toy_search(**params).fit(np.zeros((30, 1)))
 
 
