@@ -13,6 +13,7 @@ from scipy.stats import loguniform, rv_discrete
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import make_scorer, recall_score
 from sklearn.model_selection import (
@@ -138,7 +139,7 @@ def test_a_splitter_gets_the_metadata_it_requests(Search):
 def test_error_score_nan_keeps_going_and_raise_raises(Search):
     space = {"C": Real(-1, 1)}  # SVC rejects C <= 0 at fit
     search = make(Search, SVC(), space, cv=3)
-    with pytest.warns(Warning):
+    with pytest.warns(FitFailedWarning):
         search.fit(X, y)
     assert search.best_params_["C"] > 0
     with pytest.raises(ValueError, match="C"):
@@ -229,9 +230,16 @@ def test_clone_and_nested_cross_validation(Search):
 @pytest.mark.parametrize("Search", SEARCHES)
 def test_regressor_and_sample_weight(Search):
     X_, y_ = make_regression(n_samples=90, n_features=5, noise=1.0, random_state=0)
-    search = make(Search, Ridge(), {"alpha": Real(1e-3, 1e2, prior="log-uniform")}, cv=3)
-    search.fit(X_, y_, sample_weight=np.ones(len(y_)))
-    assert search.score(X_, y_) > 0.9
+    weights = np.random.default_rng(0).uniform(0.1, 3.0, len(y_))
+    space = {"alpha": Real(1e-3, 1e2, prior="log-uniform")}
+    search = make(Search, Ridge(), space, cv=3).fit(X_, y_, sample_weight=weights)
+    unweighted = make(Search, Ridge(), space, cv=3).fit(X_, y_)
+    # The weights reach the cross-validation fits (the first configuration does
+    # not depend on scores) and the refit.
+    assert search.cv_results_["params"][0] == unweighted.cv_results_["params"][0]
+    assert search.cv_results_["mean_test_score"][0] != unweighted.cv_results_["mean_test_score"][0]
+    expected = Ridge(alpha=search.best_params_["alpha"]).fit(X_, y_, sample_weight=weights)
+    np.testing.assert_allclose(search.best_estimator_.coef_, expected.coef_)
 
 
 class _LogUniformDraws:
@@ -260,6 +268,7 @@ def test_conditional_subspaces(Search):
         {"kernel": ["poly"], "degree": [2, 3]},
     ]
     search = make(Search, SVC(), space, cv=3).fit(X, y)
+    assert {params["kernel"] for params in search.cv_results_["params"]} == {"rbf", "poly"}
     for params in search.cv_results_["params"]:
         if params["kernel"] == "poly":
             assert "gamma" not in params and params["degree"] in (2, 3)

@@ -562,12 +562,13 @@ def test_a_search_short_of_its_budget_says_so_and_counts_what_it_evaluated(iris,
 def test_early_stopping_is_no_reason_to_warn(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
-        _search(
+        search = _search(
             DummyClassifier(strategy="most_frequent"),
             {"random_state": Integer(0, 10_000)},
             n_generations=10,
             early_stopping=2,
         ).fit(*iris)
+    assert search.n_generations_ < 10
 
 
 def test_max_time_starts_no_new_generation(iris):

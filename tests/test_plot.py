@@ -549,10 +549,12 @@ def test_importances_all_zero_say_so_instead_of_an_empty_chart(random_search):
     assert len(varied.ax_.texts) == 0
 
 
-def test_importances_of_a_search_without_parameters(iris):
+def test_displays_of_a_search_without_parameters_say_so(iris):
     search = GridSearchCV(SVC(), {}, cv=3).fit(*iris)
     with pytest.raises(ValueError, match="no parameters to explain"):
         ParameterImportanceDisplay.from_estimator(search)
+    with pytest.raises(ValueError, match="no parameters to plot"):
+        ParameterScoreDisplay.from_estimator(search)
 
 
 def test_importances_need_a_few_finite_scores():

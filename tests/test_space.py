@@ -169,6 +169,12 @@ def test_numpy_array_and_tuple_are_lists():
     assert parse_dimension("r", ((1, 1), (1, 2))).decode(0.9) == (1, 2)
 
 
+def test_parameter_names_must_be_strings():
+    X, y = make_classification(30, 4, random_state=0)
+    with pytest.raises(TypeError, match="Parameter names must be strings, got 1"):
+        BayesSearchCV(LogisticRegression(), {1: [1, 2]}, n_iter=2, cv=2).fit(X, y)
+
+
 @pytest.mark.parametrize(
     "choices",
     [
