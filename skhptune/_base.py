@@ -162,9 +162,14 @@ def set_params_accepts(estimator, name):
     return True
 
 
+def metric_names(results):
+    """Names of the metrics in ``cv_results_``, in its order."""
+    return [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+
+
 def search_metric(search, results):
     """Name of the metric a search optimises: the refit metric, else the first one."""
-    metrics = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+    metrics = metric_names(results)
     if isinstance(search.refit, str) and search.refit in metrics:
         return search.refit
     return metrics[0]

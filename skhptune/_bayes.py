@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._acquisition import propose_batch, repeated_fraction, robust_scores
+from ._acquisition import ACQUISITIONS, propose_batch, repeated_fraction, robust_scores
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 from ._space import n_values
 
@@ -439,8 +439,15 @@ class BayesSearchCV(AskTellSearchCV):
         its last Gaussian process, fitted before the last batch (summing to 1);
         0 for a parameter with one value; empty when no model was fitted or
         every score was the same.
-    classes_, n_features_in_, feature_names_in_
-        Delegated to the best estimator, as in ``GridSearchCV``.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; only for a refitted classifier.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``; only with ``refit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during ``fit``, when they are all strings; only with
+        ``refit``.
 
     See Also
     --------
@@ -480,7 +487,7 @@ class BayesSearchCV(AskTellSearchCV):
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "acquisition": [StrOptions({"log_ei", "ucb", "pi"})],
+        "acquisition": [StrOptions(set(ACQUISITIONS))],
     }
 
     def __init__(
@@ -543,7 +550,7 @@ class BayesSearchCV(AskTellSearchCV):
             return
         if strategy.exhausted:
             warn_out_of_new_configurations(
-                self, strategy.n_told, f"n_iter={self.n_iter}", "its model"
+                self, strategy.n_told, self._budget_description(), "its model"
             )
         largest = max(range(len(strategy.models)), key=lambda i: len(strategy.observed[i]))
         model = strategy.models[largest]

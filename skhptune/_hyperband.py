@@ -872,8 +872,15 @@ class HyperbandSearchCV(AskTellSearchCV):
         the best at the largest resource with a (non-NaN) score so far, so it
         falls when a larger resource is first reached if lower resources
         flattered (the verbose lines print the same).
-    classes_, n_features_in_, feature_names_in_
-        Delegated to the best estimator, as in ``GridSearchCV``.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; only for a refitted classifier.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``; only with ``refit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during ``fit``, when they are all strings; only with
+        ``refit``.
 
     See Also
     --------

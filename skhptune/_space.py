@@ -22,7 +22,7 @@ from sklearn.model_selection import ParameterGrid
 from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 
-from .space import Categorical, Integer, Real
+from .space import _PRIORS, Categorical, Integer, Real, _as_python, _same_choice
 
 # Keeps ppf away from the infinite tails of unbounded distributions such as norm.
 _TAIL = 1e-6
@@ -76,11 +76,6 @@ class _Binned:
         return _value_key(self.decode(u))
 
 
-def _python_scalar(value):
-    """A numpy scalar as its Python counterpart; any other value as it is."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _value_key(value):
     """Hashable identity of a value, the same in every sub-space listing it.
 
@@ -88,7 +83,7 @@ def _value_key(value):
     Python counterpart (scikit-learn reads ``np.float64(1.0)`` as ``1.0``); an
     unhashable value (a dict) is known by the object itself.
     """
-    value = _python_scalar(value)
+    value = _as_python(value)
     try:
         hash(value)
     except TypeError:
@@ -175,7 +170,7 @@ class _ExactDrawsDim(_ContinuousDim):
     def __init__(self, name, draws):
         # Python compares ints and floats exactly; an int goes before an equal
         # float, so that each owns a share of the coordinate of its own.
-        self._draws = sorted(map(_python_scalar, draws), key=_exact_order)
+        self._draws = sorted(map(_as_python, draws), key=_exact_order)
         self._order = [_exact_order(value) for value in self._draws]
         super().__init__(
             name, _EmpiricalMap(self._draws, discrete=True), values=_distinct(self._draws)
@@ -186,7 +181,7 @@ class _ExactDrawsDim(_ContinuousDim):
         return self._draws[min(index, len(self._draws) - 1)]
 
     def encode(self, value):
-        order = _exact_order(_python_scalar(value))
+        order = _exact_order(_as_python(value))
         left = bisect.bisect_left(self._order, order)
         right = bisect.bisect_right(self._order, order)
         if left == right:  # never drawn: the nearest place by value
@@ -389,10 +384,7 @@ def _distinct(values):
         try:
             hash(value)
         except TypeError:  # unhashable: compare with the earlier values of its type
-            if any(
-                type(value) is type(other) and (value is other or _equal(value, other))
-                for other in distinct
-            ):
+            if any(_same_choice(value, other) for other in distinct):
                 continue
         else:
             key = _value_key(value)
@@ -401,13 +393,6 @@ def _distinct(values):
             seen.add(key)
         distinct.append(value)
     return distinct
-
-
-def _equal(a, b):
-    try:
-        return bool(a == b)
-    except Exception:  # noqa: BLE001 - e.g. arrays, whose == is elementwise
-        return False
 
 
 def _parse_sampled(name, dist, rng):
@@ -448,7 +433,7 @@ def _is_finite_float(number):
 
 
 def _check_bounds(name, low, high, prior):
-    if prior not in ("uniform", "log-uniform"):
+    if prior not in _PRIORS:
         raise ValueError(
             f"Parameter {name!r}: prior must be 'uniform' or 'log-uniform', "
             f"got {prior!r}."

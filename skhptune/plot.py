@@ -15,12 +15,11 @@ Matplotlib is an optional dependency (``pip install "skhptune[plot]"``), importe
 only when something is drawn.
 """
 
-import numbers
-
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from ._base import best_so_far
+from ._base import best_so_far, metric_names
+from ._space import _is_number
 
 __all__ = [
     "ConvergenceDisplay",
@@ -62,8 +61,7 @@ def _check_fitted(search):
 
 
 def _metrics(search):
-    results = _check_fitted(search)
-    return [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+    return metric_names(_check_fitted(search))
 
 
 def _default_metric(search):
@@ -129,10 +127,6 @@ def _param_column(results, name):
     column = results[f"param_{name}"]
     present = ~np.ma.getmaskarray(column)
     return np.asarray(np.ma.getdata(column), dtype=object), present
-
-
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def _declared_log_scale(search, name):

@@ -152,6 +152,7 @@ class Categorical(_Dimension):
 
 
 def _as_python(value):
+    """A numpy scalar as its Python counterpart; any other value as it is."""
     return value.item() if isinstance(value, np.generic) else value
 
 
