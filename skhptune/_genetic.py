@@ -18,6 +18,7 @@ from ._acquisition import (
     log_expected_improvement,
     repeated_fraction,
     robust_scores,
+    snap_to_levels,
 )
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 
@@ -60,29 +61,6 @@ def population_scores(scores):
     if not len(scored):
         return np.nan, np.nan
     return scored.max(), scored.mean()
-
-
-def snap_units(x, n_levels):
-    """Clip to ``[0, 1]`` and move discrete coordinates to their bin centres.
-
-    Parameters
-    ----------
-    x : array-like of shape (n_dims,) or (n, n_dims)
-        Points of the unit cube, possibly out of bounds.
-    n_levels : array-like of int of shape (n_dims,)
-        0 for continuous coordinates, else the number of levels.
-
-    Returns
-    -------
-    ndarray of the shape of ``x``
-    """
-    x = np.clip(np.array(x, dtype=float), 0.0, 1.0)
-    n_levels = np.asarray(n_levels, dtype=int)
-    discrete = n_levels > 0
-    if discrete.any():
-        levels = n_levels[discrete]
-        x[..., discrete] = (_level(x[..., discrete], levels) + 0.5) / levels
-    return x
 
 
 def _level(u, n_levels):
@@ -230,7 +208,7 @@ def crossover(
     child_b = np.where(is_categorical, a, blend_b)
     child_a = np.where(recombine, child_a, a)
     child_b = np.where(recombine, child_b, b)
-    return snap_units(child_a, n_levels), snap_units(child_b, n_levels)
+    return snap_to_levels(child_a, n_levels), snap_to_levels(child_b, n_levels)
 
 
 def mutate(x, n_levels, is_categorical, scale, probability, rng, *, ensure_change=True):
@@ -264,7 +242,7 @@ def mutate(x, n_levels, is_categorical, scale, probability, rng, *, ensure_chang
     ndarray of shape (n_dims,)
         The mutant, discrete coordinates at bin centres.
     """
-    x = snap_units(x, n_levels)
+    x = snap_to_levels(x, n_levels)
     n_levels = np.asarray(n_levels, dtype=int)
     is_categorical = np.asarray(is_categorical, dtype=bool)
     mutable = n_levels != 1

@@ -22,6 +22,7 @@ from sklearn.model_selection import ParameterGrid
 from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 
+from ._acquisition import snap_to_levels
 from .space import _PRIORS, Categorical, Integer, Real, _as_python, _same_choice
 
 # Keeps ppf away from the infinite tails of unbounded distributions such as norm.
@@ -693,13 +694,7 @@ class SubSpace:
 
     def snap(self, units):
         """Clip to the cube and move discrete coordinates to their bin centres."""
-        units = np.clip(np.asarray(units, dtype=float), 0.0, 1.0)
-        discrete = self.n_levels > 0
-        if discrete.any():
-            levels = self.n_levels[discrete]
-            index = np.minimum(np.floor(units[..., discrete] * levels), levels - 1)
-            units[..., discrete] = (index + 0.5) / levels
-        return units
+        return snap_to_levels(units, self.n_levels)
 
     def sample(self, n, rng, method="random"):
         """Draw ``n`` points of the unit cube, snapped.

@@ -115,6 +115,8 @@ def test_snap_to_levels_moves_discrete_coordinates_to_bin_centres():
         [[0.0, 0.1, 1 / 6, 0.123], [1.0, 0.9, 5 / 6, 1.0], [0.5, 0.3, 0.5, 0.0]]
     )
     np.testing.assert_allclose(snap_to_levels(U, MIXED_LEVELS), expected)
+    # One point alone, as the genetic operators snap their children.
+    np.testing.assert_allclose(snap_to_levels(U[2], MIXED_LEVELS), expected[2])
 
 
 @pytest.mark.parametrize("acquisition", ["log_ei", "ucb", "pi"])
