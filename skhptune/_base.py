@@ -353,7 +353,10 @@ class SearchRunner:
     Parameters
     ----------
     search : AskTellSearchCV
-        The search being fitted (for ``refit``, ``verbose`` and ``max_time``).
+        The search being fitted: the runner reads its ``refit``, ``verbose``,
+        ``max_time`` and ``error_score`` and the fits of its last batch, and
+        records wholly failed batches in its ``_failed_batches`` (filled in
+        when the search ends).
     space : Space
         The parsed search space.
     evaluate_candidates : callable
@@ -434,7 +437,8 @@ class SearchRunner:
             self._end_search()
 
     def run_once(self, batch):
-        """Evaluate a single batch (an exhaustive grid) without batch bookkeeping."""
+        """Evaluate a single batch (an exhaustive grid), reported as one task as
+        GridSearchCV reports its grid."""
         self._begin_search(n_points=len(batch.points))
         with self._keeping_finished_batches():
             self.evaluate(batch)
@@ -625,7 +629,12 @@ class AskTellSearchCV(BaseSearchCV):
     """Base class of the skhptune searches: parameters and loop shared by all three.
 
     Subclasses provide ``_make_strategy(space, rng)`` and, when they have one, a
-    budget in evaluations through ``_evaluation_budget()``.
+    budget in evaluations through ``_evaluation_budget()``. Optional hooks:
+    ``_budget_description()`` (the budget as warnings name it),
+    ``_grid_columns(n_points)`` (extra ``cv_results_`` columns of an exhaustive
+    grid), ``_continued_resource(estimator)`` (a resource later fits continue)
+    and ``_store_strategy_results(strategy, space)`` (fitted attributes), with
+    the ``_counts`` parameters a bool must not stand for.
     """
 
     # Count parameters a bool would pass as an Integral but mean a number, not a

@@ -1104,21 +1104,21 @@ class HyperbandSearchCV(AskTellSearchCV):
                     group_floor *= n_classes
         return cv, folds, n_classes, group_floor
 
-    def _resource_range(self, space, largest, n_classes, group_floor=None):
+    def _resource_range(self, space, smallest_fold, n_classes, group_floor=None):
         """``(min_resource, max_resource)`` after defaults and checks.
 
-        ``largest`` is the size of the smallest training fold; ``n_classes`` and
-        ``group_floor`` as returned by :meth:`_split`.
+        ``smallest_fold`` is the size of the smallest training fold;
+        ``n_classes`` and ``group_floor`` as returned by :meth:`_split`.
         """
         name = type(self).__name__
         if self.resource == "n_samples":
-            if self.max_resource is not None and self.max_resource > largest:
+            if self.max_resource is not None and self.max_resource > smallest_fold:
                 raise ValueError(
                     f"{name}: max_resource={self.max_resource} exceeds the "
-                    f"smallest training fold ({largest} samples) with "
+                    f"smallest training fold ({smallest_fold} samples) with "
                     "resource='n_samples'."
                 )
-            max_resource = self.max_resource or largest
+            max_resource = self.max_resource or smallest_fold
             if n_classes is not None:
                 floor = _MIN_SAMPLES_PER_CLASS * n_classes
             else:
@@ -1138,7 +1138,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         if min_resource > max_resource:
             # Say where max_resource came from when the user did not set it.
             inferred = (
-                f" (the smallest training fold, {largest} samples)"
+                f" (the smallest training fold, {smallest_fold} samples)"
                 if self.max_resource is None
                 else ""
             )
