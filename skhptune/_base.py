@@ -624,6 +624,12 @@ class SearchRunner:
 # What BaseSearchCV sets from the search's results: the best row and its refit.
 _BEST = ("best_index_", "best_params_", "best_score_", "best_estimator_", "refit_time_")
 
+# What a search keeps while it fits only (the data, every fit so far), left out
+# of its pickles.
+_FIT_RECORDS = (
+    "_fit_inputs", "_partial_results", "_failed_batches", "_searched_results", "_row_has_score",
+)
+
 
 class AskTellSearchCV(BaseSearchCV):
     """Base class of the skhptune searches: parameters and loop shared by all three.
@@ -717,6 +723,15 @@ class AskTellSearchCV(BaseSearchCV):
             if params.get(name) is not None and alias in own and alias not in params:
                 params[alias] = None
         return super().set_params(**params)
+
+    def __getstate__(self):
+        # scikit-learn hands the search to every fit task (as the callbacks'
+        # caller): a process backend pickles it each time, and dask sends it
+        # along with each task, so what the fit in progress holds stays behind.
+        state = dict(super().__getstate__())
+        for name in _FIT_RECORDS:
+            state.pop(name, None)
+        return state
 
     def _space_spec(self):
         """The search space as given: ``param_distributions`` or its alias ``param_grid``."""

@@ -22,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from skhptune._base import AskTellSearchCV, Batch, best_so_far, single_threaded_blas
+from skhptune._base import _FIT_RECORDS, AskTellSearchCV, Batch, best_so_far, single_threaded_blas
 from skhptune.space import Integer, Real
 
 X, y = load_iris(return_X_y=True)
@@ -859,3 +859,34 @@ def test_blas_limits_of_threads_hold_to_their_end_and_restore_blas():
         thread.join()
     assert seen and all(n == 1 for n in seen)
     assert blas_threads() == before
+
+
+class PicklingStrategy(RandomStrategy):
+    """Pickles the search before each batch, as a process backend does per task."""
+
+    def __init__(self, search, *args):
+        super().__init__(*args)
+        self.search, self.pickled = search, []
+
+    def ask(self):
+        held = set(vars(self.search))
+        self.pickled.append((held, pickle.loads(pickle.dumps(self.search))))
+        return super().ask()
+
+
+class PicklingSearch(RandomSearch):
+    def _make_strategy(self, space, rng):
+        return PicklingStrategy(self, space, rng, self.batch_size)
+
+
+def test_a_search_pickled_while_it_fits_leaves_the_fit_records_behind():
+    # scikit-learn hands the search to every fit task (the callbacks' caller),
+    # so a process backend or dask pickles it once per task: it must not carry
+    # the data or every fit so far.
+    search = PicklingSearch(LogisticRegression(), {"C": Real(0.1, 10)}, n_iter=6, batch_size=3)
+    search.fit(X, y)
+    held, restored = search.strategy_.pickled[-1]  # after a batch: records held
+    assert {"_partial_results", "_failed_batches"} <= held
+    assert not set(_FIT_RECORDS) & set(vars(restored))
+    fitted = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(fitted.predict(X), search.predict(X))

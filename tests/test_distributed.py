@@ -298,21 +298,25 @@ _LARGE_DATA_SCRIPT = textwrap.dedent(
     import joblib
     import numpy as np
     from sklearn.neighbors import NearestCentroid
-    from skhptune import BayesSearchCV
+    from skhptune import BayesSearchCV, HyperbandSearchCV
     from skhptune.space import Real
 
     def peak_bytes():
         # ru_maxrss is in KiB on Linux
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
-    backend = sys.argv[1]
+    backend, search_name = sys.argv[1:]
     rng = np.random.default_rng(0)
     X = rng.standard_normal(size=(125_000, 250))  # 250 MB of float64, no temporary
     y = (X[:, 0] > 0).astype(int)
-    search = BayesSearchCV(
-        NearestCentroid(), {"shrink_threshold": Real(0.0, 1.0)},
-        n_iter=4, cv=2, random_state=0, refit=False, n_jobs=2,
-    )
+    space = {"shrink_threshold": Real(0.0, 1.0)}
+    common = dict(cv=2, random_state=0, refit=False, n_jobs=2)
+    if search_name == "BayesSearchCV":
+        search = BayesSearchCV(NearestCentroid(), space, n_iter=4, **common)
+    else:  # 3 configurations on 1/3 of a fold, the best on all of it: 8 fits
+        search = HyperbandSearchCV(
+            NearestCentroid(), space, min_resource=62_500 // 3, n_brackets=1, **common
+        )
     if backend == "loky":
         before = peak_bytes()
         search.fit(X, y)  # joblib memmaps X (above max_nbytes) for the workers
@@ -360,13 +364,14 @@ large_memory = pytest.mark.skipif(
 
 
 @large_memory
+@pytest.mark.parametrize("search", ["BayesSearchCV", "HyperbandSearchCV"])
 @pytest.mark.parametrize("backend", ["loky", "dask"])
-def test_large_data_is_not_copied_per_task(backend):
+def test_large_data_is_not_copied_per_task(backend, search):
     env = dict(os.environ)
     package_root = str(Path(skhptune.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     process = subprocess.run(
-        [sys.executable, "-c", _LARGE_DATA_SCRIPT, backend],
+        [sys.executable, "-c", _LARGE_DATA_SCRIPT, backend, search],
         capture_output=True,
         text=True,
         timeout=120,
