@@ -19,6 +19,7 @@ import warnings
 from abc import abstractmethod
 from dataclasses import dataclass, field
 
+from joblib import effective_n_jobs
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import FitFailedWarning
@@ -384,6 +385,7 @@ class SearchRunner:
         self._row_resources = []
         self._any_success = False
         self.n_batches = 0
+        self.ended_by_time = False
 
     @property
     def n_evaluated(self):
@@ -410,10 +412,13 @@ class SearchRunner:
 
     def out_of_budget(self):
         """Whether no further batch may start."""
-        max_time = self.search.max_time
-        if self.n_batches > 0 and max_time is not None and self.elapsed >= max_time:
+        if self.max_evaluations is not None and self.n_evaluated >= self.max_evaluations:
             return True
-        return self.max_evaluations is not None and self.n_evaluated >= self.max_evaluations
+        max_time = self.search.max_time
+        self.ended_by_time = (
+            self.n_batches > 0 and max_time is not None and self.elapsed >= max_time
+        )
+        return self.ended_by_time
 
     def run(self, strategy):
         """Ask and tell until the strategy or the budget is exhausted."""
@@ -589,6 +594,13 @@ class SearchRunner:
     def _end_search(self):
         if self._search_ctx is not None:
             self._search_ctx.call_on_fit_task_end(estimator=self.search)
+        if self.ended_by_time and self.search.verbose:
+            total = f" of {self.max_evaluations}" if self.max_evaluations else ""
+            print(
+                f"[{type(self.search).__name__}] max_time={self.search.max_time} ended "
+                f"the search after {len(self._row_scores)}{total} evaluations",
+                flush=True,
+            )
         failures = [error for *_, error in self.search._failed_batches]
         if not self._any_success and failures:
             raise _all_fits_failed_error(failures, self.search.error_score)
@@ -619,6 +631,34 @@ class SearchRunner:
             scores[row : row + len(candidates)] = self.search.error_score
         best = self._best_so_far(scores)
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
+
+
+class GridInChunks:
+    """Asks for the points of a grid in order, ``size`` at a time.
+
+    Parameters
+    ----------
+    grid : list of dict
+        The configurations, in the order they are evaluated.
+    columns : dict of lists
+        Extra ``cv_results_`` columns, one value per configuration.
+    size : int
+        Configurations per batch.
+    """
+
+    def __init__(self, grid, columns, size):
+        self.grid, self.columns, self.size = grid, columns, size
+        self._next = 0
+
+    def ask(self):
+        start, self._next = self._next, self._next + self.size
+        if start >= len(self.grid):
+            return None
+        more = {name: values[start : self._next] for name, values in self.columns.items()}
+        return Batch(self.grid[start : self._next], more_results=more)
+
+    def tell(self, batch, scores):
+        pass
 
 
 # What BaseSearchCV sets from the search's results: the best row and its refit.
@@ -941,7 +981,14 @@ class AskTellSearchCV(BaseSearchCV):
                     "For exhaustive searches, use GridSearchCV.",
                     UserWarning,
                 )
-            runner.run_once(Batch(grid, more_results=self._grid_columns(len(grid))))
+            columns = self._grid_columns(len(grid))
+            if self.max_time is None or self.max_time == np.inf:
+                runner.run_once(Batch(grid, more_results=columns))
+            else:
+                # A time budget is checked between batches: the grid runs in the
+                # same order, a couple of fits per worker at a time.
+                chunk = -(-2 * effective_n_jobs(self.n_jobs) // (self._n_splits() or 1))
+                runner.run(GridInChunks(grid, columns, chunk))
         else:
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)

@@ -819,7 +819,10 @@ class GeneticSearchCV(AskTellSearchCV):
 
     max_time : float, default=None
         Seconds after which no new generation starts; finished ones stand.
-        ``None`` or ``np.inf``: no limit.
+        ``None`` or ``np.inf``: no limit. A finite limit runs a grid that fits
+        the budget a few fits per worker at a time (same order), so that it
+        can end it. With ``verbose``, a line says when the limit ended the
+        search.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for

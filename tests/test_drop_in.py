@@ -446,6 +446,27 @@ def test_small_param_grid_is_evaluated_whole_without_warning(Search):
         Search(SVC(), grid, cv=3).fit(X, y)
 
 
+@pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV])
+def test_max_time_ends_a_grid_between_batches(Search, capsys):
+    # A grid within the budget runs in one batch, unless max_time must be able
+    # to end it: then in GridSearchCV's order, a batch at a time.
+    grid = {"C": [0.1, 1, 10], "kernel": ["linear", "rbf"]}
+    whole = Search(SVC(), param_grid=grid, cv=3).fit(X, y)
+    timed = Search(SVC(), param_grid=grid, cv=3, max_time=1e-9, verbose=1).fit(X, y)
+    rows = len(timed.cv_results_["params"])
+    assert 0 < rows < len(whole.cv_results_["params"])
+    assert timed.cv_results_["params"] == whole.cv_results_["params"][:rows]
+    np.testing.assert_array_equal(
+        timed.cv_results_["mean_test_score"], whole.cv_results_["mean_test_score"][:rows]
+    )
+    assert f"max_time=1e-09 ended the search after {rows} of 6 evaluations" in capsys.readouterr().out
+    roomy = Search(SVC(), param_grid=grid, cv=3, max_time=600).fit(X, y)
+    assert roomy.cv_results_["params"] == whole.cv_results_["params"]
+    np.testing.assert_array_equal(
+        roomy.cv_results_["mean_test_score"], whole.cv_results_["mean_test_score"]
+    )
+
+
 def test_small_space_warning_is_randomized_search_cvs_word_for_word():
     # So that filters written for RandomizedSearchCV's warning match ours.
     messages = []
