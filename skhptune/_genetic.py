@@ -308,7 +308,7 @@ def evolution_progress(generation, n_generations):
     return min(max((generation - 1) / (n_generations - 2), 0.0), 1.0)
 
 
-def improvement_margin(generation, n_generations, initial=0.5):
+def improvement_margin(generation, n_generations, initial):
     """Margin over the best score that screening asks a child to beat.
 
     In standard deviations of the scores: ``initial`` at the first offspring
@@ -325,7 +325,7 @@ def improvement_margin(generation, n_generations, initial=0.5):
     ----------
     generation, n_generations : int
         As in :func:`evolution_progress`.
-    initial : float, default=0.5
+    initial : float
         Margin at the first offspring generation.
 
     Returns
@@ -436,7 +436,7 @@ tournament_size, elitism, early_stopping, surrogate
         tournament_size,
         elitism,
         early_stopping=None,
-        surrogate=False,
+        surrogate,
     ):
         self.space = space
         self.rng = rng

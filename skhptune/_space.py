@@ -62,16 +62,10 @@ class _Binned:
         return int(min(max(np.floor(u * self.n_levels), 0), self.n_levels - 1))
 
     def encode(self, value):
-        for index, candidate in enumerate(self.values):
-            if candidate is value:
-                return (self._order[index] + 0.5) / self.n_levels
-        for index, candidate in enumerate(self.values):
-            try:
-                if bool(candidate == value):
-                    return (self._order[index] + 0.5) / self.n_levels
-            except Exception:  # objects whose == does not give one bool
-                continue
-        raise ValueError(f"{value!r} is not a value of parameter {self.name!r}.")
+        """Centre of the bin of ``value``: one of ``values``, the object itself
+        (grids list them as they are)."""
+        index = next(i for i, candidate in enumerate(self.values) if candidate is value)
+        return (self._order[index] + 0.5) / self.n_levels
 
     def key(self, u):
         return _value_key(self.decode(u))
@@ -182,11 +176,10 @@ class _ExactDrawsDim(_ContinuousDim):
         return self._draws[min(index, len(self._draws) - 1)]
 
     def encode(self, value):
+        """Middle of the share of ``value``, one of the draws."""
         order = _exact_order(_as_python(value))
         left = bisect.bisect_left(self._order, order)
         right = bisect.bisect_right(self._order, order)
-        if left == right:  # never drawn: the nearest place by value
-            return super().encode(value)
         return 0.5 * (left + right) / len(self._draws)
 
     def key(self, u):

@@ -314,3 +314,16 @@ def test_a_categorical_with_thousands_of_levels_is_proposed_from_a_few_moves(mon
     sizes.clear()
     propose_batch(snap_to_levels(X, [0, 10]), y, [0, 10], is_categorical, 1, rng)
     assert sizes and set(sizes) == {9}
+
+
+@pytest.mark.parametrize(
+    "batch_size, acquisition, match",
+    [(2, "ei", "acquisition must be one of"), (0, "log_ei", "batch_size must be at least 1")],
+)
+def test_propose_batch_rejects_bad_arguments(batch_size, acquisition, match):
+    rng = np.random.RandomState(0)
+    X, y = snap_to_levels(rng.random_sample((5, 4)), MIXED_LEVELS), rng.random_sample(5)
+    with pytest.raises(ValueError, match=match):
+        propose_batch(
+            X, y, MIXED_LEVELS, MIXED_CATEGORICAL, batch_size, rng, acquisition=acquisition
+        )

@@ -147,11 +147,11 @@ def test_evolution_progress_runs_from_first_to_last_offspring_generation():
 
 
 def test_improvement_margin_shrinks_to_none_by_the_last_generation():
-    margins = [improvement_margin(g, 10) for g in range(1, 10)]
+    margins = [improvement_margin(g, 10, 0.5) for g in range(1, 10)]
     assert margins[0] == pytest.approx(0.5)
     assert margins[-1] == 0.0
     assert np.all(np.diff(margins) < 0)
-    assert improvement_margin(1, 2, initial=0.3) == pytest.approx(0.3)
+    assert improvement_margin(1, 2, 0.3) == pytest.approx(0.3)
 
 
 def test_operators_are_deterministic_with_a_seed():
@@ -177,6 +177,11 @@ def test_tournament_select_prefers_fitter_individuals():
     # Size 1 is uniform selection.
     uniform = tournament_select(fitness, 4000, 1, rng)
     assert abs(fitness[uniform].mean() - fitness.mean()) < 0.5
+
+
+def test_tournament_select_needs_a_population():
+    with pytest.raises(ValueError, match="empty population"):
+        tournament_select([], 2, 3, np.random.RandomState(0))
 
 
 @pytest.mark.parametrize("failure", [np.nan, -np.inf])
@@ -222,6 +227,7 @@ def _run_strategy(space, objective, seed, **params):
         "mutation_probability": 0.9,
         "tournament_size": 3,
         "elitism": 2,
+        "surrogate": False,
         **params,
     }
     strategy = GeneticStrategy(space, np.random.RandomState(seed), **params)

@@ -180,3 +180,12 @@ def test_cholesky_adds_jitter_then_fails_clearly():
     np.testing.assert_allclose(L @ L.T, singular, atol=1e-6)
     with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
         _cholesky(-np.eye(3))
+
+
+@pytest.mark.parametrize(
+    "n_levels, is_categorical, match",
+    [([0, 3], [False], "1-D of equal length"), ([0, 0], [False, True], "n_levels >= 1")],
+)
+def test_inconsistent_dimensions_are_rejected(n_levels, is_categorical, match):
+    with pytest.raises(ValueError, match=match):
+        GaussianProcess(n_levels, is_categorical)
