@@ -49,6 +49,23 @@ class _Dimension:
         -------
         value or list
             One native value when ``size`` is ``None``, else a list of them.
+
+        Examples
+        --------
+        The same space serves scikit-learn's ``RandomizedSearchCV``, which draws
+        from ``rvs``:
+
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.model_selection import RandomizedSearchCV
+        >>> from sklearn.svm import SVC
+        >>> from skhptune.space import Categorical, Real
+        >>> space = {"C": Real(1e-2, 1e2, prior="log-uniform"),
+        ...          "kernel": Categorical(["rbf", "linear"])}
+        >>> search = RandomizedSearchCV(SVC(), space, n_iter=3, random_state=0)
+        >>> sorted(search.fit(*load_iris(return_X_y=True)).best_params_)
+        ['C', 'kernel']
+        >>> Categorical(["rbf", "linear"]).rvs(size=4, random_state=1)
+        ['rbf', 'linear', 'rbf', 'rbf']
         """
         from ._space import parse_dimension
 

@@ -20,14 +20,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhptune import BayesSearchCV
-from skhptune.space import Real
+from skhptune.space import Categorical, Real
 
 X, y = load_breast_cancer(return_X_y=True)
 pipe = make_pipeline(StandardScaler(), SVC())
 space = {
     "svc__C": Real(1e-3, 1e3, prior="log-uniform"),
     "svc__gamma": Real(1e-5, 1e1, prior="log-uniform"),
-    "svc__kernel": ["rbf", "sigmoid"],
+    "svc__kernel": Categorical(["rbf", "sigmoid"]),  # or a plain list
 }
 search = BayesSearchCV(pipe, space, n_iter=30, cv=5, random_state=0)
 search.fit(X, y)

@@ -21,7 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhptune import GeneticSearchCV
-from skhptune.space import Real
+from skhptune.space import Integer, Real
 
 X, y = load_breast_cancer(return_X_y=True)
 pipe = make_pipeline(StandardScaler(), SVC())
@@ -29,7 +29,7 @@ C = Real(1e-3, 1e3, prior="log-uniform")
 space = [
     {"svc__kernel": ["linear"], "svc__C": C},
     {"svc__kernel": ["rbf"], "svc__C": C, "svc__gamma": Real(1e-5, 1e1, prior="log-uniform")},
-    {"svc__kernel": ["poly"], "svc__C": C, "svc__degree": [2, 3, 4]},
+    {"svc__kernel": ["poly"], "svc__C": C, "svc__degree": Integer(2, 4)},
 ]
 search = GeneticSearchCV(
     pipe, space, population_size=10, n_generations=8, cv=5, random_state=0
