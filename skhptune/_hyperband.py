@@ -231,6 +231,65 @@ def halving_rungs(n, levels, eta):
     return [(max(1, n // eta**i), level) for i, level in enumerate(levels)]
 
 
+def search_schedule(min_resource, max_resource, eta, n_brackets, count_configurations, is_grid):
+    """Levels and brackets a :class:`HyperbandSearchCV` runs over a space.
+
+    :func:`hyperband_schedule`, with the number of configurations capped at
+    the space's, adapted to a grid and to a single level, and replaced by one
+    rung of the whole space at ``max_resource`` when that costs no more.
+
+    Parameters
+    ----------
+    min_resource, max_resource, eta, n_brackets : int
+        As in :func:`hyperband_schedule` (``n_brackets`` may be ``None``).
+    count_configurations : callable
+        ``count_configurations(at_most)``: the distinct configurations of the
+        space, counted up to more than ``at_most``, or ``None`` if unbounded.
+    is_grid : bool
+        Whether the space is a grid of lists.
+
+    Returns
+    -------
+    levels : list of int
+        Resource of each rung.
+    schedule : list of list of (int, int)
+        ``(n_configs, resource)`` per rung of each bracket.
+    n_configs : int or None
+        As returned by ``count_configurations``.
+    """
+    levels = resource_levels(min_resource, max_resource, eta)
+    uncapped = hyperband_schedule(min_resource, max_resource, eta, n_brackets)
+    default_first_rung = eta**_DEFAULT_MAX_HALVINGS  # of the default range
+    # Overlapping sub-spaces of a list of dicts share configurations; count
+    # them once, up to more than the brackets could start.
+    n_configs = count_configurations(
+        max(sum(bracket[0][0] for bracket in uncapped), default_first_rung)
+    )
+    schedule = hyperband_schedule(
+        min_resource, max_resource, eta, n_brackets, max_configs=n_configs
+    )
+    # A narrow range gives the most aggressive bracket few configurations
+    # (three for two levels), so most of a grid would never be seen. Start
+    # it, as the default range would, with eta**4 of them or the whole grid,
+    # as HalvingGridSearchCV does. Distributions (randint ...) are sampled,
+    # as HalvingRandomSearchCV samples them, even when finite.
+    n_first = min(n_configs, default_first_rung) if is_grid else 0
+    if len(levels) == 1:
+        # Nothing to halve (tiny data or a narrow range): rather than the one
+        # configuration of Hyperband's formula, as many as the full-resource
+        # bracket of the default five-bracket schedule evaluates, or the
+        # first rung a grid would have had (a grid that fits in it is then
+        # evaluated whole, below).
+        schedule = [[(max(_DEFAULT_MAX_HALVINGS + 1, n_first), max_resource)]]
+    elif n_first > schedule[0][0][0]:
+        schedule[0] = halving_rungs(n_first, levels, eta)
+    cost = sum(n * r for bracket in schedule for n, r in bracket)
+    if n_configs is not None and n_configs * max_resource <= cost:
+        # Evaluating the whole space at max_resource is no dearer: do that.
+        levels, schedule = [max_resource], [[(n_configs, max_resource)]]
+    return levels, schedule, n_configs
+
+
 def select_promoted(scores, n_promoted):
     """Indices of the ``n_promoted`` best scores, in their original order.
 
@@ -1219,36 +1278,9 @@ class HyperbandSearchCV(AskTellSearchCV):
             space, smallest, n_classes, group_floor
         )
         eta = int(self.eta)
-        levels = resource_levels(min_resource, max_resource, eta)
-        uncapped = hyperband_schedule(min_resource, max_resource, eta, self.n_brackets)
-        default_first_rung = eta**_DEFAULT_MAX_HALVINGS  # of the default range
-        # Overlapping sub-spaces of a list of dicts share configurations; count
-        # them once, up to more than the brackets could start.
-        n_configs = space.distinct_size(
-            max(sum(bracket[0][0] for bracket in uncapped), default_first_rung)
+        levels, schedule, n_configs = search_schedule(
+            min_resource, max_resource, eta, self.n_brackets, space.distinct_size, space.is_grid
         )
-        schedule = hyperband_schedule(
-            min_resource, max_resource, eta, self.n_brackets, max_configs=n_configs
-        )
-        # A narrow range gives the most aggressive bracket few configurations
-        # (three for two levels), so most of a grid would never be seen. Start
-        # it, as the default range would, with eta**4 of them or the whole grid,
-        # as HalvingGridSearchCV does. Distributions (randint ...) are sampled,
-        # as HalvingRandomSearchCV samples them, even when finite.
-        n_first = min(n_configs, default_first_rung) if space.is_grid else 0
-        if len(levels) == 1:
-            # Nothing to halve (tiny data or a narrow range): rather than the one
-            # configuration of Hyperband's formula, as many as the full-resource
-            # bracket of the default five-bracket schedule evaluates, or the
-            # first rung a grid would have had (a grid that fits in it is then
-            # evaluated whole, below).
-            schedule = [[(max(_DEFAULT_MAX_HALVINGS + 1, n_first), max_resource)]]
-        elif n_first > schedule[0][0][0]:
-            schedule[0] = halving_rungs(n_first, levels, eta)
-        cost = sum(n * r for bracket in schedule for n, r in bracket)
-        if n_configs is not None and n_configs * max_resource <= cost:
-            # Evaluating the whole space at max_resource is no dearer: do that.
-            levels, schedule = [max_resource], [[(n_configs, max_resource)]]
         folds = SubsampledCV(
             cv,
             folds=cv_folds,

@@ -33,6 +33,7 @@ from skhptune._hyperband import (
     integer_log,
     integer_root,
     resource_levels,
+    search_schedule,
     select_promoted,
     splits_by_group,
     subsample_training_fold,
@@ -191,6 +192,36 @@ def test_single_level_when_no_room_to_halve():
 def test_schedule_rejects_bad_arguments(args, match):
     with pytest.raises((ValueError, TypeError), match=match):
         hyperband_schedule(*args)
+
+
+def _unbounded(at_most):
+    return None
+
+
+def _sized(n):
+    return lambda at_most: n
+
+
+@pytest.mark.parametrize(
+    "args, levels, schedule",
+    [
+        # An unbounded space: Hyperband's own schedule.
+        ((1, 81, 3, None, _unbounded, False), [1, 3, 9, 27, 81],
+         hyperband_schedule(1, 81, 3)),
+        # One level: the default range's full-resource bracket (5), or the
+        # first rung a grid would have had (at most 3**4).
+        ((9, 9, 3, None, _unbounded, False), [9], [[(5, 9)]]),
+        ((9, 9, 3, None, _sized(100), True), [9], [[(81, 9)]]),
+        # A grid starts the most aggressive bracket whole.
+        ((1, 9, 3, None, _sized(50), True), [1, 3, 9],
+         [[(50, 1), (16, 3), (5, 9)], [(5, 3), (1, 9)], [(3, 9)]]),
+        # The whole space at max_resource costs no more than the brackets.
+        ((1, 81, 3, None, _sized(4), True), [81], [[(4, 81)]]),
+        ((9, 9, 3, None, _sized(30), True), [9], [[(30, 9)]]),
+    ],
+)
+def test_search_schedule_adapts_hyperband_to_the_space(args, levels, schedule):
+    assert search_schedule(*args)[:2] == (levels, schedule)
 
 
 def test_select_promoted_never_puts_nan_ahead_of_finite():
