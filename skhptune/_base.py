@@ -10,6 +10,7 @@ passed.
 
 import contextlib
 import functools
+import inspect
 import numbers
 import os
 import re
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from joblib import effective_n_jobs
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
@@ -869,6 +871,7 @@ class AskTellSearchCV(BaseSearchCV):
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)
+        self._check_fit_params_are_taken(params)
         try:
             self._fit_search(X, y, **params)
         except BaseException as error:
@@ -881,6 +884,33 @@ class AskTellSearchCV(BaseSearchCV):
         if self.__dict__.pop("_interrupted", False):
             raise KeyboardInterrupt
         return self
+
+    def _check_fit_params_are_taken(self, params):
+        """Name a parameter the estimator's ``fit`` cannot take now, rather than
+        after every fit of the search has failed on it."""
+        fit = getattr(self._estimator_as_given(), "fit", None)
+        if not params or get_config().get("enable_metadata_routing") or not callable(fit):
+            return  # with routing, scikit-learn checks the parameters itself
+        try:
+            signature = inspect.signature(fit)
+        except (TypeError, ValueError):  # no signature to read (a builtin)
+            return
+        taken = signature.parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in taken.values()):
+            return
+        for name in params:
+            if name not in taken and name != "groups":  # groups go to the splitter
+                hint = (
+                    "; scikit-optimize's and sklearn-genetic-opt's fit callbacks "
+                    "become max_time or early_stopping (see the migration guide)"
+                    if name in ("callback", "callbacks")
+                    else ""
+                )
+                raise TypeError(
+                    f"{type(self).__name__}.fit passes {name}= to "
+                    f"{type(self._estimator_as_given()).__name__}.fit, which does not "
+                    f"take it{hint}."
+                )
 
     def _create_model_store(self):
         """A :class:`ModelStore`, or ``None`` (with a warning) when no temporary

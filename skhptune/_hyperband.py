@@ -890,7 +890,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         Parameters of the best row, the resource parameter included.
     best_index_ : int
         Best row among those at the largest resource with a real score (see
-        Notes).
+        Notes). ``rank_test_score`` ranks every row, at any resource, so its
+        first place can be a row at a small resource instead.
     scorer_ : function or dict
         Scorer(s) used on the held-out data.
     n_splits_ : int
@@ -1227,9 +1228,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         if hasattr(estimator, "get_params") and not swapped:
             params = estimator.get_params(deep=True)
             if resource not in params:
+                # A pipeline's step parameters carry the step's name.
+                nested = [p for p in params if p.endswith(f"__{resource}")]
+                hint = f" Did you mean {' or '.join(map(repr, nested))}?" if nested else ""
                 raise ValueError(
                     f"{name}: resource={resource!r} is neither 'n_samples' nor a "
-                    f"parameter of {estimator!r}."
+                    f"parameter of {estimator!r}.{hint}"
                 )
             # Rungs set whole numbers; a parameter that holds a fraction (tol,
             # learning_rate), a string (kernel) or a switch is not a budget.

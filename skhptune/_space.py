@@ -76,14 +76,26 @@ def _value_key(value):
 
     Types stay apart, as in :func:`_distinct`, except that a numpy scalar is its
     Python counterpart (scikit-learn reads ``np.float64(1.0)`` as ``1.0``); an
-    unhashable value (a dict) is known by the object itself.
+    unhashable value (a dict) is known by its contents.
     """
     value = _as_python(value)
     try:
         hash(value)
     except TypeError:
-        return type(value), id(value)
+        return type(value), _unhashable_key(value)
     return type(value), value
+
+
+def _unhashable_key(value):
+    """Equal dicts, lists and arrays key alike (each sub-space lists its own
+    copy); any other unhashable value is known by the object itself."""
+    if isinstance(value, Mapping):
+        return frozenset((_value_key(k), _value_key(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_value_key(item) for item in value)
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return value.dtype.str, value.shape, value.tobytes()
+    return id(value)
 
 
 class _CategoricalDim(_Binned):
@@ -599,6 +611,7 @@ def parse_dimension(name, spec, rng=None):
         dimensions, in the user's order, else ``None``), ``decode(u)``,
         ``encode(value)`` and ``key(u)``.
     """
+    spec = _from_scikit_optimize(name, spec)
     if isinstance(spec, Real):
         return _parse_real(name, spec)
     if isinstance(spec, Integer):
@@ -646,6 +659,43 @@ def parse_dimension(name, spec, rng=None):
     if all(_is_number(value) for value in values):
         return _OrdinalDim(name, values)
     return _CategoricalDim(name, values)
+
+
+def _from_scikit_optimize(name, spec):
+    """scikit-optimize's ways of writing a dimension, for code moved from it.
+
+    Its ``Real``, ``Integer`` and ``Categorical`` objects become skhptune's (their
+    ``rvs`` returns lists, which would be searched as values). Its tuples
+    ``(low, high, prior)`` are an error: scikit-learn's searches, and ours, read
+    a tuple as choices, and a prior's name is never one.
+    """
+    if type(spec).__module__.startswith("skopt.space"):
+        kind = type(spec).__name__
+        if kind in ("Real", "Integer"):
+            ours = Real if kind == "Real" else Integer
+            return ours(spec.low, spec.high, prior=spec.prior)
+        if kind == "Categorical" and spec.prior is None:
+            return Categorical(list(spec.categories))
+        raise TypeError(
+            f"Parameter {name!r}: scikit-optimize's {spec!r} has no counterpart in "
+            "skhptune.space (whose Categorical draws its choices with equal weight)."
+        )
+    if (
+        isinstance(spec, tuple)
+        and len(spec) == 3
+        and all(_is_number(bound) for bound in spec[:2])
+        and isinstance(spec[2], str)
+        and spec[2] in _PRIORS
+    ):
+        low, high, prior = spec
+        integers = all(isinstance(bound, numbers.Integral) for bound in (low, high))
+        kind = "Integer" if integers else "Real"
+        raise ValueError(
+            f"Parameter {name!r}: {spec!r} is a scikit-optimize range, but a tuple "
+            "is a list of choices here, as in scikit-learn's searches. Write "
+            f"{kind}({low!r}, {high!r}, prior={prior!r}) (from skhptune.space)."
+        )
+    return spec
 
 
 class SubSpace:

@@ -552,3 +552,19 @@ def test_overlapping_sub_spaces_that_fit_the_budget_run_as_a_grid():
     with pytest.warns(UserWarning, match="space of parameters 5 .* Running 5 iterations"):
         search = BayesSearchCV(SVC(), space, n_iter=6, cv=3, random_state=0).fit(X, y)
     assert [p["C"] for p in search.cv_results_["params"]] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Search):
+    # scikit-optimize's idiom: every fit would fail on it, and the error would
+    # come only after the whole budget.
+    with pytest.raises(TypeError, match=r"passes callback= to SVC.fit.*max_time"):
+        make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
+    with pytest.raises(TypeError, match="passes weights= to SVC.fit, which does not take it"):
+        make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, weights=np.ones(len(y)))
+    # groups go to the splitter; a fit taking **params takes anything.
+    groups = np.arange(len(y)) % 3
+    make(Search, SVC(), {"C": Real(0.1, 10)}, cv=GroupKFold(3)).fit(X, y, groups=groups)
+    pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
+    with pytest.raises(ValueError, match="fits failed"):  # Pipeline.fit takes it, SVC not
+        make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, svc__weights=1)

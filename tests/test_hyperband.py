@@ -17,10 +17,10 @@ from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.model_selection import GroupKFold, KFold, ParameterGrid, StratifiedKFold, check_cv
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils._param_validation import InvalidParameterError
@@ -576,6 +576,15 @@ def test_resource_under_a_step_the_space_swaps_at_any_depth():
         {"model": [swapped]}, {"model__clf__n_neighbors": [3, 5]}
     ])
     with pytest.raises(ValueError, match="neither 'n_samples' nor a parameter"):
+        search.fit(X_iris, y_iris)
+
+
+def test_a_resource_without_its_step_name_gets_the_step_name_suggested():
+    search = HyperbandSearchCV(
+        make_pipeline(StandardScaler(), SGDClassifier()), {"sgdclassifier__alpha": Real(1e-5, 1)},
+        resource="max_iter", max_resource=27,
+    )
+    with pytest.raises(ValueError, match="Did you mean 'sgdclassifier__max_iter'"):
         search.fit(X_iris, y_iris)
 
 

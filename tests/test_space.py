@@ -1,4 +1,5 @@
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -737,6 +738,23 @@ def test_grid_lists_a_configuration_of_overlapping_sub_spaces_once():
     assert space.size == 4  # counted as ParameterGrid counts it
 
 
+@pytest.mark.parametrize(
+    "value, copy",
+    [
+        ({0: 1, 1: 2}, {1: 2, 0: 1}),  # dicts equal in any order
+        ([0.3, 0.7], [0.3, 0.7]),  # priors
+        (np.array([0.3, 0.7]), np.array([0.3, 0.7])),
+    ],
+)
+def test_equal_unhashable_values_of_overlapping_sub_spaces_are_one_configuration(value, copy):
+    space = Space([{"C": [1], "w": [value]}, {"C": [1, 2], "w": [copy]}])
+    assert len(space.grid()) == 2
+    assert space.fits_in(2) and not space.fits_in(1)
+    other = copy.copy()
+    other[1] = 3
+    assert len(Space([{"C": [1], "w": [value]}, {"C": [1], "w": [other]}]).grid()) == 2
+
+
 def test_numpy_scalars_are_the_python_values_they_hold():
     # np.logspace in one sub-space, a plain list in the other: same values.
     space = Space([{"C": np.array([1.0, 10.0])}, {"C": [1.0, 10.0, 100.0]}])
@@ -762,3 +780,63 @@ def test_distinct_size_counts_shared_configurations_once_up_to_its_bound():
     assert overlapping.distinct_size(3) == 8
     assert Space([{"C": [1, 2]}, {"gamma": [1, 2]}]).distinct_size(10) == 4
     assert Space({"C": Real(0, 1)}).distinct_size(10) is None
+
+
+def _skopt_dimension(kind, **attributes):
+    """An object of scikit-optimize's class ``kind`` (not a dependency): its
+    ``rvs`` returns lists, as scikit-optimize's do."""
+    cls = type(kind, (), {
+        "__module__": "skopt.space.space",
+        "rvs": lambda self, n_samples=1, random_state=None: [0.5] * n_samples,
+        "__repr__": lambda self: f"{kind}(...)",
+    })
+    dimension = cls()
+    dimension.__dict__.update(attributes)
+    return dimension
+
+
+def test_scikit_optimize_dimensions_are_read_as_ours():
+    # Code moved from scikit-optimize may keep its imports of skopt.space.
+    X, y = make_classification(60, 4, random_state=0)
+    theirs = {
+        "C": _skopt_dimension("Real", low=1e-3, high=1e3, prior="log-uniform"),
+        "max_iter": _skopt_dimension("Integer", low=50, high=200, prior="uniform"),
+        "fit_intercept": _skopt_dimension("Categorical", categories=(True, False), prior=None),
+    }
+    ours = {
+        "C": Real(1e-3, 1e3, prior="log-uniform"),
+        "max_iter": Integer(50, 200),
+        "fit_intercept": Categorical([True, False]),
+    }
+    searched = [
+        BayesSearchCV(LogisticRegression(), space, n_iter=6, cv=2, random_state=0)
+        .fit(X, y).cv_results_["params"]
+        for space in (theirs, ours)
+    ]
+    assert searched[0] == searched[1]
+
+
+@pytest.mark.parametrize(
+    "dimension",
+    [
+        _skopt_dimension("Categorical", categories=("a", "b"), prior=[0.9, 0.1]),
+        _skopt_dimension("Space"),
+    ],
+)
+def test_scikit_optimize_dimensions_without_counterpart_are_named(dimension):
+    with pytest.raises(TypeError, match="scikit-optimize's .* has no counterpart"):
+        parse_dimension("p", dimension)
+
+
+@pytest.mark.parametrize(
+    "spec, replacement",
+    [
+        ((1e-6, 10.0, "log-uniform"), "Real(1e-06, 10.0, prior='log-uniform')"),
+        ((1, 5, "uniform"), "Integer(1, 5, prior='uniform')"),
+    ],
+)
+def test_scikit_optimize_range_tuples_name_the_dimension_to_write(spec, replacement):
+    with pytest.raises(ValueError, match=re.escape(replacement)):
+        parse_dimension("p", spec)
+    # Any other tuple is a list of choices, as in scikit-learn's searches.
+    assert parse_dimension("p", (1, 5, "auto")).n_levels == 3
