@@ -596,11 +596,14 @@ class SearchRunner:
     def _end_search(self):
         if self._search_ctx is not None:
             self._search_ctx.call_on_fit_task_end(estimator=self.search)
-        if self.ended_by_time and self.search.verbose:
-            total = f" of {self.max_evaluations}" if self.max_evaluations else ""
+        # Only a budget tells that evaluations were left (Hyperband warns itself
+        # when the limit stops it before max_resource).
+        budget_left = self.max_evaluations is not None and self.n_evaluated < self.max_evaluations
+        if self.ended_by_time and budget_left and self.search.verbose:
             print(
                 f"[{type(self.search).__name__}] max_time={self.search.max_time} ended "
-                f"the search after {len(self._row_scores)}{total} evaluations",
+                f"the search after {len(self._row_scores)} of {self.max_evaluations} "
+                "evaluations",
                 flush=True,
             )
         failures = [error for *_, error in self.search._failed_batches]
@@ -636,26 +639,40 @@ class SearchRunner:
 
 
 class GridInChunks:
-    """Asks for the points of a grid in order, ``size`` at a time.
+    """Asks for the points of a grid in order, under a time limit.
+
+    The first batch holds ``size`` points; each later one the rest of the grid
+    if the time per point so far says it fits in the time left (a limit that
+    is never reached costs one batch boundary), else ``size`` points again.
 
     Parameters
     ----------
-    grid : list of dict
-        The configurations, in the order they are evaluated.
+    grid : list
+        The points, in the order they are evaluated.
     columns : dict of lists
-        Extra ``cv_results_`` columns, one value per configuration.
+        Extra ``cv_results_`` columns, one value per point.
     size : int
-        Configurations per batch.
+        Points per batch while the rest does not fit in the time left.
+    time_left : callable
+        Seconds left before the limit.
     """
 
-    def __init__(self, grid, columns, size):
+    def __init__(self, grid, columns, size, time_left):
         self.grid, self.columns, self.size = grid, columns, size
+        self._time_left = time_left
         self._next = 0
+        self._start = time.perf_counter()
 
     def ask(self):
-        start, self._next = self._next, self._next + self.size
-        if start >= len(self.grid):
+        start, left = self._next, len(self.grid) - self._next
+        if left <= 0:
             return None
+        size = self.size
+        if start:
+            per_point = (time.perf_counter() - self._start) / start
+            if per_point * left <= self._time_left():
+                size = left
+        self._next = start + size
         more = {name: values[start : self._next] for name, values in self.columns.items()}
         return Batch(self.grid[start : self._next], more_results=more)
 
@@ -871,6 +888,7 @@ class AskTellSearchCV(BaseSearchCV):
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)
+        self._check_counts_are_not_switches()
         self._check_fit_params_are_taken(params)
         try:
             self._fit_search(X, y, **params)
@@ -892,12 +910,17 @@ class AskTellSearchCV(BaseSearchCV):
         if not params or get_config().get("enable_metadata_routing") or not callable(fit):
             return  # with routing, scikit-learn checks the parameters itself
         try:
-            signature = inspect.signature(fit)
+            wrapped = inspect.signature(fit).parameters
+            # A decorator's wrapper may name options of its own (scikit-learn's
+            # own wrappers pass **kwargs through).
+            outer = inspect.signature(fit, follow_wrapped=False).parameters
         except (TypeError, ValueError):  # no signature to read (a builtin)
             return
-        taken = signature.parameters
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in taken.values()):
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in wrapped.values()):
             return
+        taken = set(wrapped) | {
+            name for name, p in outer.items() if p.kind is not inspect.Parameter.VAR_KEYWORD
+        }
         for name in params:
             if name not in taken and name != "groups":  # groups go to the splitter
                 hint = (
@@ -989,7 +1012,6 @@ class AskTellSearchCV(BaseSearchCV):
                 )
 
     def _search(self, evaluate_candidates, callback_ctx):
-        self._check_counts_are_not_switches()
         rng = check_random_state(self.random_state)
         space = Space(self._space_spec(), rng)
         check_parameter_names(self._estimator_as_given(), space)
@@ -1016,9 +1038,12 @@ class AskTellSearchCV(BaseSearchCV):
                 runner.run_once(Batch(grid, more_results=columns))
             else:
                 # A time budget is checked between batches: the grid runs in the
-                # same order, a couple of fits per worker at a time.
+                # same order, a couple of fits per worker first, then the rest
+                # at once if it fits in the time left.
                 chunk = -(-2 * effective_n_jobs(self.n_jobs) // (self._n_splits() or 1))
-                runner.run(GridInChunks(grid, columns, chunk))
+                runner.run(
+                    GridInChunks(grid, columns, chunk, lambda: self.max_time - runner.elapsed)
+                )
         else:
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)

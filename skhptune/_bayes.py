@@ -402,9 +402,10 @@ class BayesSearchCV(AskTellSearchCV):
     max_time : float, default=None
         Seconds after which no new batch starts; finished results stand.
         ``None`` or ``np.inf``: no limit. A finite limit runs a grid that fits
-        the budget a few fits per worker at a time (same order), so that it
-        can end it. With ``verbose``, a line says when the limit ended the
-        search.
+        the budget (otherwise one batch) in the same order, a couple of fits
+        per worker first, then the rest at once if the time so far says it
+        fits in the time left, else more such batches. With ``verbose``, a
+        line says when the limit ended the search.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for
@@ -484,6 +485,13 @@ class BayesSearchCV(AskTellSearchCV):
     >>> bool(search.best_score_ > 0.95)
     True
     """
+
+    # None picks them; True would silently mean 1. (n_iter=True stays accepted,
+    # as RandomizedSearchCV accepts it.)
+    _counts = {
+        "n_initial_points": "random configurations to start with, or None",
+        "batch_size": "configurations per batch, or None",
+    }
 
     _parameter_constraints: dict = {
         **AskTellSearchCV._parameter_constraints,

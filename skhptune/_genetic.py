@@ -820,9 +820,10 @@ class GeneticSearchCV(AskTellSearchCV):
     max_time : float, default=None
         Seconds after which no new generation starts; finished ones stand.
         ``None`` or ``np.inf``: no limit. A finite limit runs a grid that fits
-        the budget a few fits per worker at a time (same order), so that it
-        can end it. With ``verbose``, a line says when the limit ended the
-        search.
+        the budget (otherwise one batch) in the same order, a couple of fits
+        per worker first, then the rest at once if the time so far says it
+        fits in the time left, else more such batches. With ``verbose``, a
+        line says when the limit ended the search.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for
@@ -924,6 +925,7 @@ class GeneticSearchCV(AskTellSearchCV):
     # early_stopping=True (a switch in scikit-learn's estimators) stop after one
     # stalled generation.
     _counts = {
+        "n_generations": "generations",
         "elitism": "individuals kept, or 'auto' for half the population",
         "early_stopping": "generations without improvement, or None",
     }
@@ -1039,7 +1041,8 @@ class GeneticSearchCV(AskTellSearchCV):
                 "generation": [0],
                 "best_score": [best],
                 "mean_score": [mean],
-                "diversity": [_space_diversity(space, space.grid())],
+                # max_time may have ended the grid early.
+                "diversity": [_space_diversity(space, space.grid()[: len(scores)])],
                 "n_evaluated": [len(scores)],
             }
         self.generation_stats_ = {

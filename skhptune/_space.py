@@ -14,7 +14,7 @@ of the search is a pair ``(subspace index, unit vector)``.
 import bisect
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set as AbstractSet
 
 import numpy as np
 from scipy.stats import qmc, rv_discrete
@@ -23,7 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 
 from ._acquisition import snap_to_levels
-from .space import _PRIORS, Categorical, Integer, Real, _as_python, _same_choice
+from .space import _PRIORS, Categorical, Integer, Real, _as_python
 
 # Keeps ppf away from the infinite tails of unbounded distributions such as norm.
 _TAIL = 1e-6
@@ -64,8 +64,10 @@ class _Binned:
     def encode(self, value):
         """Centre of the bin of ``value``: one of ``values``, the object itself
         (grids list them as they are)."""
-        index = next(i for i, candidate in enumerate(self.values) if candidate is value)
-        return (self._order[index] + 0.5) / self.n_levels
+        for index, candidate in enumerate(self.values):
+            if candidate is value:
+                return (self._order[index] + 0.5) / self.n_levels
+        raise ValueError(f"{value!r} is not one of the values of parameter {self.name!r}.")
 
     def key(self, u):
         return _value_key(self.decode(u))
@@ -87,14 +89,22 @@ def _value_key(value):
 
 
 def _unhashable_key(value):
-    """Equal dicts, lists and arrays key alike (each sub-space lists its own
-    copy); any other unhashable value is known by the object itself."""
-    if isinstance(value, Mapping):
-        return frozenset((_value_key(k), _value_key(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return tuple(_value_key(item) for item in value)
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        return value.dtype.str, value.shape, value.tobytes()
+    """Equal dicts, sets, sequences and arrays key alike, by their contents (each
+    sub-space lists its own copy); any other unhashable value, and one that
+    holds itself, is known by the object itself."""
+    try:
+        if isinstance(value, np.ndarray):
+            if value.dtype == object:
+                return value.shape, tuple(_value_key(item) for item in value.ravel())
+            return value.dtype, value.shape, value.tobytes()
+        if isinstance(value, Mapping):
+            return frozenset((_value_key(k), _value_key(v)) for k, v in value.items())
+        if isinstance(value, AbstractSet):
+            return frozenset(_value_key(item) for item in value)
+        if isinstance(value, Sequence):
+            return tuple(_value_key(item) for item in value)
+    except RecursionError:
+        pass
     return id(value)
 
 
@@ -387,17 +397,10 @@ def _distinct(values):
     """
     distinct, seen = [], set()
     for value in values:
-        try:
-            hash(value)
-        except TypeError:  # unhashable: compare with the earlier values of its type
-            if any(_same_choice(value, other) for other in distinct):
-                continue
-        else:
-            key = _value_key(value)
-            if key in seen:
-                continue
+        key = _value_key(value)  # the key grids and de-duplication use
+        if key not in seen:
             seen.add(key)
-        distinct.append(value)
+            distinct.append(value)
     return distinct
 
 

@@ -302,6 +302,9 @@ def test_categorical_objects_are_searched():
         ({"n_iter": 2.5}, "'n_iter' parameter"),
         ({"n_initial_points": 0}, "'n_initial_points' parameter"),
         ({"batch_size": 0}, "'batch_size' parameter"),
+        # Counts, not switches: True would silently mean 1.
+        ({"batch_size": True}, "'batch_size' parameter.*not a switch"),
+        ({"n_initial_points": True}, "'n_initial_points' parameter.*not a switch"),
         ({"acquisition": "ei"}, "'acquisition' parameter.*'ei'"),
         ({"max_time": 0}, "'max_time' parameter"),
     ],

@@ -4,6 +4,7 @@ Each test is something a ``GridSearchCV`` user does; swapping the class must kee
 it working. Budgets are tiny: these tests check behaviour, not search quality.
 """
 
+import functools
 import pickle
 import warnings
 
@@ -460,7 +461,13 @@ def test_max_time_ends_a_grid_between_batches(Search, capsys):
         timed.cv_results_["mean_test_score"], whole.cv_results_["mean_test_score"][:rows]
     )
     assert f"max_time=1e-09 ended the search after {rows} of 6 evaluations" in capsys.readouterr().out
-    roomy = Search(SVC(), param_grid=grid, cv=3, max_time=600).fit(X, y)
+    if Search is GeneticSearchCV:  # the generation is what ran
+        assert timed.generation_stats_["n_evaluated"].tolist() == [rows]
+        assert rows > 1 or timed.generation_stats_["diversity"][0] == 0
+    # A limit that is never reached: the first batch shows the rest fits in time.
+    roomy = Search(SVC(), param_grid=grid, cv=3, max_time=600, verbose=1).fit(X, y)
+    output = capsys.readouterr().out
+    assert output.count("] batch ") == 2 and "ended the search" not in output
     assert roomy.cv_results_["params"] == whole.cv_results_["params"]
     np.testing.assert_array_equal(
         roomy.cv_results_["mean_test_score"], whole.cv_results_["mean_test_score"]
@@ -554,6 +561,22 @@ def test_overlapping_sub_spaces_that_fit_the_budget_run_as_a_grid():
     assert [p["C"] for p in search.cv_results_["params"]] == [1, 2, 3, 4, 5]
 
 
+def _logged(fit):
+    @functools.wraps(fit)
+    def logged_fit(self, X, y, log_to=None, **params):
+        if log_to is not None:
+            log_to.append(len(X))
+        return fit(self, X, y, **params)
+
+    return logged_fit
+
+
+class _LoggedSVC(SVC):
+    @_logged
+    def fit(self, X, y, sample_weight=None):
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
 @pytest.mark.parametrize("Search", SEARCHES)
 def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Search):
     # scikit-optimize's idiom: every fit would fail on it, and the error would
@@ -562,6 +585,8 @@ def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Searc
         make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
     with pytest.raises(TypeError, match="passes weights= to SVC.fit, which does not take it"):
         make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, weights=np.ones(len(y)))
+    # An option a decorator's wrapper names is taken too.
+    make(Search, _LoggedSVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, log_to=[])
     # groups go to the splitter; a fit taking **params takes anything.
     groups = np.arange(len(y)) % 3
     make(Search, SVC(), {"C": Real(0.1, 10)}, cv=GroupKFold(3)).fit(X, y, groups=groups)

@@ -744,6 +744,8 @@ def test_grid_lists_a_configuration_of_overlapping_sub_spaces_once():
         ({0: 1, 1: 2}, {1: 2, 0: 1}),  # dicts equal in any order
         ([0.3, 0.7], [0.3, 0.7]),  # priors
         (np.array([0.3, 0.7]), np.array([0.3, 0.7])),
+        ([{0, 1}, {2}], [{1, 0}, {2}]),  # interaction_cst
+        (np.array(["a", "b"], dtype=object), np.array(["a", "b"], dtype=object)),
     ],
 )
 def test_equal_unhashable_values_of_overlapping_sub_spaces_are_one_configuration(value, copy):
@@ -751,8 +753,17 @@ def test_equal_unhashable_values_of_overlapping_sub_spaces_are_one_configuration
     assert len(space.grid()) == 2
     assert space.fits_in(2) and not space.fits_in(1)
     other = copy.copy()
-    other[1] = 3
+    other[1] = {3} if isinstance(other[1], set) else 3
     assert len(Space([{"C": [1], "w": [value]}, {"C": [1], "w": [other]}]).grid()) == 2
+    # Within one list too: the count and the grid agree.
+    merged = Space({"w": [value, copy]})
+    assert merged.size == len(merged.grid()) == 1
+
+
+def test_a_value_that_holds_itself_is_known_by_the_object():
+    looped = [1]
+    looped.append(looped)
+    assert len(Space({"w": [looped, [1, 2]]}).grid()) == 2
 
 
 def test_numpy_scalars_are_the_python_values_they_hold():
