@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from joblib import effective_n_jobs
 import numpy as np
+import sklearn
 from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import FitFailedWarning
@@ -641,9 +642,12 @@ class SearchRunner:
 class GridInChunks:
     """Asks for the points of a grid in order, under a time limit.
 
-    The first batch holds ``size`` points; each later one the rest of the grid
-    if the time per point so far says it fits in the time left (a limit that
-    is never reached costs one batch boundary), else ``size`` points again.
+    The first batch holds ``size`` points, each later one as many as all the
+    batches before it: a limit that is never reached costs a few batch
+    boundaries (the logarithm of the grid's size), and a batch started before
+    the limit holds no more points than the search has done. (Guessing from
+    the time per point so far whether the rest fits is no safer: grids often
+    list their dearest configurations last, ``n_estimators=[10, 100, 1000]``.)
 
     Parameters
     ----------
@@ -652,32 +656,52 @@ class GridInChunks:
     columns : dict of lists
         Extra ``cv_results_`` columns, one value per point.
     size : int
-        Points per batch while the rest does not fit in the time left.
-    time_left : callable
-        Seconds left before the limit.
+        Points of the first batch.
     """
 
-    def __init__(self, grid, columns, size, time_left):
+    def __init__(self, grid, columns, size):
         self.grid, self.columns, self.size = grid, columns, size
-        self._time_left = time_left
         self._next = 0
-        self._start = time.perf_counter()
 
     def ask(self):
         start, left = self._next, len(self.grid) - self._next
         if left <= 0:
             return None
-        size = self.size
-        if start:
-            per_point = (time.perf_counter() - self._start) / start
-            if per_point * left <= self._time_left():
-                size = left
-        self._next = start + size
+        self._next = start + min(left, max(self.size, start))
         more = {name: values[start : self._next] for name, values in self.columns.items()}
         return Batch(self.grid[start : self._next], more_results=more)
 
     def tell(self, batch, scores):
         pass
+
+
+_SKLEARN_DIR = os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep
+
+
+def _taken_parameters(fit):
+    """Names ``fit`` takes as keywords, through its decorators; ``None`` when it
+    may take any (``**kwargs`` in the function itself, or in a wrapper that is
+    not scikit-learn's: scikit-learn's pass them through) or has no signature."""
+    layers = [fit]
+    while hasattr(layers[-1], "__wrapped__") and len(layers) < 100:  # as inspect.unwrap
+        layers.append(layers[-1].__wrapped__)
+    taken = set()
+    for depth, layer in enumerate(layers):
+        try:
+            parameters = inspect.signature(layer, follow_wrapped=False).parameters
+        except (TypeError, ValueError):  # a builtin
+            return None
+        for name, parameter in parameters.items():
+            if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                code = getattr(getattr(layer, "__func__", layer), "__code__", None)
+                passes_through = code is not None and code.co_filename.startswith(_SKLEARN_DIR)
+                if depth == len(layers) - 1 or not passes_through:
+                    return None
+            elif parameter.kind in (
+                inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY
+            ):
+                taken.add(name)
+    return taken
 
 
 # What BaseSearchCV sets from the search's results: the best row and its refit.
@@ -909,18 +933,9 @@ class AskTellSearchCV(BaseSearchCV):
         fit = getattr(self._estimator_as_given(), "fit", None)
         if not params or get_config().get("enable_metadata_routing") or not callable(fit):
             return  # with routing, scikit-learn checks the parameters itself
-        try:
-            wrapped = inspect.signature(fit).parameters
-            # A decorator's wrapper may name options of its own (scikit-learn's
-            # own wrappers pass **kwargs through).
-            outer = inspect.signature(fit, follow_wrapped=False).parameters
-        except (TypeError, ValueError):  # no signature to read (a builtin)
+        taken = _taken_parameters(fit)
+        if taken is None:
             return
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in wrapped.values()):
-            return
-        taken = set(wrapped) | {
-            name for name, p in outer.items() if p.kind is not inspect.Parameter.VAR_KEYWORD
-        }
         for name in params:
             if name not in taken and name != "groups":  # groups go to the splitter
                 hint = (
@@ -1038,12 +1053,9 @@ class AskTellSearchCV(BaseSearchCV):
                 runner.run_once(Batch(grid, more_results=columns))
             else:
                 # A time budget is checked between batches: the grid runs in the
-                # same order, a couple of fits per worker first, then the rest
-                # at once if it fits in the time left.
+                # same order in growing batches (see GridInChunks).
                 chunk = -(-2 * effective_n_jobs(self.n_jobs) // (self._n_splits() or 1))
-                runner.run(
-                    GridInChunks(grid, columns, chunk, lambda: self.max_time - runner.elapsed)
-                )
+                runner.run(GridInChunks(grid, columns, chunk))
         else:
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)

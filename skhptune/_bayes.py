@@ -402,10 +402,9 @@ class BayesSearchCV(AskTellSearchCV):
     max_time : float, default=None
         Seconds after which no new batch starts; finished results stand.
         ``None`` or ``np.inf``: no limit. A finite limit runs a grid that fits
-        the budget (otherwise one batch) in the same order, a couple of fits
-        per worker first, then the rest at once if the time so far says it
-        fits in the time left, else more such batches. With ``verbose``, a
-        line says when the limit ended the search.
+        the budget (otherwise one batch) in the same order in growing batches,
+        each as large as all before it, so that the limit can end it. With
+        ``verbose``, a line says when the limit ended the search.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for

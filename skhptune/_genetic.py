@@ -820,10 +820,9 @@ class GeneticSearchCV(AskTellSearchCV):
     max_time : float, default=None
         Seconds after which no new generation starts; finished ones stand.
         ``None`` or ``np.inf``: no limit. A finite limit runs a grid that fits
-        the budget (otherwise one batch) in the same order, a couple of fits
-        per worker first, then the rest at once if the time so far says it
-        fits in the time left, else more such batches. With ``verbose``, a
-        line says when the limit ended the search.
+        the budget (otherwise one batch) in the same order in growing batches,
+        each as large as all before it, so that the limit can end it. With
+        ``verbose``, a line says when the limit ended the search.
 
     param_grid : dict or list of dicts, default=None
         Alias of ``param_distributions``, so that code written for
@@ -925,7 +924,6 @@ class GeneticSearchCV(AskTellSearchCV):
     # early_stopping=True (a switch in scikit-learn's estimators) stop after one
     # stalled generation.
     _counts = {
-        "n_generations": "generations",
         "elitism": "individuals kept, or 'auto' for half the population",
         "early_stopping": "generations without improvement, or None",
     }

@@ -81,6 +81,8 @@ def _value_key(value):
     unhashable value (a dict) is known by its contents.
     """
     value = _as_python(value)
+    if isinstance(value, float) and value != value:
+        return float, "nan"  # each NaN object hashes apart (Python >= 3.10)
     try:
         hash(value)
     except TypeError:
@@ -395,11 +397,12 @@ def _distinct(values):
     read them differently (``max_features=1`` is one feature, ``1.0`` all); a
     numpy scalar counts as its Python counterpart.
     """
-    distinct, seen = [], set()
+    distinct, seen, kept = [], set(), set()
     for value in values:
         key = _value_key(value)  # the key grids and de-duplication use
-        if key not in seen:
+        if key not in seen and id(value) not in kept:
             seen.add(key)
+            kept.add(id(value))
             distinct.append(value)
     return distinct
 

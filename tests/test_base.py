@@ -1,5 +1,6 @@
 """The shared loop, tested through a small private random strategy."""
 
+import functools
 import os
 import pickle
 import re
@@ -22,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from skhptune._base import _FIT_RECORDS, AskTellSearchCV, Batch, best_so_far, single_threaded_blas
+from skhptune._base import _FIT_RECORDS, AskTellSearchCV, _taken_parameters, Batch, best_so_far, single_threaded_blas
 from skhptune.space import Integer, Real
 
 X, y = load_iris(return_X_y=True)
@@ -890,3 +891,30 @@ def test_a_search_pickled_while_it_fits_leaves_the_fit_records_behind():
     assert not set(_FIT_RECORDS) & set(vars(restored))
     fitted = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(fitted.predict(X), search.predict(X))
+
+
+def test_taken_parameters_read_every_layer_of_a_decorated_fit():
+    def fit(self, X, y=None, *args, sample_weight=None):
+        return self
+
+    def named_option(inner):
+        @functools.wraps(inner)
+        def wrapper(self, X, y=None, log_to=None, sample_weight=None):
+            return inner(self, X, y, sample_weight=sample_weight)
+
+        return wrapper
+
+    assert _taken_parameters(fit) == {"self", "X", "y", "sample_weight"}  # not "args"
+    assert _taken_parameters(named_option(fit)) == {"self", "X", "y", "sample_weight", "log_to"}
+
+    def passing_anything(inner):
+        @functools.wraps(inner)
+        def wrapper(self, *args, **kwargs):
+            kwargs.pop("verbose_fit", None)
+            return inner(self, *args, **kwargs)
+
+        return wrapper
+
+    assert _taken_parameters(passing_anything(fit)) is None
+    # scikit-learn's own wrappers (its fit context) pass **kwargs through.
+    assert "callback" not in _taken_parameters(LogisticRegression().fit)

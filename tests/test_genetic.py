@@ -727,7 +727,6 @@ def test_pickle_round_trip(iris):
         ({"early_stopping": 0}, "early_stopping"),
         # Counts, not switches: True would silently mean 1.
         ({"elitism": True}, "elitism"),
-        ({"n_generations": True}, "n_generations"),
         ({"early_stopping": True}, "early_stopping"),
         ({"early_stopping": np.bool_(False)}, "early_stopping"),
         ({"surrogate": "yes"}, "surrogate"),

@@ -760,6 +760,17 @@ def test_equal_unhashable_values_of_overlapping_sub_spaces_are_one_configuration
     assert merged.size == len(merged.grid()) == 1
 
 
+def test_nan_is_one_value_wherever_it_appears():
+    # Each NaN object hashes apart: a key per object would count one value
+    # twice, and never recognise a configuration evaluated before.
+    assert parse_dimension("m", [np.nan, float("nan"), np.float64("nan")]).n_levels == 1
+    listed = [np.float64("nan")]
+    space = Space({"w": [listed, listed], "C": [1]})
+    assert space.size == len(space.grid()) == 1
+    point = space.grid()[0]
+    assert space.key(point) == space.key(point)
+
+
 def test_a_value_that_holds_itself_is_known_by_the_object():
     looped = [1]
     looped.append(looped)
