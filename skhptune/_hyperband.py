@@ -1106,7 +1106,7 @@ class HyperbandSearchCV(AskTellSearchCV):
             return super()._fit_search(X, y, **params)
         finally:
             self.cv = cv
-            self.__dict__.pop("_fit_inputs", None)
+            del self._fit_inputs  # only needed while fitting (and left out of pickles)
 
     def _continued_resource(self, estimator):
         # With resource="n_samples" the wrapper still bins each level's subsample
@@ -1137,9 +1137,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         when some group lacks a class (subsamples start with a group per class
         missing so far, see :func:`subsample_training_fold`).
         """
-        # Taken, not kept: scikit-learn sends the search with every fit task
-        # (as the callbacks' caller), and dask would send X along each time.
-        X, y, params, cv_given = self.__dict__.pop("_fit_inputs")
+        X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
