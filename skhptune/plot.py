@@ -18,7 +18,7 @@ only when something is drawn.
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from ._base import best_so_far, metric_names
+from ._base import AskTellSearchCV, best_so_far, metric_names, search_metric
 from ._space import _is_number
 
 __all__ = [
@@ -65,7 +65,11 @@ def _metrics(search):
 
 
 def _default_metric(search):
-    """The refit metric, else ``"score"`` or the only metric; ``None`` if ambiguous."""
+    """The metric a skhptune search optimised (the one its ``history_`` and
+    ``parameter_importances_`` describe); for another search the refit metric,
+    else ``"score"`` or the only metric; ``None`` if ambiguous."""
+    if isinstance(search, AskTellSearchCV):
+        return search_metric(search, search.cv_results_)
     available = _metrics(search)
     refit = getattr(search, "refit", None)
     if isinstance(refit, str) and refit in available:
@@ -377,8 +381,9 @@ class ConvergenceDisplay:
             time of ``cv_results_`` over all splits (the time a single worker
             would need, not the wall time of a parallel search).
         metric : str, default=None
-            Metric to plot, for multi-metric searches; the refit metric by
-            default.
+            Metric to plot, for multi-metric searches; by default the refit
+            metric (the first metric for a skhptune search without one, which it
+            optimised).
         ax : matplotlib.axes.Axes, default=None
             Axes to draw on; a new figure when ``None``.
         name : str, default=None
@@ -625,8 +630,9 @@ class ParameterScoreDisplay:
             Parameter(s) to plot, in this order; all those in ``cv_results_`` by
             default.
         metric : str, default=None
-            Metric to plot, for multi-metric searches; the refit metric by
-            default.
+            Metric to plot, for multi-metric searches; by default the refit
+            metric (the first metric for a skhptune search without one, which it
+            optimised).
         color_by : "auto", "evaluation" or str, default="auto"
             What the colour shows: ``"evaluation"`` the evaluation order, or the
             name of a numeric ``cv_results_`` column (e.g. ``"n_resources"``).
@@ -857,14 +863,15 @@ class ParameterImportanceDisplay:
             A skhptune search, or any scikit-learn ``*SearchCV``.
         method : {"auto", "search", "permutation"}, default="auto"
             ``"search"`` uses the search's own ``parameter_importances_``
-            (:class:`~skhptune.BayesSearchCV`), which explains the refit metric
-            only; ``"permutation"`` fits a random forest to the evaluated
+            (:class:`~skhptune.BayesSearchCV`), which explain the metric it
+            optimised only; ``"permutation"`` fits a random forest to the evaluated
             configurations; ``"auto"`` uses the first when the search has it for
             the plotted metric and every parameter (not over a list of dicts),
             else the second.
         metric : str, default=None
-            Metric to explain, for multi-metric searches; the refit metric by
-            default.
+            Metric to explain, for multi-metric searches; by default the refit
+            metric (the first metric for a skhptune search without one, which it
+            optimised).
         n_repeats : int, default=10
             Shuffles per parameter for the permutation importances.
         random_state : int, RandomState instance or None, default=None
@@ -889,7 +896,7 @@ class ParameterImportanceDisplay:
             )
         if method == "search" and not _is_default_metric(search, metric):
             raise ValueError(
-                f"parameter_importances_ explain the refit metric "
+                f"parameter_importances_ explain the metric the search optimised, "
                 f"{_default_metric(search)!r}, not metric={metric!r}; use "
                 'method="permutation".'
             )
@@ -1072,8 +1079,9 @@ class HyperbandDisplay:
             scikit-learn's halving searches (one bracket, column ``iter``) work
             too.
         metric : str, default=None
-            Metric to plot, for multi-metric searches; the refit metric by
-            default.
+            Metric to plot, for multi-metric searches; by default the refit
+            metric (the first metric for a skhptune search without one, which it
+            optimised).
         ax : matplotlib.axes.Axes, default=None
             Axes to draw on; a new figure when ``None``.
         show_promotions : bool, default=True
@@ -1263,8 +1271,9 @@ class EvolutionDisplay:
             generation shows the best score so far and the mean of its new
             configurations.
         metric : str, default=None
-            Metric to plot, for multi-metric searches; the refit metric by
-            default.
+            Metric to plot, for multi-metric searches; by default the refit
+            metric (the first metric for a skhptune search without one, which it
+            optimised).
         ax : matplotlib.axes.Axes, default=None
             Axes to draw on; a new figure when ``None``.
         show_individuals : bool, default=True

@@ -187,6 +187,29 @@ def test_multimetric_search_without_refit_metric_asks_for_one(iris):
 # ---------------------------------------------------------------- ConvergenceDisplay
 
 
+def test_convergence_of_a_search_without_refit_metric_follows_its_first_metric(iris):
+    # A metric named "score" that the search did not optimise is not the default:
+    # history_ holds the best of the first metric, the one optimised.
+    def far_from_100(estimator, X, y):
+        return -abs(np.log10(estimator.C) - 2)
+
+    def far_from_1e_3(estimator, X, y):
+        return -abs(np.log10(estimator.C) + 3)
+
+    search = skhptune.BayesSearchCV(
+        SVC(), {"C": Real(1e-4, 1e4, prior="log-uniform")}, n_iter=8, cv=3, random_state=0,
+        scoring={"x": far_from_100, "score": far_from_1e_3}, refit=False,
+    ).fit(*iris)
+    display = ConvergenceDisplay.from_estimator(search)
+    assert display.ax_.get_ylabel() == "mean test x"
+    scores = search.cv_results_["mean_test_x"]
+    np.testing.assert_allclose(display.line_.get_ydata(), np.maximum.accumulate(scores))
+    other = ConvergenceDisplay.from_estimator(search, metric="score")
+    np.testing.assert_allclose(
+        other.line_.get_ydata(), np.maximum.accumulate(search.cv_results_["mean_test_score"])
+    )
+
+
 def test_convergence_draws_best_so_far_staircase(random_search):
     display = ConvergenceDisplay.from_estimator(random_search)
     scores = random_search.cv_results_["mean_test_score"]
@@ -488,10 +511,25 @@ def test_importances_of_the_search_explain_its_refit_metric_only(iris):
         n_iter=8, scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit="acc", cv=3,
         random_state=0,
     ).fit(*iris)
-    with pytest.raises(ValueError, match="explain the refit metric 'acc', not metric='bal'"):
+    with pytest.raises(ValueError, match="explain the metric the search optimised, 'acc', not metric='bal'"):
         ParameterImportanceDisplay.from_estimator(search, metric="bal", method="search")
     display = ParameterImportanceDisplay.from_estimator(search, metric="bal", random_state=0)
     assert "permutation" in display.ax_.get_xlabel()
+
+
+def test_importances_of_a_search_without_refit_metric_explain_its_first_metric(iris):
+    # With refit=False the search optimises its first metric, which
+    # parameter_importances_ then explain.
+    search = skhptune.BayesSearchCV(
+        SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform"), "gamma": Real(1e-3, 1, prior="log-uniform")},
+        n_iter=8, scoring=["accuracy", "balanced_accuracy"], refit=False, cv=3, random_state=0,
+    ).fit(*iris)
+    display = ParameterImportanceDisplay.from_estimator(search, metric="accuracy", method="search")
+    assert display.importances == search.parameter_importances_
+    auto = ParameterImportanceDisplay.from_estimator(search)
+    assert "Gaussian process" in auto.ax_.get_xlabel()
+    with pytest.raises(ValueError, match="optimised, 'accuracy', not metric='balanced_accuracy'"):
+        ParameterImportanceDisplay.from_estimator(search, metric="balanced_accuracy", method="search")
 
 
 def test_importances_method_search_needs_the_attribute(random_search):
