@@ -387,6 +387,7 @@ class SearchRunner:
         self._row_times = []
         self._row_resources = []
         self._any_success = False
+        self._metric = "score"  # the one optimised, named by the verbose lines
         self.n_batches = 0
         self.ended_by_time = False
 
@@ -559,7 +560,7 @@ class SearchRunner:
             )
             return np.full(len(candidates), np.nan), np.full(len(candidates), np.nan)
         self._any_success = True
-        metric = search_metric(self.search, results)
+        metric = self._metric = search_metric(self.search, results)
         scores = np.asarray(results[f"mean_test_{metric}"][-len(candidates) :], dtype=float)
         # A numeric error_score (0 under a neg_ metric) must not pass for a score.
         _, n_splits, out, _ = self.search._partial_results[1]  # n_splits_ is set later
@@ -617,7 +618,7 @@ class SearchRunner:
         done, total = len(self._row_scores), self.max_evaluations
         line = f"[{type(self.search).__name__}] batch {self.n_batches}: {done}"
         line += f"/{total} evaluations" if total else " evaluations"
-        line += f", best score {self.best_score:.4g}, {self.elapsed:.1f} s elapsed"
+        line += f", best {self._metric} {self.best_score:.4g}, {self.elapsed:.1f} s elapsed"
         if total and done:
             line += f", ~{self.elapsed / done * (total - done):.0f} s left"
         print(line, flush=True)

@@ -548,6 +548,16 @@ def test_verbose_prints_one_line_per_batch(capsys):
     assert len(lines) == 2
 
 
+def test_verbose_names_the_metric_it_reports_among_several(capsys):
+    RandomSearch(
+        SVC(), {"C": Real(0.1, 10)}, scoring=["f1_macro", "accuracy"], refit="accuracy", verbose=1,
+        random_state=0,
+    ).fit(X, y)
+    out = capsys.readouterr().out
+    assert re.search(r"batch 1: \d+/6 evaluations, best accuracy", out)
+    assert "best score" not in out
+
+
 def test_verbose_counts_the_grid_that_runs_not_the_budget(capsys):
     # Two configurations against a budget of 6: the grid of 2 is what runs.
     with pytest.warns(UserWarning, match="smaller than"):
