@@ -38,7 +38,14 @@ import threadpoolctl
 
 from ._space import Space
 from ._thread_warnings import ignored_in_this_thread
-from ._warm_start import ModelStore, WarmStartEstimator, histogram_booster
+from ._warm_start import (
+    ModelStore,
+    WarmStartEstimator,
+    histogram_booster,
+    scorers_as_given,
+    scorers_of_the_wrapped_estimator,
+    unwrapped,
+)
 
 
 @functools.cache
@@ -840,10 +847,15 @@ class AskTellSearchCV(BaseSearchCV):
     def _estimator_as_given(self):
         """``estimator`` as the user passed it, not the wrapper that stands in
         for it while the search fits."""
-        estimator = self.estimator
-        while isinstance(estimator, WarmStartEstimator):
-            estimator = estimator.wrapped_estimator
-        return estimator
+        return unwrapped(self.estimator)
+
+    def _get_scorers(self, *args, **kwargs):
+        # BaseSearchCV scores the estimator it fitted: while the wrapper stands
+        # in for the estimator, scorers are handed the estimator itself.
+        scorers, refit_metric = super()._get_scorers(*args, **kwargs)
+        if isinstance(self.estimator, WarmStartEstimator):
+            scorers = scorers_of_the_wrapped_estimator(scorers)
+        return scorers, refit_metric
 
     def _continued_resource(self, estimator):
         """``(parameter, max_resource)`` whose fitted models later fits continue,
@@ -1004,6 +1016,7 @@ class AskTellSearchCV(BaseSearchCV):
             self.__dict__.pop("_row_has_score", None)
             if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
                 self.best_estimator_ = self.best_estimator_.wrapped_estimator
+        self.scorer_ = scorers_as_given(self.scorer_)
         # With scoring=None the scorer calls the estimator's own score method.
         if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
             self.scorer_._estimator = estimator

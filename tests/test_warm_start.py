@@ -770,3 +770,59 @@ def test_wrapper_stands_in_for_the_estimator(tmp_path):
     restored = pickle.loads(pickle.dumps(twin))
     np.testing.assert_array_equal(restored.predict(X), twin.predict(X))
     assert repr(twin) == repr(twin.wrapped_estimator)
+
+
+def _searches_that_wrap(estimator, **kwargs):
+    """The three searches over one parameter, each with the wrapper standing in."""
+    space = {"max_leaf_nodes": [4, 8, 16]}
+    return [
+        BayesSearchCV(estimator, space, n_iter=3, cv=3, random_state=0, **kwargs),
+        GeneticSearchCV(
+            estimator, space, population_size=3, n_generations=1, cv=3, random_state=0, **kwargs
+        ),
+        HyperbandSearchCV(
+            estimator, space, resource="max_iter", min_resource=3, max_resource=9, eta=3, cv=3,
+            random_state=0, **kwargs
+        ),
+    ]
+
+
+@pytest.mark.parametrize("multimetric", [False, True])
+def test_scorers_see_the_estimator_not_the_wrapper(multimetric):
+    # A scorer that builds a fresh copy from type(estimator), as some do, failed
+    # on the wrapper (every score NaN), and a model a scorer kept was the wrapper.
+    X, y = make_classification(n_samples=120, random_state=0)
+    kept = []
+
+    def fresh_copy_scorer(estimator, X, y):
+        kept.append(estimator)
+        type(estimator)(**estimator.get_params())
+        return estimator.score(X, y)
+
+    scoring = {"own": fresh_copy_scorer, "acc": "accuracy"} if multimetric else fresh_copy_scorer
+    refit = "own" if multimetric else True
+    key = "mean_test_own" if multimetric else "mean_test_score"
+    estimator = HistGradientBoostingClassifier(max_iter=5, random_state=0)
+    for search in _searches_that_wrap(estimator, scoring=scoring, refit=refit):
+        kept.clear()
+        search.fit(X, y)
+        assert not np.isnan(search.cv_results_[key]).any()
+        assert kept and {type(model) for model in kept} == {HistGradientBoostingClassifier}
+        # scorer_ is what the user gave, as for RandomizedSearchCV.
+        if multimetric:
+            assert search.scorer_["own"] is fresh_copy_scorer
+        else:
+            assert search.scorer_ is fresh_copy_scorer
+
+
+def test_scorers_of_the_wrapped_estimator_reach_worker_processes():
+    X, y = make_classification(n_samples=120, random_state=0)
+
+    def type_name_length(estimator, X, y):
+        return float(len(type(estimator).__name__))
+
+    estimator = HistGradientBoostingClassifier(max_iter=5, random_state=0)
+    for search in _searches_that_wrap(estimator, scoring=type_name_length, n_jobs=2):
+        search.fit(X, y)
+        expected = len("HistGradientBoostingClassifier")
+        np.testing.assert_array_equal(search.cv_results_["mean_test_score"], expected)
