@@ -38,14 +38,8 @@ import threadpoolctl
 
 from ._space import Space
 from ._thread_warnings import ignored_in_this_thread
-from ._warm_start import (
-    ModelStore,
-    WarmStartEstimator,
-    histogram_booster,
-    scorers_as_given,
-    scorers_of_the_wrapped_estimator,
-    unwrapped,
-)
+from ._scoring import RealScore, scorers_as_given, search_scorers
+from ._warm_start import ModelStore, WarmStartEstimator, histogram_booster, unwrapped
 
 
 @functools.cache
@@ -241,20 +235,20 @@ def _lacks_a_score(fits, metric, error_score):
 
     Either a fit failed, or fitting worked and scoring raised in every split:
     scikit-learn then puts a numeric ``error_score`` in place of each score
-    with no ``fit_error`` to tell. One split scoring exactly ``error_score``
-    may be a real score (0 is perfect under a ``neg_`` metric); every split
-    doing so is what a failure in scoring gives.
+    with no ``fit_error`` to tell. A real score equal to ``error_score`` (0 is
+    perfect under a ``neg_`` metric) comes marked as a
+    :class:`~skhptune._scoring.RealScore` by the search's scorers.
     """
     if any(fit["fit_error"] is not None for fit in fits):
         return True
     # ``x != x`` tells NaN without converting (an int too large for a float).
     if not isinstance(error_score, numbers.Real) or error_score != error_score:
         return False
-    return all(
-        (fit["test_scores"][metric] if isinstance(fit["test_scores"], dict) else fit["test_scores"])
-        == error_score
+    scores = (
+        fit["test_scores"][metric] if isinstance(fit["test_scores"], dict) else fit["test_scores"]
         for fit in fits
     )
+    return all(score == error_score and not isinstance(score, RealScore) for score in scores)
 
 
 def _is_all_fits_failed(error):
@@ -850,11 +844,11 @@ class AskTellSearchCV(BaseSearchCV):
         return unwrapped(self.estimator)
 
     def _get_scorers(self, *args, **kwargs):
-        # BaseSearchCV scores the estimator it fitted: while the wrapper stands
-        # in for the estimator, scorers are handed the estimator itself.
+        # While the search fits (_model_store exists only then), its fits are
+        # scored by the scorers as a search runs them (skhptune._scoring).
         scorers, refit_metric = super()._get_scorers(*args, **kwargs)
-        if isinstance(self.estimator, WarmStartEstimator):
-            scorers = scorers_of_the_wrapped_estimator(scorers)
+        if "_model_store" in self.__dict__:
+            scorers = search_scorers(scorers, self.error_score)
         return scorers, refit_metric
 
     def _continued_resource(self, estimator):

@@ -25,7 +25,6 @@ that when no model can be continued (``resource=None``).
 
 import contextlib
 import copy
-import inspect
 import math
 import numbers
 import os
@@ -42,7 +41,6 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics._scorer import _MultimetricScorer
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
@@ -606,69 +604,3 @@ def unwrapped(estimator):
         estimator = estimator.wrapped_estimator
     return estimator
 
-
-class ScorerOfTheWrappedEstimator:
-    """A scorer given the estimator a :class:`WarmStartEstimator` wraps.
-
-    ``BaseSearchCV`` scores the object it fitted, the wrapper; a scorer that
-    takes ``type(estimator)``, clones or keeps the model must see the estimator
-    itself, as with any other search. Everything but the call reaches
-    ``scorer`` unchanged (metadata routing, ``repr``, its signature).
-
-    Parameters
-    ----------
-    scorer : callable
-        A scorer ``scorer(estimator, X, y, **kwargs)``.
-    """
-
-    def __init__(self, scorer):
-        self.scorer = scorer
-
-    def __call__(self, estimator, *args, **kwargs):
-        return self.scorer(unwrapped(estimator), *args, **kwargs)
-
-    def __getattr__(self, name):
-        # Only reached for names not defined here; while unpickling, nothing is
-        # set yet and nothing may be forwarded.
-        scorer = self.__dict__.get("scorer")
-        if scorer is None:
-            raise AttributeError(name)
-        return getattr(scorer, name)
-
-    @property
-    def __signature__(self):
-        # scikit-learn reads a function scorer's parameters (sample_weight).
-        return inspect.signature(self.scorer)
-
-    def __repr__(self):
-        return repr(self.scorer)
-
-
-class _MultimetricScorerOfTheWrappedEstimator(_MultimetricScorer):
-    """:class:`ScorerOfTheWrappedEstimator` for scikit-learn's multi-metric
-    scorer, which stays one (its predictions are computed once for all metrics,
-    and failed fits get a score per metric)."""
-
-    def __call__(self, estimator, *args, **kwargs):
-        return super().__call__(unwrapped(estimator), *args, **kwargs)
-
-
-def scorers_of_the_wrapped_estimator(scorers):
-    """``scorers`` as ``BaseSearchCV._get_scorers`` returns them (a callable, a
-    dict of them or a ``_MultimetricScorer``), each given the estimator a
-    :class:`WarmStartEstimator` wraps."""
-    if isinstance(scorers, _MultimetricScorer):
-        return _MultimetricScorerOfTheWrappedEstimator(
-            scorers=scorers._scorers, raise_exc=scorers._raise_exc
-        )
-    if isinstance(scorers, dict):
-        return {name: ScorerOfTheWrappedEstimator(s) for name, s in scorers.items()}
-    return ScorerOfTheWrappedEstimator(scorers)
-
-
-def scorers_as_given(scorers):
-    """The scorers that :func:`scorers_of_the_wrapped_estimator` adapted (a
-    search's ``scorer_``: one scorer or a dict of them)."""
-    if isinstance(scorers, dict):
-        return {name: scorers_as_given(s) for name, s in scorers.items()}
-    return scorers.scorer if isinstance(scorers, ScorerOfTheWrappedEstimator) else scorers

@@ -412,7 +412,7 @@ def test_the_strategy_is_told_nan_for_failures_whatever_error_score(estimator, s
 
 def test_a_real_score_equal_to_error_score_in_some_split_is_a_score():
     # error_score=0 under a neg_ metric: a perfect first fold is a real score,
-    # told to the strategy as it is; only every split scoring it means failure.
+    # told to the strategy as it is.
     def perfect_on_the_first_fold(estimator, X_test, y_test):
         return 0.0 if np.array_equal(X_test[0], X[0]) else -0.5
 
@@ -424,6 +424,30 @@ def test_a_real_score_equal_to_error_score_in_some_split_is_a_score():
     scores = search.cv_results_["mean_test_score"]
     np.testing.assert_allclose(scores, -1 / 3)
     np.testing.assert_array_equal(search.strategy_.told[0], scores)
+
+
+@pytest.mark.parametrize("multimetric", [False, True])
+def test_a_real_score_equal_to_error_score_in_every_split_is_a_score(multimetric):
+    # A perfect score (0 under a neg_ metric) in every split is real, while
+    # scikit-learn's error_score=0 in place of a score that raised is a failure.
+    def perfect_where_it_predicts(estimator, X_test, y_test):
+        estimator.predict(X_test)  # raises for C > 1
+        return 0
+
+    scoring = {"own": perfect_where_it_predicts, "acc": "accuracy"} if multimetric else perfect_where_it_predicts
+    search = RandomSearch(
+        FailingToPredictForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=6, random_state=1,
+        scoring=scoring, refit="own" if multimetric else True, error_score=0,
+    )
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_own" if multimetric else "mean_test_score"]
+    failed = np.array([params["C"] > 1 for params in search.cv_results_["params"]])
+    assert failed.any() and not failed.all()
+    np.testing.assert_array_equal(scores, 0.0)
+    told = search.strategy_.told[0]
+    assert np.isnan(told[failed]).all()
+    np.testing.assert_array_equal(told[~failed], 0.0)
 
 
 @pytest.mark.parametrize("error_score", [-(10**20), Fraction(-1, 3)])

@@ -15,7 +15,7 @@ import sklearn
 from scipy.stats import randint
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.datasets import load_iris, make_classification
+from sklearn.datasets import load_iris, make_blobs, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neighbors import KNeighborsClassifier
@@ -23,6 +23,7 @@ from sklearn.model_selection import GroupKFold, KFold, ParameterGrid, Stratified
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.fixes import parse_version
 
@@ -666,6 +667,23 @@ def test_best_index_passes_over_failed_rows_whatever_error_score(error_score):
     assert search.best_score_ == results["mean_test_score"][at_3].max() < 0
     assert search.best_estimator_.budget == 3
     assert search.history_["best_score"][-1] == search.best_score_
+
+
+def test_a_perfect_score_equal_to_error_score_is_the_best_at_max_resource():
+    # Separable blobs: neg_brier_score is 0 (perfect) for deep trees, which
+    # error_score=0 equals; they were taken for failures and a coin-flip row
+    # of a lower rung became best_index_.
+    X, y = make_blobs(120, 2, centers=[[0, 0], [10, 10]], random_state=0)
+    search = HyperbandSearchCV(
+        DecisionTreeClassifier(random_state=0), {"min_samples_leaf": Integer(1, 40)},
+        scoring="neg_brier_score", error_score=0, cv=3, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no "every configuration failed" warning
+        search.fit(X, y)
+    results = search.cv_results_
+    assert results["n_resources"][search.best_index_] == results["n_resources"].max()
+    assert search.best_score_ == 0.0
 
 
 def test_progress_lines_pass_over_failed_rows_as_best_index_does(capsys):

@@ -1,0 +1,119 @@
+"""The scorers a search runs: the user's, told apart from what fills in for them.
+
+``BaseSearchCV`` scores the estimator it fitted. While a search shares work
+between fits, that is a :class:`~skhptune._warm_start.WarmStartEstimator`
+standing in for the estimator; a scorer that takes ``type(estimator)``, clones
+or keeps the model must see the estimator itself, as in any other search.
+
+When scoring raises, scikit-learn puts a numeric ``error_score`` in place of the
+score and leaves no other trace in the results, so a score equal to
+``error_score`` in every split would have to be taken for a failure, even where
+it is real (0 is perfect under a ``neg_`` metric). The scorers here mark a real
+score equal to ``error_score`` as a :class:`RealScore`, so that only the ones
+scikit-learn substituted count as failures.
+"""
+
+import inspect
+import numbers
+
+from sklearn.metrics._scorer import _MultimetricScorer
+
+from ._warm_start import unwrapped
+
+
+class RealScore(float):
+    """A score a scorer returned that equals the search's ``error_score``."""
+
+
+def _marked(score, error_score):
+    """``score``, as a :class:`RealScore` if it equals a numeric ``error_score``."""
+    if (
+        isinstance(score, numbers.Real)
+        and isinstance(error_score, numbers.Real)
+        and not isinstance(score, RealScore)
+        and score == error_score
+    ):
+        try:
+            return RealScore(score)
+        except OverflowError:  # an int beyond float range stays as it is
+            return score
+    return score
+
+
+class SearchScorer:
+    """A scorer as a search runs it (see the module's docstring).
+
+    Everything but the call reaches ``scorer`` unchanged (metadata routing,
+    ``repr``, its signature).
+
+    Parameters
+    ----------
+    scorer : callable
+        A scorer ``scorer(estimator, X, y, **kwargs)``.
+    error_score : "raise" or numeric
+        The search's ``error_score``.
+    """
+
+    def __init__(self, scorer, error_score):
+        self.scorer = scorer
+        self.error_score = error_score
+
+    def __call__(self, estimator, *args, **kwargs):
+        return _marked(self.scorer(unwrapped(estimator), *args, **kwargs), self.error_score)
+
+    def __getattr__(self, name):
+        # Only reached for names not defined here; while unpickling, nothing is
+        # set yet and nothing may be forwarded.
+        scorer = self.__dict__.get("scorer")
+        if scorer is None:
+            raise AttributeError(name)
+        return getattr(scorer, name)
+
+    @property
+    def __signature__(self):
+        # scikit-learn reads a function scorer's parameters (sample_weight).
+        return inspect.signature(self.scorer)
+
+    def __repr__(self):
+        return repr(self.scorer)
+
+
+class _MultimetricSearchScorer(_MultimetricScorer):
+    """:class:`SearchScorer` for scikit-learn's multi-metric scorer, which stays
+    one (predictions computed once for all metrics, a score per metric for a
+    failed fit)."""
+
+    def __init__(self, *, scorers, raise_exc, error_score):
+        super().__init__(scorers=scorers, raise_exc=raise_exc)
+        self.error_score = error_score
+
+    def __call__(self, estimator, *args, **kwargs):
+        scores = super().__call__(unwrapped(estimator), *args, **kwargs)
+        # A scorer that raised left its message (a str), which scikit-learn
+        # replaces with error_score.
+        return {name: _marked(score, self.error_score) for name, score in scores.items()}
+
+
+# Metadata routing's messages name the scorer's class: scikit-learn's name, as
+# with any other search (pickles use the qualified name, left as it is).
+_MultimetricSearchScorer.__name__ = _MultimetricScorer.__name__
+
+
+def search_scorers(scorers, error_score):
+    """``scorers`` as ``BaseSearchCV._get_scorers`` returns them (a callable, a
+    dict of them or a ``_MultimetricScorer``), each as a search runs it."""
+    if isinstance(scorers, _MultimetricScorer):
+        return _MultimetricSearchScorer(
+            scorers=scorers._scorers, raise_exc=scorers._raise_exc, error_score=error_score
+        )
+    if isinstance(scorers, dict):
+        return {name: SearchScorer(s, error_score) for name, s in scorers.items()}
+    return SearchScorer(scorers, error_score)
+
+
+def scorers_as_given(scorers):
+    """The scorers that :func:`search_scorers` adapted (a search's ``scorer_``:
+    one scorer or a dict of them)."""
+    if isinstance(scorers, dict):
+        return {name: scorers_as_given(s) for name, s in scorers.items()}
+    return scorers.scorer if isinstance(scorers, SearchScorer) else scorers
