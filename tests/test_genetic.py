@@ -210,6 +210,19 @@ def test_select_elites_keeps_the_best_first():
     assert set(select_elites(fitness, 6)[-2:]) == {1, 3}
 
 
+def test_population_diversity_is_the_mean_distance_over_pairs():
+    # Against the definition, pair by pair: numeric coordinates by absolute
+    # difference, categorical ones (bin centres, some equal) by mismatch.
+    rng = np.random.RandomState(0)
+    units = np.column_stack([rng.uniform(size=30), (rng.randint(3, size=30) + 0.5) / 3, rng.uniform(size=30)])
+    is_categorical = np.array([False, True, False])
+    distances = [
+        np.mean([abs(a - b) if not cat else float(a != b) for a, b, cat in zip(u, v, is_categorical)])
+        for i, u in enumerate(units) for j, v in enumerate(units) if i != j
+    ]
+    assert population_diversity(units, is_categorical) == pytest.approx(np.mean(distances))
+
+
 def test_population_diversity_ranges_from_zero_to_one():
     assert population_diversity(np.full((4, 2), 0.3), [False, True]) == 0
     assert population_diversity([[0.0, 0.25], [1.0, 0.75]], [False, True]) == 1
