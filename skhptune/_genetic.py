@@ -21,6 +21,7 @@ from ._acquisition import (
     snap_to_levels,
 )
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
+from ._gp import BelieverVariances
 
 # Contestants drawn per individual, at most, in a tournament larger than the
 # population (see tournament_select).
@@ -656,15 +657,15 @@ tournament_size, elitism, early_stopping, surrogate
                 self.generation, self.n_generations, self._initial_margin()
             )
             best = y.max() + margin * y.std()
+            batch = BelieverVariances(model, units)
             while len(picks) < n:
-                mean, std = model.predict(units)
-                value = log_expected_improvement(mean, std, best)
+                value = log_expected_improvement(batch.mean, batch.std, best)
                 value[picks] = -np.inf
                 pick = int(np.argmax(value))
                 picks.append(pick)
                 if len(picks) < n:
-                    model = model.condition_on(units[pick][None], mean[pick : pick + 1])
-                    best = max(best, mean[pick])
+                    batch.add(pick)
+                    best = max(best, batch.mean[pick])
         return picks
 
     def _initial_margin(self):

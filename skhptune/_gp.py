@@ -471,3 +471,56 @@ class GaussianProcess:
         value += 0.5 * (c / _MEAN_PRIOR_SCALE) ** 2
         grad[d + 2] += c / _MEAN_PRIOR_SCALE**2
         return value, grad
+
+
+class BelieverVariances:
+    """Posterior at fixed points while a kriging-believer batch grows.
+
+    A point believed to score its predicted mean leaves the posterior mean
+    where it was and lowers the variances by a rank-one term, so :meth:`add`
+    costs ``O(n_points * (n_train + n_added))``, where conditioning the model on
+    the point and predicting again (:meth:`GaussianProcess.condition_on`) costs
+    ``O(n_points * n_train**2)`` every time.
+
+    Parameters
+    ----------
+    gp : GaussianProcess
+        A fitted model.
+    X : array-like of shape (n_points, n_dims)
+        The points.
+
+    Attributes
+    ----------
+    mean : ndarray of shape (n_points,)
+        Posterior mean, in the original units of ``y``.
+    """
+
+    def __init__(self, gp, X):
+        self._gp = gp
+        self._X = np.atleast_2d(np.asarray(X, dtype=float))
+        hp = gp.hyperparameters_
+        self._k = gp._kernel(self._X)
+        self._kinv_k = self._k @ gp._K_inv
+        self.mean = gp._y_mean + gp._y_std * (hp.mean + self._k @ gp._alpha)
+        # Standardised units, as the model's own (predict floors the same way).
+        self._var = hp.signal_variance - np.sum(self._kinv_k * self._k, axis=1)
+        self._factors = []
+
+    @property
+    def std(self):
+        """Posterior standard deviation given the points added so far."""
+        return self._gp._y_std * np.sqrt(np.maximum(self._var, 1e-12))
+
+    def add(self, index):
+        """Believe point ``index`` at its posterior mean."""
+        x = self._X[index : index + 1]
+        # Posterior covariance with the point: what the training set leaves of
+        # the prior's, less what the points added before explain.
+        covariance = self._gp._kernel(self._X, x)[:, 0] - self._kinv_k @ self._k[index]
+        for factor in self._factors:
+            covariance -= factor * factor[index]
+        factor = covariance / np.sqrt(
+            covariance[index] + self._gp.hyperparameters_.noise_variance
+        )
+        self._var = self._var - factor**2
+        self._factors.append(factor)

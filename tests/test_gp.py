@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skhptune._gp import GaussianProcess, GPHyperparameters, _cholesky
+from skhptune._gp import BelieverVariances, GaussianProcess, GPHyperparameters, _cholesky
 
 
 def _matern52(r):
@@ -153,6 +153,23 @@ def test_condition_on_pins_the_new_observation():
     assert std_after[0] < 0.5 * std_before[0]
     assert conditioned.hyperparameters_ is gp.hyperparameters_
     assert len(gp.y_train_) == len(y)  # the original is unchanged
+
+
+def test_believer_variances_match_conditioning_the_model_on_each_point():
+    X, y = _mixed_data()
+    gp = GaussianProcess([0, 4, 3], [False, False, True]).fit(X, y, rng=0)
+    points, _ = _mixed_data(n=40, seed=1)
+    batch = BelieverVariances(gp, points)
+    model = gp
+    for index in [3, 17, 4, 30]:
+        mean, std = model.predict(points)
+        np.testing.assert_allclose(batch.mean, mean, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(batch.std, std, rtol=1e-6, atol=1e-9)
+        batch.add(index)
+        model = model.condition_on(points[index][None], mean[index : index + 1])
+    mean, std = model.predict(points)
+    np.testing.assert_allclose(batch.std, std, rtol=1e-6, atol=1e-9)
+    assert (batch.std[[3, 17, 4, 30]] < 0.5 * gp.predict(points)[1][[3, 17, 4, 30]]).all()
 
 
 def test_warm_start_reaches_the_same_fit():
