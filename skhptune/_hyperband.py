@@ -54,6 +54,10 @@ _MIN_SAMPLES_OF_EACH_CLASS = 5
 # BOHB (Falkner et al. 2018) keeps a third of new configurations random, which
 # keeps exploring and bounds the loss against plain Hyperband.
 _RANDOM_FRACTION = 1 / 3
+# Model proposals per new rung, at most; the design supplies the rest. Each is
+# an acquisition optimisation on a model of every configuration at its level:
+# the hundreds of a long schedule (eta=2, max_resource=1024) took minutes.
+_MAX_MODEL_PROPOSALS = 64
 
 
 def integer_log(n, base):
@@ -683,7 +687,7 @@ class HyperbandStrategy:
         points, keys = [], set()
         if self.sampler == "bayes":
             keys.update(self.space.key(point) for point in promoted)
-            n_model = n - int(np.ceil(n * _RANDOM_FRACTION))
+            n_model = min(n - int(np.ceil(n * _RANDOM_FRACTION)), _MAX_MODEL_PROPOSALS)
             self._add_distinct(points, keys, self._model_proposals(n_model, promoted), n)
         for _ in range(len(self._design)):
             if len(points) >= n:
@@ -822,7 +826,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         How brackets draw new configurations. ``"random"``: a space-filling
         random design (scrambled Sobol points, or sampling without replacement
         for a space of lists). ``"bayes"``: as in BOHB, two thirds of a bracket's
-        new configurations are proposed by a Gaussian process with log expected
+        new configurations (at most 64) are proposed by a Gaussian process with log expected
         improvement, fitted on the scores at the largest resource with enough of
         them (at least ``n_dims + 2``, not all equal); the rest, and all while
         too few scores are known, are random.

@@ -27,6 +27,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.fixes import parse_version
 
+import skhptune._hyperband
 from skhptune._hyperband import (
     HyperbandSearchCV,
     SubsampledCV,
@@ -712,6 +713,25 @@ def test_a_failed_configuration_is_not_promoted_on_a_tie_with_the_worst_score(sa
         results = search.fit(np.zeros((10, 1))).cv_results_
     assert [results["params"][r]["a"] for r in _rung(results, 0, 0)] == [0.1, 0.15, 0.3, 0.6]
     assert sorted(results["params"][r]["a"] for r in _rung(results, 0, 1)) == [0.3, 0.6]
+
+
+def test_model_proposes_a_bounded_number_of_configurations_per_rung(monkeypatch):
+    # eta=2 over 1..256: the second bracket starts 144 configurations, two
+    # thirds of which the model proposed, each an acquisition optimisation.
+    asked = []
+    propose_batch = skhptune._hyperband.propose_batch
+
+    def recording(X, y, n_levels, is_categorical, batch_size, *args, **kwargs):
+        asked.append(batch_size)
+        return propose_batch(X, y, n_levels, is_categorical, batch_size, *args, **kwargs)
+
+    monkeypatch.setattr(skhptune._hyperband, "propose_batch", recording)
+    search = HyperbandSearchCV(
+        Toy(), {"a": Real(0, 1)}, resource="budget", min_resource=1, max_resource=256, eta=2,
+        n_brackets=2, sampler="bayes", cv=2, random_state=0,
+    ).fit(np.zeros((10, 1)))
+    assert asked and max(asked) == 64
+    assert search.n_candidates_[:2] == [256, 128 + 144]
 
 
 def test_model_sampling_starts_every_bracket_with_configurations_of_its_own():
