@@ -180,6 +180,16 @@ def search_metric(search, results):
     return metrics[0]
 
 
+def _metric_before_results(search):
+    """The name :func:`search_metric` will give, as far as ``scoring`` tells it
+    before any result (a callable returning a dict tells nothing)."""
+    if not isinstance(search.scoring, (list, tuple, dict)) or not search.scoring:
+        return "score"
+    if isinstance(search.refit, str) and search.refit in search.scoring:
+        return search.refit
+    return next(iter(search.scoring))
+
+
 def best_so_far(scores, resources=None):
     """After each row, the best score ``best_index_`` would pick among the rows so far.
 
@@ -388,7 +398,7 @@ class SearchRunner:
         self._row_times = []
         self._row_resources = []
         self._any_success = False
-        self._metric = "score"  # the one optimised, named by the verbose lines
+        self._metric = _metric_before_results(search)  # named by the verbose lines
         self.n_batches = 0
         self.ended_by_time = False
 
@@ -1010,10 +1020,12 @@ class AskTellSearchCV(BaseSearchCV):
             self.__dict__.pop("_row_has_score", None)
             if isinstance(getattr(self, "best_estimator_", None), WarmStartEstimator):
                 self.best_estimator_ = self.best_estimator_.wrapped_estimator
-        self.scorer_ = scorers_as_given(self.scorer_)
-        # With scoring=None the scorer calls the estimator's own score method.
-        if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
-            self.scorer_._estimator = estimator
+            # Also when a callback stops the fit after BaseSearchCV has set it.
+            if "scorer_" in self.__dict__:
+                self.scorer_ = scorers_as_given(self.scorer_)
+                # With scoring=None the scorer calls the estimator's own score method.
+                if isinstance(getattr(self.scorer_, "_estimator", None), WarmStartEstimator):
+                    self.scorer_._estimator = estimator
         return self
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):

@@ -519,6 +519,10 @@ class BelieverVariances:
         covariance = self._gp._kernel(self._X, x)[:, 0] - self._kinv_k @ self._k[index]
         for factor in self._factors:
             covariance -= factor * factor[index]
+        if covariance[index] <= 1e-12:
+            # Known already (below the floor of predict): nothing left to learn
+            # from it, and cancellation in the division would spread noise.
+            return
         factor = covariance / np.sqrt(
             covariance[index] + self._gp.hyperparameters_.noise_variance
         )

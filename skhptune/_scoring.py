@@ -13,10 +13,11 @@ score equal to ``error_score`` as a :class:`RealScore`, so that only the ones
 scikit-learn substituted count as failures.
 """
 
+import contextlib
 import inspect
 import numbers
 
-from sklearn.metrics._scorer import _MultimetricScorer
+from sklearn.metrics._scorer import _BaseScorer, _MultimetricScorer
 
 from ._warm_start import unwrapped
 
@@ -26,15 +27,17 @@ class RealScore(float):
 
 
 def _marked(score, error_score):
-    """``score``, as a :class:`RealScore` if it equals a numeric ``error_score``."""
-    if (
-        isinstance(score, numbers.Real)
-        and isinstance(error_score, numbers.Real)
-        and not isinstance(score, RealScore)
-        and score == error_score
-    ):
+    """``score`` (or each value of a dict of them), as a :class:`RealScore` if it
+    equals a numeric ``error_score``."""
+    if isinstance(score, dict):
+        return {name: _marked(value, error_score) for name, value in score.items()}
+    value = score
+    if hasattr(value, "item"):  # numpy scalars and arrays of one, as scikit-learn reads them
+        with contextlib.suppress(ValueError):
+            value = value.item()
+    if isinstance(value, numbers.Real) and isinstance(error_score, numbers.Real) and value == error_score:
         try:
-            return RealScore(score)
+            return RealScore(value)
         except OverflowError:  # an int beyond float range stays as it is
             return score
     return score
@@ -62,10 +65,11 @@ class SearchScorer:
         return _marked(self.scorer(unwrapped(estimator), *args, **kwargs), self.error_score)
 
     def __getattr__(self, name):
-        # Only reached for names not defined here; while unpickling, nothing is
-        # set yet and nothing may be forwarded.
+        # Only reached for names not defined here. Python's own protocols
+        # (__getstate__ for pickling) stay this object's, and while unpickling
+        # nothing is set yet and nothing may be forwarded.
         scorer = self.__dict__.get("scorer")
-        if scorer is None:
+        if scorer is None or (name.startswith("__") and name.endswith("__")):
             raise AttributeError(name)
         return getattr(scorer, name)
 
@@ -88,10 +92,19 @@ class _MultimetricSearchScorer(_MultimetricScorer):
         self.error_score = error_score
 
     def __call__(self, estimator, *args, **kwargs):
-        scores = super().__call__(unwrapped(estimator), *args, **kwargs)
-        # A scorer that raised left its message (a str), which scikit-learn
-        # replaces with error_score.
-        return {name: _marked(score, self.error_score) for name, score in scores.items()}
+        # A scorer that raised leaves its message (a str, left unmarked), which
+        # scikit-learn replaces with error_score.
+        return _marked(super().__call__(unwrapped(estimator), *args, **kwargs), self.error_score)
+
+
+class _BaseSearchScorer(SearchScorer, _BaseScorer):
+    """:class:`SearchScorer` of a scikit-learn scorer in a dict of them, which
+    scikit-learn < 1.6 keeps until it scores: it then calls ``_score`` with the
+    predictions it shares among the metrics."""
+
+    def _score(self, method_caller, estimator, *args, **kwargs):
+        score = self.scorer._score(method_caller, unwrapped(estimator), *args, **kwargs)
+        return _marked(score, self.error_score)
 
 
 # Metadata routing's messages name the scorer's class: scikit-learn's name, as
@@ -107,7 +120,10 @@ def search_scorers(scorers, error_score):
             scorers=scorers._scorers, raise_exc=scorers._raise_exc, error_score=error_score
         )
     if isinstance(scorers, dict):
-        return {name: SearchScorer(s, error_score) for name, s in scorers.items()}
+        return {
+            name: (_BaseSearchScorer if isinstance(s, _BaseScorer) else SearchScorer)(s, error_score)
+            for name, s in scorers.items()
+        }
     return SearchScorer(scorers, error_score)
 
 

@@ -365,8 +365,9 @@ class WarmStartEstimator:
 
     It stands in for the estimator it wraps: parameters, tags, metadata
     routing, fitted attributes, methods, indexing and ``isinstance`` checks all
-    reach the wrapped estimator, so scorers and callbacks see the estimator
-    itself. Only ``fit`` differs: with a resource above one already fitted for
+    reach the wrapped estimator (``type`` cannot: the searches hand scorers the
+    wrapped estimator, see :mod:`skhptune._scoring`). Only ``fit`` differs:
+    with a resource above one already fitted for
     the same parameters and training data, it continues that model with
     ``warm_start=True``.
 
@@ -603,4 +604,3 @@ def unwrapped(estimator):
     while isinstance(estimator, WarmStartEstimator):
         estimator = estimator.wrapped_estimator
     return estimator
-

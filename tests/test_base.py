@@ -17,7 +17,7 @@ from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.ensemble import BaggingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, RandomizedSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -426,28 +426,54 @@ def test_a_real_score_equal_to_error_score_in_some_split_is_a_score():
     np.testing.assert_array_equal(search.strategy_.told[0], scores)
 
 
-@pytest.mark.parametrize("multimetric", [False, True])
-def test_a_real_score_equal_to_error_score_in_every_split_is_a_score(multimetric):
+def _perfect_where_it_predicts(estimator, X_test, y_test):
+    estimator.predict(X_test)  # raises for C > 1
+    return 0
+
+
+def _perfect_as_an_array(estimator, X_test, y_test):
+    # scikit-learn reads a 0-d array as the number it holds.
+    return np.array(_perfect_where_it_predicts(estimator, X_test, y_test), dtype=float)
+
+
+@pytest.mark.parametrize(
+    "scoring, refit, metric",
+    [
+        (_perfect_where_it_predicts, True, "score"),
+        ({"own": _perfect_where_it_predicts, "acc": "accuracy"}, "own", "own"),
+        (_perfect_as_an_array, True, "score"),
+    ],
+    ids=["callable", "dict", "array"],
+)
+def test_a_real_score_equal_to_error_score_in_every_split_is_a_score(scoring, refit, metric):
     # A perfect score (0 under a neg_ metric) in every split is real, while
     # scikit-learn's error_score=0 in place of a score that raised is a failure.
-    def perfect_where_it_predicts(estimator, X_test, y_test):
-        estimator.predict(X_test)  # raises for C > 1
-        return 0
-
-    scoring = {"own": perfect_where_it_predicts, "acc": "accuracy"} if multimetric else perfect_where_it_predicts
     search = RandomSearch(
         FailingToPredictForLargeC(), {"C": Real(0, 2)}, n_iter=6, batch_size=6, random_state=1,
-        scoring=scoring, refit="own" if multimetric else True, error_score=0,
+        scoring=scoring, refit=refit, error_score=0,
     )
     with pytest.warns(UserWarning, match="Scoring failed"):
         search.fit(X, y)
-    scores = search.cv_results_["mean_test_own" if multimetric else "mean_test_score"]
+    scores = search.cv_results_[f"mean_test_{metric}"]
     failed = np.array([params["C"] > 1 for params in search.cv_results_["params"]])
     assert failed.any() and not failed.all()
     np.testing.assert_array_equal(scores, 0.0)
     told = search.strategy_.told[0]
     assert np.isnan(told[failed]).all()
     np.testing.assert_array_equal(told[~failed], 0.0)
+
+
+def test_a_real_score_equal_to_error_score_from_a_callable_of_several_metrics_is_a_score():
+    # (A callable returning a dict cannot fail a split: scikit-learn's
+    # error_score in place of the dict breaks its results, GridSearchCV's too.)
+    def perfect_and_half(estimator, X_test, y_test):
+        return {"own": 0, "two": 0.5}
+
+    search = RandomSearch(
+        LogisticRegression(max_iter=1000), {"C": Real(0.1, 2)}, n_iter=4, batch_size=4,
+        random_state=0, scoring=perfect_and_half, refit="own", error_score=0,
+    ).fit(X, y)
+    np.testing.assert_array_equal(search.strategy_.told[0], 0.0)
 
 
 @pytest.mark.parametrize("error_score", [-(10**20), Fraction(-1, 3)])
@@ -582,6 +608,30 @@ def test_verbose_names_the_metric_it_reports_among_several(capsys):
     assert "best score" not in out
 
 
+class _FailingFirstFits(SVC):
+    """Fails its first ``n_failing`` fits in this process (counted on the class)."""
+
+    n_failing = 0
+
+    def fit(self, X, y, **kwargs):
+        if type(self).n_failing > 0:
+            type(self).n_failing -= 1
+            raise ValueError("failing on purpose")
+        return super().fit(X, y, **kwargs)
+
+
+def test_verbose_names_the_metric_before_any_batch_succeeded(capsys):
+    _FailingFirstFits.n_failing = 6  # the first batch: 2 configurations, 3 folds
+    search = RandomSearch(
+        _FailingFirstFits(), {"C": Real(0.1, 10)}, scoring=["f1_macro", "accuracy"],
+        refit="accuracy", verbose=1, batch_size=2, n_iter=4, random_state=0,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    out = capsys.readouterr().out
+    assert re.search(r"batch 1: 2/4 evaluations, best accuracy nan", out)
+
+
 def test_verbose_counts_the_grid_that_runs_not_the_budget(capsys):
     # Two configurations against a budget of 6: the grid of 2 is what runs.
     with pytest.warns(UserWarning, match="smaller than"):
@@ -668,6 +718,44 @@ def test_keyboard_interrupt_as_the_search_ends_keeps_every_batch(space):
             search.fit(X, y)
     assert len(search.cv_results_["params"]) == (6 if isinstance(space["C"], Real) else 3)
     assert search.predict(X).shape == (len(X),)
+
+
+class _CountingPredictProba(LogisticRegression):
+    calls = 0
+
+    def predict_proba(self, X):
+        type(self).calls += 1
+        return super().predict_proba(X)
+
+
+def test_metrics_share_the_predictions_as_in_randomized_search_cv():
+    # scikit-learn computes predict_proba once per split for all the metrics
+    # that need it (scikit-learn < 1.6 too, where the search's scorers sit in a dict).
+    X_, y_ = make_classification(n_samples=60, random_state=0)
+    scoring = {"ll": "neg_log_loss", "brier": "neg_brier_score", "auc": "roc_auc"}
+    calls = []
+    for search_class in (RandomizedSearchCV, RandomSearch):
+        _CountingPredictProba.calls = 0
+        search_class(
+            _CountingPredictProba(), {"C": Real(0.1, 10)}, n_iter=3, scoring=scoring,
+            refit=False, cv=3, random_state=0,
+        ).fit(X_, y_)
+        calls.append(_CountingPredictProba.calls)
+    assert calls[0] == calls[1] > 0
+
+
+def test_keyboard_interrupt_as_the_fit_ends_leaves_the_scoring_given():
+    # BaseSearchCV sets scorer_ before the callbacks end the fit.
+    pytest.importorskip("sklearn.callback")
+
+    def accuracy(estimator, X_test, y_test):
+        return float(np.mean(estimator.predict(X_test) == y_test))
+
+    search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=3, scoring=accuracy, random_state=0)
+    search.set_callbacks(_InterruptAtTaskEnd("fit"))
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    assert search.scorer_ is accuracy
 
 
 def test_error_score_raise_passes_a_nested_searchs_error_on_at_once():

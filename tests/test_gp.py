@@ -172,6 +172,21 @@ def test_believer_variances_match_conditioning_the_model_on_each_point():
     assert (batch.std[[3, 17, 4, 30]] < 0.5 * gp.predict(points)[1][[3, 17, 4, 30]]).all()
 
 
+def test_believer_variances_stay_finite_when_a_point_is_already_known():
+    # A large signal over a tiny noise: cancellation leaves a known point's
+    # variance below -noise, and the update divided by its square root.
+    rng = np.random.default_rng(0)
+    X, points = rng.random((30, 1)), rng.random((20, 1))
+    hp = GPHyperparameters(
+        lengthscales=np.array([1.0]), signal_variance=30.0, noise_variance=1e-6, mean=0.0
+    )
+    gp = GaussianProcess([0], [False]).fit(X, np.sin(6 * X[:, 0]), hyperparameters=hp, optimize=False)
+    batch = BelieverVariances(gp, points)
+    for index in range(10):
+        batch.add(index)
+    assert np.isfinite(batch.std).all() and (batch.std > 0).all()
+
+
 def test_warm_start_reaches_the_same_fit():
     X, y = _mixed_data(n=20)
     cold = GaussianProcess([0, 4, 3], [False, False, True]).fit(X, y, rng=0)
