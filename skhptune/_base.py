@@ -735,12 +735,18 @@ class AskTellSearchCV(BaseSearchCV):
     ``_grid_columns(n_points)`` (extra ``cv_results_`` columns of an exhaustive
     grid), ``_continued_resource(estimator)`` (a resource later fits continue)
     and ``_store_strategy_results(strategy, space)`` (fitted attributes), with
-    the ``_counts`` parameters a bool must not stand for.
+    the ``_counts`` parameters a bool must not stand for and the
+    ``_fit_description`` attributes ``_make_strategy`` sets.
     """
 
     # Count parameters a bool would pass as an Integral but mean a number, not a
     # switch: name -> what the number counts (subclasses list theirs).
     _counts: dict = {}
+
+    # Fitted attributes a search sets as it starts, describing the fit under way
+    # (subclasses list theirs): like the best row, an earlier fit's stand when a
+    # fit stops before it has results.
+    _fit_description: tuple = ()
 
     # Read by the estimator checks of scikit-learn < 1.6.
     _required_parameters = ["estimator", "param_distributions"]
@@ -1000,7 +1006,8 @@ class AskTellSearchCV(BaseSearchCV):
                     estimator, *(continued or (None, None)), self._model_store
                 )
             # An earlier fit's best row (or model) must not pass for this one's.
-            earlier = {name: self.__dict__.pop(name) for name in _BEST if name in self.__dict__}
+            kept = _BEST + self._fit_description
+            earlier = {name: self.__dict__.pop(name) for name in kept if name in self.__dict__}
             try:
                 super().fit(X, y, **params)
             except BaseException:
@@ -1009,6 +1016,8 @@ class AskTellSearchCV(BaseSearchCV):
                 if "_searched_results" in self.__dict__:
                     self.cv_results_ = self._searched_results
                 else:  # stopped before the results: the earlier fit stands
+                    for name in self._fit_description:
+                        self.__dict__.pop(name, None)
                     self.__dict__.update(earlier)
                 raise
         finally:

@@ -1038,6 +1038,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         "n_brackets": "brackets, or None for all",
     }
 
+    _fit_description = (
+        "min_resource_", "max_resource_", "brackets_", "min_resources_", "max_resources_",
+        "n_possible_iterations_", "n_required_iterations_",
+    )
+
     _parameter_constraints: dict = {
         **AskTellSearchCV._parameter_constraints,
         "resource": [str],

@@ -687,6 +687,25 @@ def test_a_perfect_score_equal_to_error_score_is_the_best_at_max_resource():
     assert search.best_score_ == 0.0
 
 
+def test_a_fit_that_fails_before_any_result_leaves_the_earlier_schedule():
+    # The schedule is set as the fit starts; with the earlier fit's results kept,
+    # it must stay theirs.
+    X_, y_ = make_classification(n_samples=240, random_state=0)
+    search = HyperbandSearchCV(
+        LogisticRegression(), {"C": Real(0.1, 10)}, min_resource=20, max_resource=150, cv=3,
+        random_state=0,
+    ).fit(X_, y_)
+    names = ("brackets_", "min_resource_", "max_resource_", "min_resources_", "max_resources_",
+             "n_possible_iterations_", "n_required_iterations_")
+    earlier = {name: getattr(search, name) for name in names}
+    search.set_params(min_resource=30, max_resource=100, estimator=LogisticRegression(max_iter=-1))
+    with pytest.raises(ValueError, match="fits failed"):
+        search.fit(X_, y_)
+    for name, value in earlier.items():
+        assert getattr(search, name) == value
+    assert search.n_resources_[-1] == search.max_resource_ == 150
+
+
 def test_progress_lines_pass_over_failed_rows_as_best_index_does(capsys):
     # error_score=0 is above every real score: the lines printed it as the best.
     search = HyperbandSearchCV(
