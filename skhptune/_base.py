@@ -717,7 +717,10 @@ def _taken_parameters(fit):
 
 
 # What BaseSearchCV sets from the search's results: the best row and its refit.
-_BEST = ("best_index_", "best_params_", "best_score_", "best_estimator_", "refit_time_")
+_BEST = (
+    "best_index_", "best_params_", "best_score_", "best_estimator_", "refit_time_",
+    "feature_names_in_",
+)
 
 # What a search keeps while it fits only (the data, every fit so far), left out
 # of its pickles.

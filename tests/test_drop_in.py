@@ -193,6 +193,18 @@ def test_a_refit_callable_that_raises_leaves_no_earlier_best_row(Search):
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
+def test_feature_names_are_the_refit_models_only(Search):
+    # Documented "only with refit": a later fit without refit (on an array) must
+    # not keep the names of an earlier one's DataFrame.
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(frame, y)
+    assert list(search.feature_names_in_) == list(frame.columns)
+    search.set_params(refit=False).fit(X, y)
+    assert not hasattr(search, "feature_names_in_")
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
 def test_return_train_score(Search):
     search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3, return_train_score=True).fit(X, y)
     assert "mean_train_score" in search.cv_results_
