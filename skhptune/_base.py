@@ -716,10 +716,11 @@ def _taken_parameters(fit):
     return taken
 
 
-# What BaseSearchCV sets from the search's results: the best row and its refit.
+# What BaseSearchCV sets from the search's results: the best row, its refit and
+# the scorers.
 _BEST = (
     "best_index_", "best_params_", "best_score_", "best_estimator_", "refit_time_",
-    "feature_names_in_",
+    "feature_names_in_", "scorer_",
 )
 
 # What a search keeps while it fits only (the data, every fit so far), left out
@@ -746,10 +747,10 @@ class AskTellSearchCV(BaseSearchCV):
     # switch: name -> what the number counts (subclasses list theirs).
     _counts: dict = {}
 
-    # Fitted attributes a search sets as it starts, describing the fit under way
-    # (subclasses list theirs): like the best row, an earlier fit's stand when a
+    # Fitted attributes set as a fit starts, describing the fit under way
+    # (subclasses add theirs): like the best row, an earlier fit's stand when a
     # fit stops before it has results.
-    _fit_description: tuple = ()
+    _fit_description: tuple = ("n_splits_",)
 
     # Read by the estimator checks of scikit-learn < 1.6.
     _required_parameters = ["estimator", "param_distributions"]

@@ -1038,7 +1038,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         "n_brackets": "brackets, or None for all",
     }
 
-    _fit_description = (
+    _fit_description = AskTellSearchCV._fit_description + (
         "min_resource_", "max_resource_", "brackets_", "min_resources_", "max_resources_",
         "n_possible_iterations_", "n_required_iterations_",
     )

@@ -106,6 +106,14 @@ class _BaseSearchScorer(SearchScorer, _BaseScorer):
         score = self.scorer._score(method_caller, unwrapped(estimator), *args, **kwargs)
         return _marked(score, self.error_score)
 
+    # _BaseScorer defines these, so they would not reach the scorer by __getattr__.
+    def get_metadata_routing(self):
+        return self.scorer.get_metadata_routing()
+
+    def set_score_request(self, **kwargs):
+        self.scorer.set_score_request(**kwargs)
+        return self
+
 
 # Metadata routing's messages name the scorer's class: scikit-learn's name, as
 # with any other search (pickles use the qualified name, left as it is).

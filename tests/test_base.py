@@ -2,6 +2,7 @@
 
 import functools
 import os
+import copy
 import pickle
 import re
 import threading
@@ -12,11 +13,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.ensemble import BaggingClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.metrics._scorer import _Scorer
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, RandomizedSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -24,6 +28,7 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from skhptune._base import _FIT_RECORDS, AskTellSearchCV, _taken_parameters, Batch, best_so_far, single_threaded_blas
+from skhptune._scoring import SearchScorer
 from skhptune.space import Integer, Real
 
 X, y = load_iris(return_X_y=True)
@@ -718,6 +723,41 @@ def test_keyboard_interrupt_as_the_search_ends_keeps_every_batch(space):
             search.fit(X, y)
     assert len(search.cv_results_["params"]) == (6 if isinstance(space["C"], Real) else 3)
     assert search.predict(X).shape == (len(X),)
+
+
+class _WeightedAccuracy(_Scorer):
+    """A scikit-learn scorer whose class asks for sample_weight."""
+
+    __metadata_request__score = {"sample_weight": True}
+
+
+def test_a_scorer_class_asking_for_metadata_gets_it_among_several():
+    # Routing is the scorer's own, whichever form the search's adapter takes.
+    X_, y_ = make_classification(n_samples=80, random_state=0)
+    weights = np.random.RandomState(0).uniform(size=80) ** 4
+    with config_context(enable_metadata_routing=True):
+        weighted = _WeightedAccuracy(accuracy_score, 1, {}, "predict")
+        unweighted = make_scorer(accuracy_score).set_score_request(sample_weight=False)
+        search = RandomSearch(
+            LogisticRegression().set_fit_request(sample_weight=False), {"C": Real(0.1, 10)},
+            n_iter=2, scoring={"w": weighted, "x": unweighted}, refit="w", cv=KFold(3),
+            random_state=0,
+        ).fit(X_, y_, sample_weight=weights)
+    train, test = next(KFold(3).split(X_))
+    model = LogisticRegression(**search.cv_results_["params"][0]).fit(X_[train], y_[train])
+    expected = accuracy_score(y_[test], model.predict(X_[test]), sample_weight=weights[test])
+    assert search.cv_results_["split0_test_w"][0] == pytest.approx(expected)
+
+
+def test_the_scorer_adapter_keeps_python_protocols_its_own():
+    class Copied:
+        def __call__(self, estimator, X, y):
+            return 0.0
+
+        def __deepcopy__(self, memo):
+            return Copied()
+
+    assert type(copy.deepcopy(SearchScorer(Copied(), 0))) is SearchScorer
 
 
 class _CountingPredictProba(LogisticRegression):

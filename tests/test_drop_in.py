@@ -175,6 +175,28 @@ def test_a_failing_refit_keeps_the_results_of_the_search(Search):
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
+def test_a_failing_refit_leaves_no_earlier_scorers(Search):
+    # The new cv_results_ stand with no fitted model: scorer_ of the fit before
+    # would score another metric than theirs.
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y)
+    search.set_params(estimator=_FailsOnAllTheData(), scoring=["accuracy", "f1_macro"], refit="accuracy")
+    with pytest.raises(MemoryError, match="too many samples"):
+        search.fit(X, y)
+    assert "mean_test_accuracy" in search.cv_results_
+    assert not hasattr(search, "scorer_")
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_fit_that_stops_before_any_result_leaves_the_earlier_splits(Search):
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y)
+    search.set_params(estimator=SVC(C=-1.0), param_distributions={"gamma": Real(0.1, 1)}, cv=5)
+    with pytest.raises(ValueError, match="fits failed"):
+        search.fit(X, y)
+    assert search.n_splits_ == 3 and "split2_test_score" in search.cv_results_
+    assert "split3_test_score" not in search.cv_results_
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
 def test_a_refit_callable_that_raises_leaves_no_earlier_best_row(Search):
     # cv_results_ is this fit's: a best_index_ of the fit before would point
     # into it at another configuration.
