@@ -826,10 +826,10 @@ class HyperbandSearchCV(AskTellSearchCV):
         How brackets draw new configurations. ``"random"``: a space-filling
         random design (scrambled Sobol points, or sampling without replacement
         for a space of lists). ``"bayes"``: as in BOHB, two thirds of a bracket's
-        new configurations (at most 64) are proposed by a Gaussian process with log expected
-        improvement, fitted on the scores at the largest resource with enough of
-        them (at least ``n_dims + 2``, not all equal); the rest, and all while
-        too few scores are known, are random.
+        new configurations (at most 64) are proposed by a Gaussian process with
+        log expected improvement, fitted on the scores at the largest resource
+        with enough of them (at least ``n_dims + 2``, not all equal); the rest,
+        and all while too few scores are known, are random.
 
     scoring : str, callable, list, tuple or dict, default=None
         Strategy to evaluate the cross-validated model, as in
