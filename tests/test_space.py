@@ -7,13 +7,17 @@ from scipy.stats import (
     betabinom,
     bernoulli,
     binom,
+    beta,
     expon,
+    gamma,
     hypergeom,
     loguniform,
     norm,
     poisson,
     randint,
+    rv_continuous,
     rv_discrete,
+    truncnorm,
     uniform,
     zipf,
 )
@@ -220,6 +224,35 @@ def test_continuous_distributions_map_through_their_quantiles(dist, low, high):
     assert all(low <= v <= high for v in values)
     assert all(type(v) is float for v in values)
     assert dim.decode(0.5) == pytest.approx(dist.median())
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [norm(0.5, 0.2), expon(scale=10), gamma(2.5, loc=1), beta(2, 3, scale=4), truncnorm(-1, 2)],
+)
+def test_continuous_distributions_decode_to_ppf_without_calling_it(dist):
+    # Decoding takes the law's quantile directly: the frozen law's ppf checks
+    # its arguments at every call, forty times the quantile's own cost.
+    dim = parse_dimension("x", dist)
+    units = np.random.default_rng(0).uniform(size=200)
+    expected = [float(dist.ppf(np.clip(u, 1e-6, 1 - 1e-6))) for u in units]
+    dist.ppf = None  # a call would raise TypeError
+    assert _decode_many(dim, units) == expected
+
+
+class _PpfOnlyLaw(rv_continuous):
+    """A law whose quantile overrides the public ppf, not ``_ppf``."""
+
+    def _cdf(self, x):
+        return np.clip(x, 0.0, 1.0)
+
+    def ppf(self, q, *args, **kwds):
+        return 2.0 * np.asarray(q)
+
+
+def test_distribution_whose_ppf_is_not_its_private_quantile_decodes_through_ppf():
+    dim = parse_dimension("x", _PpfOnlyLaw(a=0.0, b=1.0)())
+    assert dim.decode(0.25) == 0.5
 
 
 def test_distribution_with_invalid_arguments_is_searched_through_draws():
