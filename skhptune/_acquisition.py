@@ -30,6 +30,8 @@ _LOG_SQRT_HALF_PI = 0.5 * np.log(0.5 * np.pi)
 _INV_SQRT_EPS = 1.0 / np.sqrt(np.finfo(float).eps)
 # Keeps z = (mean - best) / std finite where the posterior is (nearly) certain.
 _STD_FLOOR = 1e-12
+# Scores beyond this magnitude are rescaled before robust_scores squares them.
+_LARGEST_SAFE_SCORE = 1e150
 _UCB_KAPPA = 2.0
 _DUPLICATE_TOL = 1e-9
 # Perturbations of the best observations: how many, and their scale range.
@@ -136,14 +138,17 @@ def robust_scores(y):
         The transformed scores, in the order of ``y``.
     """
     y = np.asarray(y, dtype=float)
+    largest = np.max(np.abs(y), initial=0.0)
+    if largest > _LARGEST_SAFE_SCORE:
+        # The map is unchanged by a positive factor; in units of the largest
+        # score, differences and squares (np.std's) cannot overflow.
+        y = y / largest
     q1, median, q3 = np.percentile(y, [25, 50, 75])
     # 1.349 interquartile ranges make one standard deviation of a normal law.
     scale = (q3 - q1) / 1.349
     if scale <= 0:
-        # Squared deviations of scores near the float limit (1e300) overflow.
-        with np.errstate(over="ignore"):
-            scale = float(np.std(y))
-        if not 0 < scale < np.inf:
+        scale = float(np.std(y))
+        if scale == 0:
             scale = 1.0
     z = (y - median) / scale
     return np.where(z < 0, -np.log1p(np.abs(z)), z)

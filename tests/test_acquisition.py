@@ -289,6 +289,16 @@ def test_robust_scores_of_huge_equal_scores_are_zero_without_warning():
     np.testing.assert_array_equal(z, np.zeros(14))
 
 
+def test_robust_scores_of_scores_beyond_float_squares_keep_their_shape():
+    from skhptune._acquisition import robust_scores
+
+    y = np.array([-1.0] * 8 + [0.5, 0.9])  # tied: scaled by the standard deviation
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the squares overflowed
+        huge = robust_scores(1e160 * y)
+    np.testing.assert_allclose(huge, robust_scores(y))
+
+
 def test_a_categorical_with_thousands_of_levels_is_proposed_from_a_few_moves(monkeypatch):
     # Every other level was tried at each discrete move: rows of a one-hot as
     # wide as the levels, memory quadratic in their number.

@@ -173,6 +173,24 @@ def test_a_region_scoring_minus_infinity_is_avoided_as_failures_are():
     assert np.isfinite(search.best_score_)
 
 
+def _huge_loss_below_9(estimator, X, y=None):
+    # Diverged models share one loss whose square overflows a float.
+    return -1e160 if estimator.x < 9 else estimator.x
+
+
+def test_scores_beyond_float_squares_are_modelled_without_warnings():
+    # The scores' spread overflowed: NaN predictions, RuntimeWarnings, and the
+    # last proposals at the bad end x = -5.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        search = BayesSearchCV(
+            ToyObjective(), {"x": Real(-5, 10)}, scoring=_huge_loss_below_9, n_iter=20,
+            n_initial_points=8, cv=2, random_state=0,
+        ).fit(X_toy, y_toy)
+    last = [p["x"] for p in search.cv_results_["params"][-4:]]
+    assert all(x >= 9 for x in last)
+
+
 def test_conditional_subspaces_use_the_better_one():
     space = [{"kind": ["a"], "x": Real(-5, 10), "y": Real(0, 15)}, {"kind": ["b"], "level": Integer(1, 40)}]
     search = BayesSearchCV(ToyObjective(), space, n_iter=30, cv=2, random_state=0)
