@@ -243,11 +243,12 @@ def warn_out_of_new_configurations(search, n_evaluated, budget, proposer):
 def _lacks_a_score(fits, metric, error_score):
     """Whether a configuration's fits (one per split) give no real score of ``metric``.
 
-    Either a fit failed, or fitting worked and scoring raised in every split:
-    scikit-learn then puts a numeric ``error_score`` in place of each score
-    with no ``fit_error`` to tell. A real score equal to ``error_score`` (0 is
-    perfect under a ``neg_`` metric) comes marked as a
-    :class:`~skhptune._scoring.RealScore` by the search's scorers.
+    A fit failed, or scoring raised in some split: scikit-learn then puts a
+    numeric ``error_score`` in place of that score with no ``fit_error`` to
+    tell, and the mean mixes it with real scores (as NaN, the default, would
+    not). A real score equal to ``error_score`` (0 is perfect under a ``neg_``
+    metric) comes marked as a :class:`~skhptune._scoring.RealScore` by the
+    search's scorers.
     """
     if any(fit["fit_error"] is not None for fit in fits):
         return True
@@ -258,7 +259,7 @@ def _lacks_a_score(fits, metric, error_score):
         fit["test_scores"][metric] if isinstance(fit["test_scores"], dict) else fit["test_scores"]
         for fit in fits
     )
-    return all(score == error_score and not isinstance(score, RealScore) for score in scores)
+    return any(score == error_score and not isinstance(score, RealScore) for score in scores)
 
 
 def _is_all_fits_failed(error):

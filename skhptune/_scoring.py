@@ -7,8 +7,8 @@ or keeps the model must see the estimator itself, as in any other search.
 
 When scoring raises, scikit-learn puts a numeric ``error_score`` in place of the
 score and leaves no other trace in the results, so a score equal to
-``error_score`` in every split would have to be taken for a failure, even where
-it is real (0 is perfect under a ``neg_`` metric). The scorers here mark a real
+``error_score`` would have to be taken for a failure, even where it is real (0
+is perfect under a ``neg_`` metric). The scorers here mark a real
 score equal to ``error_score`` as a :class:`RealScore`, so that only the ones
 scikit-learn substituted count as failures.
 """

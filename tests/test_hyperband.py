@@ -687,6 +687,30 @@ def test_a_perfect_score_equal_to_error_score_is_the_best_at_max_resource():
     assert search.best_score_ == 0.0
 
 
+def _fails_on_the_first_fold_above_half(estimator, X, y=None):
+    if estimator.a > 0.5 and X[0, 0] == 0:
+        raise ValueError("cannot score the first fold")
+    return estimator.score(X, y)
+
+
+def test_a_configuration_whose_scoring_failed_in_one_split_is_never_promoted():
+    # error_score=0 is above every real score (all negative): the mean of a
+    # failed split and a real one flattered a >= 0.5, which was promoted and
+    # chosen as best. A fit failing in one split was already a failure.
+    search = HyperbandSearchCV(
+        Toy(), {"a": Real(0, 1)}, resource="budget", min_resource=1, max_resource=9,
+        scoring=_fails_on_the_first_fold_above_half, error_score=0, cv=KFold(2),
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        search.fit(np.arange(10.0).reshape(-1, 1))
+    results = search.cv_results_
+    promoted = results["iter"] > 0
+    assert promoted.any()
+    assert not any(p["a"] > 0.5 for p, kept in zip(results["params"], promoted) if kept)
+    assert search.best_params_["a"] <= 0.5
+
+
 def test_a_fit_that_fails_before_any_result_leaves_the_earlier_schedule():
     # The schedule is set as the fit starts; with the earlier fit's results kept,
     # it must stay theirs.
