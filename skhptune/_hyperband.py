@@ -921,8 +921,14 @@ class HyperbandSearchCV(AskTellSearchCV):
         brackets.
     n_iterations_ : int
         Number of levels evaluated, ``len(n_resources_)``.
-    n_possible_iterations_, n_required_iterations_ : int
+    n_possible_iterations_ : int
         Number of levels of the schedule, ``s_max + 1``.
+    n_required_iterations_ : int
+        Number of rounds the most aggressive bracket would need to leave fewer
+        than ``eta`` configurations, ``1 + floor(log_eta(n))`` of the ``n`` it
+        starts, as in scikit-learn's halving searches: ``s_max + 1`` for
+        Hyperband's own sizes, more for a grid started whole, fewer for a space
+        smaller than the bracket.
     min_resources_, max_resources_ : int
         ``min_resource_`` and ``max_resource_`` under the names of
         scikit-learn's halving searches. With ``n_brackets=1`` the rows with
@@ -1320,7 +1326,10 @@ class HyperbandSearchCV(AskTellSearchCV):
         self.brackets_ = schedule
         # The names scikit-learn's halving searches use, for code written for them.
         self.min_resources_, self.max_resources_ = min_resource, max_resource
-        self.n_possible_iterations_ = self.n_required_iterations_ = len(levels)
+        self.n_possible_iterations_ = len(levels)
+        # Rounds the most aggressive bracket needs to leave fewer than eta
+        # configurations; more than the levels for a grid started whole.
+        self.n_required_iterations_ = 1 + integer_log(schedule[0][0][0], eta)
         # Under a time limit the brackets run one after another, so that a
         # max_resource result exists as early as a halving search would give it;
         # otherwise they share one batch per level, which keeps workers busier.

@@ -537,6 +537,28 @@ def test_halving_attribute_names_describe_the_levels(n_brackets):
             assert np.all(results["n_resources"][results["iter"] == level] == resource)
 
 
+def test_n_required_iterations_is_what_halving_searches_mean_by_it():
+    # Rounds needed to leave fewer than eta candidates: a grid started whole
+    # (60 points on 3 levels) needs 4, more than the levels, which code written
+    # for the halving searches checks; it was always the number of levels.
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    X_, y_ = make_classification(n_samples=300, random_state=0)
+    grid = {"C": list(np.logspace(-3, 3, 60))}
+    halving = HalvingGridSearchCV(
+        LogisticRegression(), grid, factor=3, min_resources=20, max_resources=180, cv=3
+    ).fit(X_, y_)
+    search = HyperbandSearchCV(
+        LogisticRegression(), grid, eta=3, min_resource=20, max_resource=180, n_brackets=1,
+        cv=3, random_state=0,
+    ).fit(X_, y_)
+    assert search.n_resources_ == halving.n_resources_
+    assert search.n_candidates_[0] == halving.n_candidates_[0] == 60
+    assert search.n_possible_iterations_ == halving.n_possible_iterations_ == 3
+    assert search.n_required_iterations_ == halving.n_required_iterations_ == 4
+
+
 def test_resource_parameter_inside_a_pipeline():
     pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
     search = HyperbandSearchCV(
