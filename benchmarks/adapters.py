@@ -50,7 +50,10 @@ def _prior_space(space, Real, Integer, Categorical):
 def skhptune_space(space):
     from skhptune.space import Categorical, Integer, Real
 
-    return _prior_space(space, Real, Integer, Categorical)
+    # Normal priors (suite 3) go as scipy.stats laws, which skhptune takes.
+    ranges = _prior_space({n: d for n, d in space.items() if d[0] != "norm"}, Real, Integer, Categorical)
+    return {name: ranges[name] if name in ranges else scipy_space({name: dim})[name]
+            for name, dim in space.items()}
 
 
 def skopt_space(space):

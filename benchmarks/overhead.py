@@ -19,6 +19,10 @@ same seed on a moderately expensive problem (1.0 = perfect use of both cores).
 Fit time: wall time and mean time per fit of 16 evaluations (``n_jobs=2``) of
 histogram gradient boosting at its defaults on 60,000 samples, where binning the
 training data is about a quarter of a fit.
+
+scipy.stats priors: the quadratic in 10 dimensions with every parameter drawn from
+``scipy.stats.norm(0.5, 0.2)``, 100 evaluations, five seeds, for the searches that
+take such laws (random search and skhptune's), reported as ratios to random search.
 """
 
 import inspect
@@ -47,6 +51,12 @@ WINDOW = 10
 LONG_SEARCHES = ["random", "optuna", "gasearch", "skh-bayes", "skh-genetic"]
 LONG_DIM = 10
 LONG_OBSERVATIONS = (250, 500, 1000)
+# Spaces of scipy.stats laws, as RandomizedSearchCV users write them: normal priors
+# in 10 dimensions, 100 evaluations, for the searches that take such laws.
+# Runs take a second or two, so five seeds whatever ``seeds`` the suite is given.
+PRIOR_SEARCHES = ["random", "skh-bayes", "skh-genetic"]
+PRIOR_OBSERVATIONS = (50, 100)
+PRIOR_SEEDS = (0, 1, 2, 3, 4)
 MAX_DIM = 30
 # A search slower than this (seconds) is stopped where the library allows it (skopt's
 # DeadlineStopper); the points it reached are reported.
@@ -91,13 +101,14 @@ class StampScorer:
         return score
 
 
-def quadratic_problem(dim, scoring):
+def quadratic_problem(dim, scoring, normal_priors=False):
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(30, 2)), rng.uniform(size=30)
+    dimension = ("norm", 0.5, 0.2) if normal_priors else ("real", 0.0, 1.0, "linear")
     return Problem(
-        name=f"quadratic-{dim}d",
+        name=f"quadratic-{dim}d" + ("-normal" if normal_priors else ""),
         estimator=Quadratic(),
-        space={f"x{i}": ("real", 0.0, 1.0, "linear") for i in range(dim)},
+        space={f"x{i}": dimension for i in range(dim)},
         X=X, y=y, scoring=scoring, cv=KFold(3),
     )
 
@@ -106,7 +117,7 @@ def run_overhead(optimizer, dim, seed, observations=OBSERVATIONS, kind="overhead
     """Own time per evaluation around each of ``observations``, up to the largest."""
     fd, stamps_path = tempfile.mkstemp(prefix="overhead-", suffix=".txt")
     os.close(fd)
-    problem = quadratic_problem(dim, StampScorer(stamps_path))
+    problem = quadratic_problem(dim, StampScorer(stamps_path), normal_priors=kind == "priors")
     n_evaluations = max(observations)
     record = {"kind": kind, "optimizer": optimizer, "dim": dim, "seed": seed}
     try:
@@ -275,6 +286,13 @@ def run_suite(searches, results_dir, seeds=(0,), log=print):
                 lambda: run_overhead(optimizer, LONG_DIM, seed, LONG_OBSERVATIONS, kind="long"),
                 own_time,
             )
+    for seed in PRIOR_SEEDS:
+        for optimizer in [s for s in PRIOR_SEARCHES if s in searches]:
+            run_missing(
+                f"priors|{optimizer}|{LONG_DIM}|{seed}",
+                lambda: run_overhead(optimizer, LONG_DIM, seed, PRIOR_OBSERVATIONS, kind="priors"),
+                own_time,
+            )
     parallel = [s for s in PARALLEL_SEARCHES if s in searches or s.startswith("skh-") or s == "halving"]
     for seed in seeds:
         for optimizer in parallel:
@@ -329,6 +347,7 @@ def summarize(records):
                     cells.append(f"{np.median(a) / np.median(b):.3f}" if a and b else "–")
             lines.append(f"| {o} | " + " | ".join(cells) + " |")
     lines.extend(_long_run_lines(records))
+    lines.extend(_prior_lines(records))
     prow = [r for r in records if r.get("kind") == "parallel" and r["status"] == "ok"]
     if prow:
         lines.append("\n## Parallel efficiency: t(n_jobs=1) / (2 t(n_jobs=2))\n")
@@ -385,6 +404,30 @@ def _long_run_lines(records):
             cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
         ratio = f"{own[o] / own['optuna']:.2f}" if "optuna" in own else "–"
         lines.append(f"| {o} | " + " | ".join(cells) + f" | {own[o]:.1f} | {ratio} |")
+    return lines
+
+
+def _prior_lines(records):
+    rows = [r for r in records if r.get("kind") == "priors" and r["status"] == "ok"]
+    if not rows:
+        return []
+    lines = [f"\n## scipy.stats priors: own time per evaluation (d={LONG_DIM}, normal priors, "
+             "n_jobs=1, free synthetic fits)\n",
+             "The same quadratic with every parameter drawn from `scipy.stats.norm(0.5, 0.2)`, as "
+             "RandomizedSearchCV users write spaces. Milliseconds around n observations (median over "
+             f"{len(PRIOR_SEEDS)} seeds), the whole run's own time per evaluation, and its ratio to "
+             "RandomizedSearchCV's.\n",
+             "| search | " + " | ".join(f"n={n}" for n in PRIOR_OBSERVATIONS) + " | own ms / eval | / random |",
+             "|---|" + "---:|" * (len(PRIOR_OBSERVATIONS) + 2)]
+    own = {o: np.median([r["own_time_per_evaluation"] for r in rows if r["optimizer"] == o])
+           for o in {r["optimizer"] for r in rows}}
+    for o in [o for o in adapters.ADAPTERS if o in own]:
+        cells = []
+        for n in PRIOR_OBSERVATIONS:
+            v = [r["overhead_at"][str(n)] for r in rows if r["optimizer"] == o and str(n) in r["overhead_at"]]
+            cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
+        ratio = f"{own[o] / own['random']:.2f}" if "random" in own else "–"
+        lines.append(f"| {o} | " + " | ".join(cells) + f" | {1000 * own[o]:.1f} | {ratio} |")
     return lines
 
 

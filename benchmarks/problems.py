@@ -255,6 +255,9 @@ def scipy_space(space):
         elif kind == "int":
             _, low, high, scale = dim
             out[name] = LogUniformInt(low, high) if scale == "log" else stats.randint(low, high + 1)
+        elif kind == "norm":  # a normal prior (suite 3's scipy.stats row only)
+            _, loc, scale = dim
+            out[name] = stats.norm(loc, scale)
         else:
             raise ValueError(f"unknown dimension kind {kind!r} for {name!r}")
     return out
