@@ -32,6 +32,7 @@ from sklearn.model_selection._validation import (
     _fit_and_score,
     _warn_or_raise_about_fit_failures,
 )
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, InvalidParameterError, Options
 import threadpoolctl
@@ -691,6 +692,24 @@ class GridInChunks:
 _SKLEARN_DIR = os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep
 
 
+def _fit_refusal(estimator, name):
+    """Why ``estimator.fit`` cannot take the parameter ``name`` (metadata routing
+    off), or ``None`` when it may.
+
+    A ``Pipeline`` takes ``**params`` but only ``step__parameter`` names (the
+    step itself may be one the search swaps, so the rest is left to it).
+    """
+    if isinstance(estimator, Pipeline):
+        if "__" in name:
+            return None
+        return f"{type(estimator).__name__}.fit, which takes only step__parameter names"
+    fit = getattr(estimator, "fit", None)
+    taken = _taken_parameters(fit) if callable(fit) else None
+    if taken is None or name in taken:
+        return None
+    return f"{type(estimator).__name__}.fit, which does not take it"
+
+
 def _taken_parameters(fit):
     """Names ``fit`` takes as keywords, through its decorators; ``None`` when it
     may take any (``**kwargs`` in the function itself, or in a wrapper that is
@@ -958,25 +977,20 @@ class AskTellSearchCV(BaseSearchCV):
     def _check_fit_params_are_taken(self, params):
         """Name a parameter the estimator's ``fit`` cannot take now, rather than
         after every fit of the search has failed on it."""
-        fit = getattr(self._estimator_as_given(), "fit", None)
-        if not params or get_config().get("enable_metadata_routing") or not callable(fit):
+        if not params or get_config().get("enable_metadata_routing"):
             return  # with routing, scikit-learn checks the parameters itself
-        taken = _taken_parameters(fit)
-        if taken is None:
-            return
         for name in params:
-            if name not in taken and name != "groups":  # groups go to the splitter
+            if name == "groups":  # groups go to the splitter
+                continue
+            refusal = _fit_refusal(self._estimator_as_given(), name)
+            if refusal is not None:
                 hint = (
                     "; scikit-optimize's and sklearn-genetic-opt's fit callbacks "
                     "become max_time or early_stopping (see the migration guide)"
                     if name in ("callback", "callbacks")
                     else ""
                 )
-                raise TypeError(
-                    f"{type(self).__name__}.fit passes {name}= to "
-                    f"{type(self._estimator_as_given()).__name__}.fit, which does not "
-                    f"take it{hint}."
-                )
+                raise TypeError(f"{type(self).__name__}.fit passes {name}= to {refusal}{hint}.")
 
     def _create_model_store(self):
         """A :class:`ModelStore`, or ``None`` (with a warning) when no temporary

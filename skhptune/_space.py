@@ -645,7 +645,7 @@ def parse_dimension(name, spec, rng=None):
         dimensions, in the user's order, else ``None``), ``decode(u)``,
         ``encode(value)`` and ``key(u)``.
     """
-    spec = _from_scikit_optimize(name, spec)
+    spec = _from_peer_libraries(name, spec)
     if isinstance(spec, Real):
         return _parse_real(name, spec)
     if isinstance(spec, Integer):
@@ -695,16 +695,19 @@ def parse_dimension(name, spec, rng=None):
     return _CategoricalDim(name, values)
 
 
-def _from_scikit_optimize(name, spec):
-    """scikit-optimize's ways of writing a dimension, for code moved from it.
+def _from_peer_libraries(name, spec):
+    """scikit-optimize's and sklearn-genetic-opt's dimensions, for code moved from them.
 
-    Its ``Real``, ``Integer`` and ``Categorical`` objects become skhptune's (their
-    ``rvs`` returns lists, which would be searched as values). Its tuples
-    ``(low, high, prior)`` are an error: scikit-learn's searches, and ours, read
-    a tuple as choices, and a prior's name is never one.
+    Their ``Real``/``Continuous``, ``Integer`` and ``Categorical`` objects become
+    skhptune's (scikit-optimize's ``rvs`` returns lists, which would be searched
+    as values; sklearn-genetic-opt's is a scipy law's unbound ``rvs``, which
+    draws from ``[0, 1]`` whatever the bounds). scikit-optimize's tuples
+    ``(low, high, prior)`` and ``(low, high, prior, base)`` are an error:
+    scikit-learn's searches, and ours, read a tuple as choices, and a prior's
+    name is never one.
     """
-    if type(spec).__module__.startswith("skopt.space"):
-        kind = type(spec).__name__
+    module, kind = type(spec).__module__, type(spec).__name__
+    if module.startswith("skopt.space"):
         if kind in ("Real", "Integer"):
             ours = Real if kind == "Real" else Integer
             return ours(spec.low, spec.high, prior=spec.prior)
@@ -714,14 +717,29 @@ def _from_scikit_optimize(name, spec):
             f"Parameter {name!r}: scikit-optimize's {spec!r} has no counterpart in "
             "skhptune.space (whose Categorical draws its choices with equal weight)."
         )
+    if module.startswith("sklearn_genetic.space"):
+        if kind == "Continuous":
+            prior = "log-uniform" if spec.distribution == "log-uniform" else "uniform"
+            return Real(spec.lower, spec.upper, prior=prior)
+        if kind == "Integer":
+            return Integer(spec.lower, spec.upper)
+        if kind == "Categorical" and spec.priors is None:
+            return Categorical(list(spec.choices))
+        described = f"{kind} with priors {spec.priors!r}" if kind == "Categorical" else kind
+        raise TypeError(
+            f"Parameter {name!r}: sklearn-genetic-opt's {described} has no "
+            "counterpart in skhptune.space (whose Categorical draws its choices "
+            "with equal weight)."
+        )
     if (
         isinstance(spec, tuple)
-        and len(spec) == 3
+        and len(spec) in (3, 4)
         and all(_is_number(bound) for bound in spec[:2])
         and isinstance(spec[2], str)
         and spec[2] in _PRIORS
+        and all(_is_number(base) for base in spec[3:])
     ):
-        low, high, prior = spec
+        low, high, prior = spec[:3]
         integers = all(isinstance(bound, numbers.Integral) for bound in (low, high))
         kind = "Integer" if integers else "Real"
         raise ValueError(

@@ -643,3 +643,7 @@ def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Searc
     pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
     with pytest.raises(ValueError, match="fits failed"):  # Pipeline.fit takes it, SVC not
         make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, svc__weights=1)
+    # A Pipeline takes step__parameter names only; it takes **params, which
+    # hid the callback until every fit had failed on it.
+    with pytest.raises(TypeError, match=r"passes callback= to Pipeline.fit.*step__parameter.*max_time"):
+        make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)

@@ -888,6 +888,8 @@ def test_scikit_optimize_dimensions_without_counterpart_are_named(dimension):
     [
         ((1e-6, 10.0, "log-uniform"), "Real(1e-06, 10.0, prior='log-uniform')"),
         ((1, 5, "uniform"), "Integer(1, 5, prior='uniform')"),
+        # With the base of the log, as scikit-optimize also reads them.
+        ((1e-3, 1e3, "log-uniform", 10), "Real(0.001, 1000.0, prior='log-uniform')"),
     ],
 )
 def test_scikit_optimize_range_tuples_name_the_dimension_to_write(spec, replacement):
@@ -895,3 +897,44 @@ def test_scikit_optimize_range_tuples_name_the_dimension_to_write(spec, replacem
         parse_dimension("p", spec)
     # Any other tuple is a list of choices, as in scikit-learn's searches.
     assert parse_dimension("p", (1, 5, "auto")).n_levels == 3
+
+
+def _genetic_opt_dimension(kind, **attributes):
+    """An object of sklearn-genetic-opt's class ``kind`` (not a dependency): its
+    ``rvs`` is a scipy law's unbound one, which draws from [0, 1] unless given
+    the bounds, as sklearn-genetic-opt's are."""
+    cls = type(kind, (), {"__module__": "sklearn_genetic.space.space", "rvs": uniform.rvs})
+    dimension = cls()
+    dimension.__dict__.update(attributes)
+    return dimension
+
+
+def test_sklearn_genetic_opt_dimensions_are_read_as_ours():
+    # Their rvs ignored the bounds: C was searched in [0, 1], not [10, 100].
+    X, y = make_classification(60, 4, random_state=0)
+    theirs = {
+        "C": _genetic_opt_dimension("Continuous", lower=10, upper=100, distribution="uniform"),
+        "tol": _genetic_opt_dimension(
+            "Continuous", lower=1e-5, upper=1e-2, distribution="log-uniform"
+        ),
+        "max_iter": _genetic_opt_dimension("Integer", lower=50, upper=200, distribution="uniform"),
+        "fit_intercept": _genetic_opt_dimension("Categorical", choices=[True, False], priors=None),
+    }
+    ours = {
+        "C": Real(10, 100),
+        "tol": Real(1e-5, 1e-2, prior="log-uniform"),
+        "max_iter": Integer(50, 200),
+        "fit_intercept": Categorical([True, False]),
+    }
+    searched = [
+        BayesSearchCV(LogisticRegression(), space, n_iter=6, cv=2, random_state=0)
+        .fit(X, y).cv_results_["params"]
+        for space in (theirs, ours)
+    ]
+    assert searched[0] == searched[1]
+
+
+def test_sklearn_genetic_opt_categorical_with_priors_is_named():
+    weighted = _genetic_opt_dimension("Categorical", choices=["a", "b"], priors=[0.9, 0.1])
+    with pytest.raises(TypeError, match=r"sklearn-genetic-opt's Categorical with priors \[0.9"):
+        parse_dimension("p", weighted)
