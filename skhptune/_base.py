@@ -493,8 +493,8 @@ class SearchRunner:
     def evaluate(self, batch):
         """Evaluate the batch's new configurations; return a score per point.
 
-        A configuration that failed to fit in some fold, or to score in every
-        fold, scores NaN whatever ``error_score`` put in ``cv_results_`` (see
+        A configuration that failed to fit or to score in some fold scores NaN
+        whatever ``error_score`` put in ``cv_results_`` (see
         :func:`_lacks_a_score`); each strategy decides how a failure ranks.
         """
         keys = self._keys(batch)
@@ -959,6 +959,9 @@ class AskTellSearchCV(BaseSearchCV):
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)
+        if not get_config().get("skip_parameter_validation"):
+            # The search reads its parameters before BaseSearchCV.fit checks them.
+            self._validate_params()
         self._check_counts_are_not_switches()
         self._check_fit_params_are_taken(params)
         try:

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 
 import numpy as np
-from sklearn.base import _fit_context, is_classifier
+from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._split import GroupsConsumerMixin
@@ -1104,10 +1104,6 @@ class HyperbandSearchCV(AskTellSearchCV):
             param_grid=param_grid,
         )
 
-    @_fit_context(
-        # The estimator is validated by its own fit, as in BaseSearchCV.
-        prefer_skip_nested_validation=False
-    )
     def _fit_search(self, X, y, **params):
         # The schedule needs the training folds before the first batch; they are
         # split when the search starts, after BaseSearchCV's own checks.

@@ -647,3 +647,38 @@ def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Searc
     # hid the callback until every fit had failed on it.
     with pytest.raises(TypeError, match=r"passes callback= to Pipeline.fit.*step__parameter.*max_time"):
         make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
+
+
+class _TeardownRecorder:
+    """A scikit-learn callback counting its teardowns; with ``interrupt``, its
+    teardown raises KeyboardInterrupt (Ctrl-C landing there)."""
+
+    def __init__(self, interrupt=False):
+        self.interrupt, self.n_teardowns = interrupt, 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        self.n_teardowns += 1
+        if self.interrupt:
+            raise KeyboardInterrupt
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        pass
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_callbacks_are_torn_down_once_per_fit(Search):
+    # HyperbandSearchCV wrapped its fit in a second callback context: an
+    # interrupted teardown tore every callback down again.
+    pytest.importorskip("sklearn.callback")
+    recorder, interrupting = _TeardownRecorder(), _TeardownRecorder(interrupt=True)
+    search = make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3)
+    search.set_callbacks(recorder, interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    assert recorder.n_teardowns == interrupting.n_teardowns == 1
