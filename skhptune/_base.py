@@ -696,11 +696,12 @@ def _fit_refusal(estimator, name):
     """Why ``estimator.fit`` cannot take the parameter ``name`` (metadata routing
     off), or ``None`` when it may.
 
-    A ``Pipeline`` takes ``**params`` but only ``step__parameter`` names (the
-    step itself may be one the search swaps, so the rest is left to it).
+    A ``Pipeline`` takes ``**params`` but only ``step__parameter`` names besides
+    those its ``fit`` names (a subclass may add some); the step itself may be one
+    the search swaps, so what follows the step's name is left to it.
     """
     if isinstance(estimator, Pipeline):
-        if "__" in name:
+        if "__" in name or name in _named_parameters(estimator.fit):
             return None
         return f"{type(estimator).__name__}.fit, which takes only step__parameter names"
     fit = getattr(estimator, "fit", None)
@@ -708,6 +709,16 @@ def _fit_refusal(estimator, name):
     if taken is None or name in taken:
         return None
     return f"{type(estimator).__name__}.fit, which does not take it"
+
+
+def _named_parameters(function):
+    """The names ``function`` takes as keywords, ``**kwargs`` aside."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # a builtin
+        return set()
+    keywords = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return {parameter.name for parameter in parameters if parameter.kind in keywords}
 
 
 def _taken_parameters(fit):
@@ -959,10 +970,11 @@ class AskTellSearchCV(BaseSearchCV):
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)
-        if not get_config().get("skip_parameter_validation"):
-            # The search reads its parameters before BaseSearchCV.fit checks them.
-            self._validate_params()
         self._check_counts_are_not_switches()
+        if not get_config().get("skip_parameter_validation"):
+            # The search reads its parameters before BaseSearchCV.fit checks them
+            # (again; it costs microseconds).
+            self._validate_params()
         self._check_fit_params_are_taken(params)
         try:
             self._fit_search(X, y, **params)

@@ -926,9 +926,10 @@ class HyperbandSearchCV(AskTellSearchCV):
     n_required_iterations_ : int
         Number of rounds the most aggressive bracket would need to leave fewer
         than ``eta`` configurations, ``1 + floor(log_eta(n))`` of the ``n`` it
-        starts, as in scikit-learn's halving searches: ``s_max + 1`` for
-        Hyperband's own sizes, more for a grid started whole, fewer for a space
-        smaller than the bracket.
+        starts, as in scikit-learn's halving searches: ``s_max + 1`` for Li et
+        al.'s bracket sizes, more where the bracket starts more configurations
+        (a grid started whole, a single level), fewer for a space smaller than
+        the bracket.
     min_resources_, max_resources_ : int
         ``min_resource_`` and ``max_resource_`` under the names of
         scikit-learn's halving searches. With ``n_brackets=1`` the rows with

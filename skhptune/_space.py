@@ -303,8 +303,7 @@ class _QuantileMap:
         u = np.minimum(np.maximum(u, _TAIL), 1 - _TAIL)
         if self._direct is None:
             return self.dist.ppf(u)
-        law, shapes, loc, scale = self._direct
-        return law._ppf(u, *shapes) * scale + loc
+        return _quantiles(self._direct, u)
 
     def to_unit(self, value):
         if self.discrete:
@@ -313,7 +312,12 @@ class _QuantileMap:
         return self.dist.cdf(value)
 
 
-def _direct_quantiles(dist, probes=(_TAIL, 0.1, 0.3, 0.5, 0.7, 0.9, 1 - _TAIL)):
+# Where the direct quantiles must equal ppf's before they replace it: the tails,
+# and a spread of points between them.
+_QUANTILE_PROBES = np.concatenate([[_TAIL, 1 - _TAIL], np.linspace(0.01, 0.99, 41)])
+
+
+def _direct_quantiles(dist):
     """The law, shapes, loc and scale whose ``_ppf`` gives ``dist.ppf`` exactly.
 
     A frozen continuous law's public ``ppf`` checks its arguments and masks
@@ -321,18 +325,29 @@ def _direct_quantiles(dist, probes=(_TAIL, 0.1, 0.3, 0.5, 0.7, 0.9, 1 - _TAIL)):
     itself; searches decode the same dimension thousands of times a run (a
     genetic search computes the values of every child it breeds). For ``u``
     strictly inside ``(0, 1)`` scipy returns ``_ppf(u, *shapes) * scale + loc``
-    of its valid arguments; the direct formula is kept only where it gives
-    ``ppf``'s values at the probes bit for bit, and ``None`` means ``ppf``.
+    of its valid arguments, all as one-dimensional arrays (NumPy may round a
+    scalar's operations differently: 1 ulp for ``pareto``), which
+    :func:`_quantiles` repeats. It is kept only where it gives ``ppf``'s values
+    at every probe bit for bit; ``None`` means ``ppf``.
     """
     law = getattr(dist, "dist", None)
     try:
         shapes, loc, scale = law._parse_args(*dist.args, **dist.kwds)
-        for u in probes:
-            if not law._ppf(np.float64(u), *shapes) * scale + loc == dist.ppf(u):
+        direct = law, tuple(np.atleast_1d(s) for s in shapes), np.atleast_1d(loc), np.atleast_1d(scale)
+        for u in _QUANTILE_PROBES:
+            if not _quantiles(direct, u) == dist.ppf(u):
                 return None
     except Exception:  # not a frozen scipy law, or a private API that moved
         return None
-    return law, shapes, loc, scale
+    return direct
+
+
+def _quantiles(direct, u):
+    """``ppf(u)`` of :func:`_direct_quantiles`'s law, for ``u`` inside ``(0, 1)``."""
+    law, shapes, loc, scale = direct
+    q = np.asarray(u, dtype=float)
+    values = law._ppf(q.reshape(-1), *shapes) * scale + loc
+    return values[0] if q.ndim == 0 else values.reshape(q.shape)
 
 
 class _TabulatedMap:

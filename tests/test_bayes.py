@@ -323,6 +323,7 @@ def test_categorical_objects_are_searched():
         # Counts, not switches: True would silently mean 1.
         ({"batch_size": True}, "'batch_size' parameter.*not a switch"),
         ({"n_initial_points": True}, "'n_initial_points' parameter.*not a switch"),
+        ({"batch_size": np.True_}, "'batch_size' parameter.*not a switch"),
         ({"acquisition": "ei"}, "'acquisition' parameter.*'ei'"),
         ({"max_time": 0}, "'max_time' parameter"),
     ],

@@ -682,3 +682,18 @@ def test_callbacks_are_torn_down_once_per_fit(Search):
     with pytest.raises(KeyboardInterrupt):
         search.fit(X, y)
     assert recorder.n_teardowns == interrupting.n_teardowns == 1
+
+
+class _LoggedPipeline(Pipeline):
+    """A Pipeline whose fit names an option of its own besides step__param."""
+
+    def fit(self, X, y=None, log_to=None, **params):
+        return super().fit(X, y, **params)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_pipeline_subclass_takes_the_options_its_fit_names(Search):
+    pipe = _LoggedPipeline([("scale", StandardScaler()), ("svc", SVC())])
+    make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, log_to="log")
+    with pytest.raises(TypeError, match="passes callback= to _LoggedPipeline.fit"):
+        make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
