@@ -384,6 +384,21 @@ def summarize(records):
     return "\n".join(lines)
 
 
+def _own_time_rows(rows, observations, own_key, own_scale, reference):
+    """Table rows: own time around each n, the whole run's, and its ratio to ``reference``'s."""
+    own = {o: np.median([r[own_key] for r in rows if r["optimizer"] == o])
+           for o in {r["optimizer"] for r in rows}}
+    lines = []
+    for o in [o for o in adapters.ADAPTERS if o in own]:
+        cells = []
+        for n in observations:
+            v = [r["overhead_at"][str(n)] for r in rows if r["optimizer"] == o and str(n) in r["overhead_at"]]
+            cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
+        ratio = f"{own[o] / own[reference]:.2f}" if reference in own else "–"
+        lines.append(f"| {o} | " + " | ".join(cells) + f" | {own_scale * own[o]:.1f} | {ratio} |")
+    return lines
+
+
 def _long_run_lines(records):
     rows = [r for r in records if r.get("kind") == "long" and r["status"] == "ok"]
     if not rows:
@@ -395,16 +410,7 @@ def _long_run_lines(records):
              "| search | " + " | ".join(f"n={n}" for n in LONG_OBSERVATIONS)
              + " | own s, whole run | / TPE |",
              "|---|" + "---:|" * (len(LONG_OBSERVATIONS) + 2)]
-    own = {o: np.median([r["own_time"] for r in rows if r["optimizer"] == o])
-           for o in {r["optimizer"] for r in rows}}
-    for o in [o for o in adapters.ADAPTERS if o in own]:
-        cells = []
-        for n in LONG_OBSERVATIONS:
-            v = [r["overhead_at"][str(n)] for r in rows if r["optimizer"] == o and str(n) in r["overhead_at"]]
-            cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
-        ratio = f"{own[o] / own['optuna']:.2f}" if "optuna" in own else "–"
-        lines.append(f"| {o} | " + " | ".join(cells) + f" | {own[o]:.1f} | {ratio} |")
-    return lines
+    return lines + _own_time_rows(rows, LONG_OBSERVATIONS, "own_time", 1, "optuna")
 
 
 def _prior_lines(records):
@@ -419,16 +425,7 @@ def _prior_lines(records):
              "RandomizedSearchCV's.\n",
              "| search | " + " | ".join(f"n={n}" for n in PRIOR_OBSERVATIONS) + " | own ms / eval | / random |",
              "|---|" + "---:|" * (len(PRIOR_OBSERVATIONS) + 2)]
-    own = {o: np.median([r["own_time_per_evaluation"] for r in rows if r["optimizer"] == o])
-           for o in {r["optimizer"] for r in rows}}
-    for o in [o for o in adapters.ADAPTERS if o in own]:
-        cells = []
-        for n in PRIOR_OBSERVATIONS:
-            v = [r["overhead_at"][str(n)] for r in rows if r["optimizer"] == o and str(n) in r["overhead_at"]]
-            cells.append(f"{1000 * np.median(v):.1f}" if v else "–")
-        ratio = f"{own[o] / own['random']:.2f}" if "random" in own else "–"
-        lines.append(f"| {o} | " + " | ".join(cells) + f" | {1000 * own[o]:.1f} | {ratio} |")
-    return lines
+    return lines + _own_time_rows(rows, PRIOR_OBSERVATIONS, "own_time_per_evaluation", 1000, "random")
 
 
 def report(results_dir, log=print):

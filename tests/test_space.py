@@ -858,7 +858,6 @@ def _skopt_dimension(kind, **attributes):
 
 def test_scikit_optimize_dimensions_are_read_as_ours():
     # Code moved from scikit-optimize may keep its imports of skopt.space.
-    X, y = make_classification(60, 4, random_state=0)
     theirs = {
         "C": _skopt_dimension("Real", low=1e-3, high=1e3, prior="log-uniform"),
         "max_iter": _skopt_dimension("Integer", low=50, high=200, prior="uniform"),
@@ -869,12 +868,14 @@ def test_scikit_optimize_dimensions_are_read_as_ours():
         "max_iter": Integer(50, 200),
         "fit_intercept": Categorical([True, False]),
     }
-    searched = [
-        BayesSearchCV(LogisticRegression(), space, n_iter=6, cv=2, random_state=0)
-        .fit(X, y).cv_results_["params"]
-        for space in (theirs, ours)
-    ]
-    assert searched[0] == searched[1]
+    assert _searched(theirs) == _searched(ours)
+
+
+def _searched(space):
+    """The configurations a short BayesSearchCV evaluates over ``space``."""
+    X, y = make_classification(60, 4, random_state=0)
+    search = BayesSearchCV(LogisticRegression(), space, n_iter=6, cv=2, random_state=0)
+    return search.fit(X, y).cv_results_["params"]
 
 
 @pytest.mark.parametrize(
@@ -917,7 +918,6 @@ def _genetic_opt_dimension(kind, **attributes):
 
 def test_sklearn_genetic_opt_dimensions_are_read_as_ours():
     # Their rvs ignored the bounds: C was searched in [0, 1], not [10, 100].
-    X, y = make_classification(60, 4, random_state=0)
     theirs = {
         "C": _genetic_opt_dimension("Continuous", lower=10, upper=100, distribution="uniform"),
         "tol": _genetic_opt_dimension(
@@ -932,12 +932,7 @@ def test_sklearn_genetic_opt_dimensions_are_read_as_ours():
         "max_iter": Integer(50, 200),
         "fit_intercept": Categorical([True, False]),
     }
-    searched = [
-        BayesSearchCV(LogisticRegression(), space, n_iter=6, cv=2, random_state=0)
-        .fit(X, y).cv_results_["params"]
-        for space in (theirs, ours)
-    ]
-    assert searched[0] == searched[1]
+    assert _searched(theirs) == _searched(ours)
 
 
 def test_sklearn_genetic_opt_categorical_with_priors_is_named():
