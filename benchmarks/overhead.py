@@ -279,20 +279,18 @@ def run_suite(searches, results_dir, seeds=(0,), log=print):
                     lambda: run_overhead(optimizer, dim, seed),
                     own_time,
                 )
-    for seed in seeds:
-        for optimizer in [s for s in LONG_SEARCHES if s in searches]:
-            run_missing(
-                f"long|{optimizer}|{LONG_DIM}|{seed}",
-                lambda: run_overhead(optimizer, LONG_DIM, seed, LONG_OBSERVATIONS, kind="long"),
-                own_time,
-            )
-    for seed in PRIOR_SEEDS:
-        for optimizer in [s for s in PRIOR_SEARCHES if s in searches]:
-            run_missing(
-                f"priors|{optimizer}|{LONG_DIM}|{seed}",
-                lambda: run_overhead(optimizer, LONG_DIM, seed, PRIOR_OBSERVATIONS, kind="priors"),
-                own_time,
-            )
+    # Long runs, then runs over scipy.stats priors, both in LONG_DIM dimensions.
+    for kind, kind_seeds, kind_searches, observations in (
+        ("long", seeds, LONG_SEARCHES, LONG_OBSERVATIONS),
+        ("priors", PRIOR_SEEDS, PRIOR_SEARCHES, PRIOR_OBSERVATIONS),
+    ):
+        for seed in kind_seeds:
+            for optimizer in [s for s in kind_searches if s in searches]:
+                run_missing(
+                    f"{kind}|{optimizer}|{LONG_DIM}|{seed}",
+                    lambda: run_overhead(optimizer, LONG_DIM, seed, observations, kind=kind),
+                    own_time,
+                )
     parallel = [s for s in PARALLEL_SEARCHES if s in searches or s.startswith("skh-") or s == "halving"]
     for seed in seeds:
         for optimizer in parallel:
