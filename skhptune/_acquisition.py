@@ -30,7 +30,7 @@ _LOG_SQRT_HALF_PI = 0.5 * np.log(0.5 * np.pi)
 _INV_SQRT_EPS = 1.0 / np.sqrt(np.finfo(float).eps)
 # Keeps z = (mean - best) / std finite where the posterior is (nearly) certain.
 _STD_FLOOR = 1e-12
-# Scores beyond this magnitude are rescaled before robust_scores squares them.
+# Scores beyond this magnitude are rescaled before they are squared.
 _LARGEST_SAFE_SCORE = 1e150
 _UCB_KAPPA = 2.0
 _DUPLICATE_TOL = 1e-9
@@ -116,6 +116,18 @@ def repeated_fraction(scores):
     return 1.0 - len(set(scores)) / len(scores) if scores else 0.0
 
 
+def in_safe_units(y):
+    """Finite scores, divided by the largest magnitude if it is beyond 1e150.
+
+    Differences and squares of such scores (a standard deviation, a squared
+    error) would overflow; in units of the largest score they cannot. Smaller
+    scores are returned unchanged, as floats.
+    """
+    y = np.asarray(y, dtype=float)
+    largest = np.max(np.abs(y), initial=0.0)
+    return y / largest if largest > _LARGEST_SAFE_SCORE else y
+
+
 def robust_scores(y):
     """Scores centred and scaled robustly, with the tail of bad scores compressed.
 
@@ -137,12 +149,8 @@ def robust_scores(y):
     ndarray of shape (n_samples,)
         The transformed scores, in the order of ``y``.
     """
-    y = np.asarray(y, dtype=float)
-    largest = np.max(np.abs(y), initial=0.0)
-    if largest > _LARGEST_SAFE_SCORE:
-        # The map is unchanged by a positive factor; in units of the largest
-        # score, differences and squares (np.std's) cannot overflow.
-        y = y / largest
+    # The map is unchanged by a positive factor.
+    y = in_safe_units(y)
     q1, median, q3 = np.percentile(y, [25, 50, 75])
     # 1.349 interquartile ranges make one standard deviation of a normal law.
     scale = (q3 - q1) / 1.349

@@ -18,6 +18,7 @@ only when something is drawn.
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+from ._acquisition import in_safe_units
 from ._base import AskTellSearchCV, best_so_far, metric_names, search_metric
 from ._space import _is_number
 
@@ -740,7 +741,8 @@ def _model_importances(search, metric, n_repeats, random_state):
             "Estimating parameter importances needs at least 3 evaluations with a "
             f"finite score; the search has {int(finite.sum())}."
         )
-    X, y = X[finite], y[finite]
+    # The forest's squared errors must not overflow; importances are scale-free.
+    X, y = X[finite], in_safe_units(y[finite])
     model = RandomForestRegressor(n_estimators=100, min_samples_leaf=2, random_state=random_state)
     model.fit(X, y)
     result = permutation_importance(model, X, y, n_repeats=n_repeats, random_state=random_state)

@@ -463,6 +463,20 @@ def test_importances_from_a_model_for_sklearn_search(random_search):
     assert "permutation" in display.ax_.get_xlabel()
 
 
+def test_importances_of_huge_scores_are_those_of_the_same_scores_scaled_down(random_search):
+    # A diverged regressor's squared errors: the forest's own squared errors
+    # of such scores overflowed.
+    results = dict(random_search.cv_results_)
+    results["mean_test_score"] = -1e160 * (2.0 - results["mean_test_score"])
+    small = dict(results, mean_test_score=results["mean_test_score"] / 1e160)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        huge = ParameterImportanceDisplay.from_estimator(FittedSearch(cv_results_=results), random_state=0)
+    plain = ParameterImportanceDisplay.from_estimator(FittedSearch(cv_results_=small), random_state=0)
+    assert huge.importances == pytest.approx(plain.importances, abs=1e-3)  # rounding apart
+    assert sum(huge.importances.values()) == pytest.approx(1.0)
+
+
 def test_importances_from_the_search_when_it_has_them(random_search):
     search = FittedSearch(
         cv_results_=random_search.cv_results_,
