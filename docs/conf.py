@@ -49,7 +49,6 @@ default_role = "literal"
 
 # API reference: one page per public class, built from the numpydoc docstrings.
 autosummary_generate = True
-autodoc_default_options = {"members": False, "inherited-members": False}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False

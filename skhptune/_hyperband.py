@@ -904,9 +904,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         Seconds spent refitting the best model.
     multimetric_ : bool
         Whether several metrics were evaluated.
-    min_resource_, max_resource_ : int
-        ``min_resource`` and ``max_resource`` after their defaults. The levels
-        evaluated are ``n_resources_``: a range too narrow for one halving
+    min_resource_ : int
+        ``min_resource`` after its default: the resource of the first rung of
+        the most aggressive bracket.
+    max_resource_ : int
+        ``max_resource`` after its default. The levels evaluated are
+        ``n_resources_``: a range too narrow for one halving
         (``max_resource_ < eta * min_resource_``) evaluates ``max_resource_`` only.
     brackets_ : list of list of (int, int)
         The schedule: per bracket, most aggressive first, its rungs as
@@ -930,12 +933,13 @@ class HyperbandSearchCV(AskTellSearchCV):
         al.'s bracket sizes, more where the bracket starts more configurations
         (a grid started whole, a single level), fewer for a space smaller than
         the bracket.
-    min_resources_, max_resources_ : int
-        ``min_resource_`` and ``max_resource_`` under the names of
-        scikit-learn's halving searches. With ``n_brackets=1`` the rows with
-        ``iter == i`` are those at ``n_resources_[i]``, as there; with several
-        brackets ``iter`` counts rungs within a bracket, so group rows by
-        ``n_resources`` instead.
+    min_resources_ : int
+        ``min_resource_`` under the name of scikit-learn's halving searches.
+    max_resources_ : int
+        ``max_resource_`` under the name of scikit-learn's halving searches.
+        With ``n_brackets=1`` the rows with ``iter == i`` are those at
+        ``n_resources_[i]``, as there; with several brackets ``iter`` counts
+        rungs within a bracket, so group rows by ``n_resources`` instead.
     history_ : dict of ndarrays
         Per evaluation (row of ``cv_results_``): ``"score"``, ``"best_score"``
         and ``"elapsed_time"`` (seconds since the search started).

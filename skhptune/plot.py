@@ -398,6 +398,7 @@ class ConvergenceDisplay:
         Returns
         -------
         display : ConvergenceDisplay
+            The display, plotted (its artists stored).
         """
         metric = _resolve_metric(search, metric)
         scores = _test_scores(search, metric)
@@ -548,6 +549,7 @@ class ParameterScoreDisplay:
         Returns
         -------
         display : ParameterScoreDisplay
+            The display, with its artists stored.
         """
         plt = _pyplot()
         import matplotlib
@@ -649,6 +651,7 @@ class ParameterScoreDisplay:
         Returns
         -------
         display : ParameterScoreDisplay
+            The display, plotted (its artists stored).
         """
         metric = _resolve_metric(search, metric)
         results = search.cv_results_
@@ -832,6 +835,7 @@ class ParameterImportanceDisplay:
         Returns
         -------
         display : ParameterImportanceDisplay
+            The display, with its artists stored.
         """
         plt = _pyplot()
         if ax is None:
@@ -886,6 +890,7 @@ class ParameterImportanceDisplay:
         Returns
         -------
         display : ParameterImportanceDisplay
+            The display, plotted (its artists stored).
         """
         metric = _resolve_metric(search, metric)
         own = getattr(search, "parameter_importances_", None) or None
@@ -1011,6 +1016,7 @@ class HyperbandDisplay:
         Returns
         -------
         display : HyperbandDisplay
+            The display, with its artists stored.
         """
         plt = _pyplot()
         from matplotlib.collections import LineCollection
@@ -1094,6 +1100,7 @@ class HyperbandDisplay:
         Returns
         -------
         display : HyperbandDisplay
+            The display, plotted (its artists stored).
         """
         metric = _resolve_metric(search, metric)
         results = search.cv_results_
@@ -1226,6 +1233,7 @@ class EvolutionDisplay:
         Returns
         -------
         display : EvolutionDisplay
+            The display, with its artists stored.
         """
         plt = _pyplot()
         if ax is None:
@@ -1286,6 +1294,7 @@ class EvolutionDisplay:
         Returns
         -------
         display : EvolutionDisplay
+            The display, plotted (its artists stored).
         """
         metric = _resolve_metric(search, metric)
         results = search.cv_results_

@@ -79,6 +79,9 @@ class _Dimension:
 class Real(_Dimension):
     """A real-valued hyperparameter in ``[low, high]``.
 
+    Values come from the whole closed interval, spread uniformly or, under
+    ``"log-uniform"``, uniformly in ``log(value)``.
+
     Parameters
     ----------
     low : float
@@ -88,6 +91,12 @@ class Real(_Dimension):
     prior : {"uniform", "log-uniform"}, default="uniform"
         ``"log-uniform"`` searches ``log(value)`` uniformly, for scale parameters
         such as a regularisation strength; it needs ``low > 0``.
+
+    See Also
+    --------
+    Integer : An integer hyperparameter.
+    Categorical : A hyperparameter taking one of unordered choices.
+    scipy.stats.loguniform : A distribution ``param_distributions`` also takes.
 
     Examples
     --------
@@ -107,6 +116,10 @@ class Real(_Dimension):
 class Integer(_Dimension):
     """An integer hyperparameter in ``[low, high]``, both ends included.
 
+    Every integer of the range can be drawn: as often as any other under
+    ``"uniform"``; under ``"log-uniform"``, an integer ``v`` in proportion to
+    the width of ``[log(v - 0.5), log(v + 0.5)]``.
+
     Parameters
     ----------
     low : int
@@ -116,6 +129,12 @@ class Integer(_Dimension):
     prior : {"uniform", "log-uniform"}, default="uniform"
         ``"log-uniform"`` spreads the search evenly over orders of magnitude,
         e.g. for ``n_estimators`` in ``[10, 1000]``; it needs ``low > 0``.
+
+    See Also
+    --------
+    Real : A real-valued hyperparameter.
+    Categorical : A hyperparameter taking one of unordered choices.
+    scipy.stats.randint : A distribution ``param_distributions`` also takes.
 
     Examples
     --------
@@ -143,6 +162,11 @@ class Categorical(_Dimension):
     ----------
     choices : sequence
         The candidate values, at least one.
+
+    See Also
+    --------
+    Real : A real-valued hyperparameter.
+    Integer : An integer hyperparameter.
 
     Examples
     --------

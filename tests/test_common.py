@@ -108,3 +108,20 @@ def test_html_repr_links_to_the_api_page_sphinx_builds(Search):
         assert f"/generated/skhptune.{Search.__name__}.html" in html
     if "param-doc-description" in theirs:  # tooltips, scikit-learn >= 1.7
         assert html.count("param-doc-description") > theirs.count("param-doc-description")
+
+
+@pytest.mark.parametrize("Search", [BayesSearchCV, GeneticSearchCV, HyperbandSearchCV])
+def test_every_fitted_attribute_has_its_own_docstring_entry(Search):
+    # scikit-learn's HTML repr looks each fitted attribute up by its name alone:
+    # an entry naming two ("a_, b_ : int") gives neither a description.
+    import re
+
+    from sklearn.datasets import load_iris
+
+    section = Search.__doc__.split("Attributes\n    ----------\n", 1)[1].split("\n    See Also", 1)[0]
+    documented = set(re.findall(r"^    (\w+) : ", section, flags=re.MULTILINE))
+    search = Search(LogisticRegression(), {"C": Real(0.1, 1.0)}, cv=2, random_state=0)
+    budgets = {BayesSearchCV: {"n_iter": 2}, GeneticSearchCV: {"population_size": 2, "n_generations": 1}}
+    search.set_params(**budgets.get(Search, {}))
+    fitted = {name for name in vars(search.fit(*load_iris(return_X_y=True))) if name.endswith("_")}
+    assert fitted and not {name for name in fitted if not name.startswith("_")} - documented
