@@ -945,8 +945,8 @@ class AskTellSearchCV(BaseSearchCV):
 
         **params : dict of str -> object
             Parameters of the estimator's ``fit``, the scorer and the splitter
-            (such as ``groups``), as in
-            :meth:`~sklearn.model_selection.GridSearchCV.fit`.
+            (such as ``groups``), as in scikit-learn's
+            :meth:`GridSearchCV.fit <sklearn.model_selection.GridSearchCV.fit>`.
 
         Returns
         -------
@@ -955,6 +955,14 @@ class AskTellSearchCV(BaseSearchCV):
 
         Raises
         ------
+        ValueError
+            Before any fit, when a parameter is invalid, when both or neither of
+            ``param_distributions`` and ``param_grid`` are given, or when the
+            space names a parameter the estimator does not have; after the
+            search, when every fit failed (as in ``GridSearchCV``).
+        TypeError
+            Before any fit, when a fit parameter is one the estimator's ``fit``
+            cannot take (without metadata routing, which checks it itself).
         KeyboardInterrupt
             After :kbd:`Ctrl-C` once a fit has succeeded: the search is fitted on
             the batches that finished (best refitted), and the interrupt still
@@ -964,9 +972,12 @@ class AskTellSearchCV(BaseSearchCV):
         -----
         When the refit of the best configuration fails, its error reaches the
         caller as in ``GridSearchCV``, but ``cv_results_``, ``best_index_``,
-        ``best_params_`` and ``history_`` keep what the search found (a
-        ``refit`` callable that raises leaves no ``best_index_``, rather than
-        the previous fit's).
+        ``best_score_``, ``best_params_``, ``history_`` and the search's own
+        fitted attributes keep what the search found (a ``refit`` callable that
+        raises leaves no ``best_index_``, rather than the previous fit's).
+        ``best_estimator_`` is then the estimator whose fit failed, unfitted, and
+        ``scorer_``, ``refit_time_``, ``classes_`` and ``n_features_in_`` are
+        not set: ``predict`` and ``score`` fail until a ``fit`` succeeds.
         """
         # A copy pickled by a callback while an interrupted fit ended holds the flag.
         self.__dict__.pop("_interrupted", None)

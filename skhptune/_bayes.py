@@ -421,16 +421,20 @@ class BayesSearchCV(AskTellSearchCV):
         Estimator refitted with the best parameters (if ``refit``).
     best_score_ : float
         Mean cross-validated score of the best configuration.
+        Not set when ``refit`` is a callable, nor with several metrics and
+        ``refit=False``.
     best_params_ : dict
         Parameters of the best configuration.
+        Not set with several metrics and ``refit=False``.
     best_index_ : int
         Row of the best configuration in ``cv_results_``.
+        Not set with several metrics and ``refit=False``.
     scorer_ : function or dict
         Scorer(s) used on the held-out data.
     n_splits_ : int
         Number of cross-validation splits.
     refit_time_ : float
-        Seconds spent refitting the best model.
+        Seconds spent refitting the best model; only with ``refit``.
     multimetric_ : bool
         Whether several metrics were evaluated.
     history_ : dict of ndarrays

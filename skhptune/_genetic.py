@@ -854,12 +854,16 @@ class GeneticSearchCV(AskTellSearchCV):
 
     best_score_ : float
         Mean cross-validated score of the best configuration.
+        Not set when ``refit`` is a callable, nor with several metrics and
+        ``refit=False``.
 
     best_params_ : dict
         Parameters of the best configuration.
+        Not set with several metrics and ``refit=False``.
 
     best_index_ : int
         Row of the best configuration in ``cv_results_``.
+        Not set with several metrics and ``refit=False``.
 
     scorer_ : function or dict
         Scorer(s) used on the held-out data.
@@ -868,7 +872,8 @@ class GeneticSearchCV(AskTellSearchCV):
         Number of cross-validation splits.
 
     refit_time_ : float
-        Seconds spent refitting the best model on the whole dataset.
+        Seconds spent refitting the best model on the whole dataset; only with
+        ``refit``.
 
     multimetric_ : bool
         Whether several metrics were used.

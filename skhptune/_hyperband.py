@@ -890,18 +890,22 @@ class HyperbandSearchCV(AskTellSearchCV):
         Estimator refitted with the best parameters (if ``refit``).
     best_score_ : float
         Mean cross-validated score of the best row.
+        Not set when ``refit`` is a callable, nor with several metrics and
+        ``refit=False``.
     best_params_ : dict
         Parameters of the best row, the resource parameter included.
+        Not set with several metrics and ``refit=False``.
     best_index_ : int
         Best row among those at the largest resource with a real score (see
         Notes). ``rank_test_score`` ranks every row, at any resource, so its
         first place can be a row at a small resource instead.
+        Not set with several metrics and ``refit=False``.
     scorer_ : function or dict
         Scorer(s) used on the held-out data.
     n_splits_ : int
         Number of cross-validation splits.
     refit_time_ : float
-        Seconds spent refitting the best model.
+        Seconds spent refitting the best model; only with ``refit``.
     multimetric_ : bool
         Whether several metrics were evaluated.
     min_resource_ : int

@@ -2,7 +2,7 @@
 
 Each display follows scikit-learn's ``*Display`` convention: build it from a fitted
 search with ``Display.from_estimator(search)``, which draws it at once, or create it
-from arrays and call :meth:`plot`. The drawn artists are kept as attributes ending in
+from arrays and call its ``plot()``. The drawn artists are kept as attributes ending in
 ``_`` (``ax_``, ``figure_``, ``line_``, ...) for further styling.
 
 The displays read ``cv_results_``, so they also work on scikit-learn's

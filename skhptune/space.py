@@ -48,7 +48,9 @@ class _Dimension:
         Returns
         -------
         value or list
-            One native value when ``size`` is ``None``, else a list of them.
+            One value when ``size`` is ``None``, else a list of them: Python
+            floats for :class:`Real`, ints for :class:`Integer`, the choices
+            themselves for :class:`Categorical`.
 
         Examples
         --------
@@ -66,6 +68,9 @@ class _Dimension:
         ['C', 'kernel']
         >>> Categorical(["rbf", "linear"]).rvs(size=4, random_state=1)
         ['rbf', 'linear', 'rbf', 'rbf']
+        >>> from skhptune.space import Integer
+        >>> Integer(1, 10).rvs(size=3, random_state=0)
+        [6, 8, 7]
         """
         from ._space import parse_dimension
 
