@@ -88,14 +88,41 @@ def test_initial_design_then_batches_of_batch_size():
     assert len(search.cv_results_["params"]) == 13
 
 
-def test_default_batch_holds_eight_fits_and_ignores_n_jobs():
+@pytest.mark.parametrize(
+    "cv, batches",
+    [(4, [4, 2, 2, 2, 2]), (3, [4, 3, 3, 2]), (10, [4] + [1] * 8)],  # ceil(8 / cv) each
+)
+def test_default_batch_holds_eight_fits_and_ignores_n_jobs(cv, batches):
     calls = []
     for n_jobs in (1, 2):
-        search = BayesSearchCV(ToyObjective(), BRANIN, n_iter=12, n_initial_points=4, cv=4,
+        search = BayesSearchCV(ToyObjective(), BRANIN, n_iter=12, n_initial_points=4, cv=cv,
                                n_jobs=n_jobs, random_state=0)
         calls.append(_counting_calls(search))
         search.fit(X_toy, y_toy)
-    assert calls[0] == calls[1] == [4, 2, 2, 2, 2]
+    assert calls[0] == calls[1] == batches
+
+
+class SixKnobs(RegressorMixin, BaseEstimator):
+    def __init__(self, a=0.0, b=0.0, c=0.0, d=0.0, e=0.0, f=0.0):
+        self.a, self.b, self.c, self.d, self.e, self.f = a, b, c, d, e, f
+
+    def fit(self, X, y=None):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        return -(self.a - 0.3) ** 2 - (self.f - 0.6) ** 2
+
+
+@pytest.mark.parametrize("n_dims, n_initial", [(1, 5), (3, 6), (6, 10)])
+def test_default_initial_design_grows_with_the_dimensions_up_to_ten(n_dims, n_initial):
+    space = {name: Real(0, 1) for name in "abcdef"[:n_dims]}
+    search = BayesSearchCV(SixKnobs(), space, n_iter=n_initial + 2, cv=2, random_state=0)
+    calls = _counting_calls(search)
+    search.fit(X_toy, y_toy)
+    assert calls[0] == n_initial
 
 
 def test_discrete_space_never_repeats_a_configuration():

@@ -506,6 +506,9 @@ def test_max_time_ends_a_grid_between_batches(Search, capsys):
     np.testing.assert_array_equal(
         roomy.cv_results_["mean_test_score"], whole.cv_results_["mean_test_score"]
     )
+    # No limit at all: one batch, as without max_time.
+    Search(SVC(), param_grid=grid, cv=3, max_time=np.inf, verbose=1).fit(X, y)
+    assert capsys.readouterr().out.count("] batch ") == 1
 
 
 def test_small_space_warning_is_randomized_search_cvs_word_for_word():
@@ -697,3 +700,21 @@ def test_a_pipeline_subclass_takes_the_options_its_fit_names(Search):
     make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, log_to="log")
     with pytest.raises(TypeError, match="passes callback= to _LoggedPipeline.fit"):
         make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
+
+
+@pytest.mark.parametrize(
+    "Search, budget",
+    [(BayesSearchCV, {"n_iter": 3}), (GeneticSearchCV, {"population_size": 3, "n_generations": 1})],
+)
+def test_history_ends_at_best_score_when_an_error_score_beats_every_real_score(Search, budget):
+    # As rank_test_score and best_index_ do, history_ counts a failed fit's
+    # error_score (0 here, above every negative squared error).
+    X_reg, y_reg = make_regression(n_samples=60, n_features=3, noise=1.0, random_state=0)
+    search = Search(
+        Ridge(), {"alpha": [-1.0, 0.1, 1.0]}, cv=3, scoring="neg_mean_squared_error",
+        error_score=0, refit=False, random_state=0, **budget,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X_reg, y_reg)
+    assert search.best_score_ == 0
+    assert search.history_["best_score"][-1] == search.best_score_

@@ -86,6 +86,12 @@ def test_crossover_children_stay_near_parents():
     assert np.mean(np.abs(np.array(children) - 0.5) < 0.2) > 0.9
 
 
+def test_crossover_swaps_categorical_values_between_the_children():
+    a, b = np.array([0.25, 0.1]), np.array([0.75, 0.9])
+    child_a, child_b = crossover(a, b, [2, 0], [True, False], np.random.RandomState(0), swap_probability=1)
+    assert (child_a[0], child_b[0]) == (0.75, 0.25)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_mutate_keeps_bounds_and_levels(seed):
     rng = np.random.RandomState(seed)
@@ -491,6 +497,21 @@ def test_sub_spaces_the_first_generation_misses_are_searched():
     results = search.fit(np.zeros((20, 1))).cv_results_
     assert {p["kind"] for p in results["params"]} == {f"k{i}" for i in range(10)}
     assert search.best_params_["kind"] == "k9"
+
+
+def test_a_missed_sub_space_is_searched_when_one_child_is_bred_a_generation():
+    space = [{"kind": [f"k{i}"], "a": Real(0, 1)} for i in range(3)]
+    search = _search(_Kinds(), space, population_size=2, elitism=1, n_generations=3, refit=False)
+    results = search.fit(np.zeros((20, 1))).cv_results_
+    assert {p["kind"] for p in results["params"]} == {"k0", "k1", "k2"}
+
+
+@pytest.mark.parametrize("population_size, n_evaluated", [(5, [5, 3, 3]), (6, [6, 3, 3])])
+def test_automatic_elitism_keeps_half_the_population_rounded_down(population_size, n_evaluated):
+    search = _search(
+        _Kinds(), {"a": Real(0, 1)}, population_size=population_size, n_generations=3, refit=False,
+    ).fit(np.zeros((20, 1)))
+    assert search.generation_stats_["n_evaluated"].tolist() == n_evaluated
 
 
 def test_untried_overlapping_sub_spaces_give_one_child_each_configuration():

@@ -220,6 +220,8 @@ def _sized(n):
         # The whole space at max_resource costs no more than the brackets.
         ((1, 81, 3, None, _sized(4), True), [81], [[(4, 81)]]),
         ((9, 9, 3, None, _sized(30), True), [9], [[(30, 9)]]),
+        # Exactly as costly whole (6 configurations at 3) as the brackets.
+        ((1, 3, 3, None, _sized(6), True), [3], [[(6, 3)]]),
     ],
 )
 def test_search_schedule_adapts_hyperband_to_the_space(args, levels, schedule):
@@ -1287,3 +1289,45 @@ def test_an_infinite_score_at_the_largest_resource_can_be_the_best():
     assert np.isinf(results["mean_test_score"][top]).any()
     assert search.best_score_ == np.inf
     assert search.best_params_["C"] > 1
+
+
+def test_max_resource_may_be_the_smallest_training_fold():
+    # cv=3 on 30 samples: training folds of 20; one more is an error (above).
+    search = _toy_search(max_resource=20).fit(np.zeros((30, 1)))
+    assert search.max_resource_ == 20 and search.n_resources_[-1] == 20
+
+
+def test_at_max_resource_every_training_fold_is_fitted_whole():
+    # KFold(4) on 150 samples: training folds of 112, 112, 113 and 113.
+    search = _toy_search(
+        cv=KFold(4), min_resource=40, scoring=lambda estimator, X, y=None: estimator.n_fit_
+    ).fit(X_iris, y_iris)
+    results = search.cv_results_
+    top = np.flatnonzero(results["n_resources"] == search.max_resource_)[0]
+    assert search.max_resource_ == 112
+    assert [results[f"split{i}_test_score"][top] for i in range(4)] == [112, 112, 113, 113]
+
+
+def test_infinite_max_time_keeps_the_brackets_side_by_side():
+    # Only a finite limit runs the brackets one after another.
+    params = {"resource": "budget", "max_resource": 27}
+    unlimited = _toy_search(**params).fit(np.zeros((30, 1))).cv_results_
+    infinite = _toy_search(max_time=np.inf, **params).fit(np.zeros((30, 1))).cv_results_
+    assert infinite["params"] == unlimited["params"]
+    assert infinite["n_resources"].tolist() == unlimited["n_resources"].tolist()
+
+
+def test_model_proposes_two_thirds_of_a_brackets_new_configurations(monkeypatch):
+    # A third (rounded up) of every rung's new configurations stays random.
+    asked = []
+    model_proposals = skhptune._hyperband.HyperbandStrategy._model_proposals
+
+    def recording(self, n, pending):
+        asked.append(n)
+        return model_proposals(self, n, pending)
+
+    monkeypatch.setattr(skhptune._hyperband.HyperbandStrategy, "_model_proposals", recording)
+    search = _toy_search(resource="budget", max_resource=27, sampler="bayes").fit(np.zeros((30, 1)))
+    starts = [bracket[0][0] for bracket in search.brackets_]
+    assert any(n % 3 for n in starts)  # where rounding up and down differ
+    assert asked == [n - math.ceil(n / 3) for n in starts]

@@ -721,6 +721,20 @@ def test_keys_identify_configurations():
     hash(space.key(point))
 
 
+def test_real_values_are_one_configuration_to_twelve_significant_digits():
+    space = Space({"x": Real(1.0, 1.0 + 1e-11)})
+    assert space.key((0, [0.0])) != space.key((0, [1.0]))  # 1.0 and 1.00000000001
+    close = Space({"x": Real(1.0, 1.0 + 1e-13)})
+    assert close.key((0, [0.0])) == close.key((0, [1.0]))
+
+
+def test_random_points_come_from_every_sub_space():
+    space = Space([{"a": Real(0, 1)}, {"b": Real(0, 1)}, {"c": Real(0, 1)}])
+    rng = np.random.RandomState(0)
+    counts = np.bincount([space.random_point(rng)[0] for _ in range(300)], minlength=3)
+    assert counts.min() > 60
+
+
 def test_keys_stay_right_when_the_key_cache_is_full(monkeypatch):
     import skhptune._space as space_module
 
