@@ -280,6 +280,28 @@ def test_robust_scores_compress_only_the_bad_tail():
     np.testing.assert_allclose(robust_scores(1000 * y + 5), z)
 
 
+def test_a_warm_started_model_fit_draws_no_restart():
+    # Warm-started from the last fit, the optimisation skips random restarts:
+    # the random state cannot change the model.
+    from skhptune._acquisition import fit_gaussian_process
+
+    rng = np.random.default_rng(25)
+    X = rng.random((15, 3))
+    y = np.sin(9 * X[:, 0]) + rng.normal(0, 0.3, 15)
+    levels, categorical = np.zeros(3, int), np.zeros(3, bool)
+    cold = fit_gaussian_process(X[:12], y[:12], levels, categorical, rng=0)
+    warm = [fit_gaussian_process(X, y, levels, categorical, gp_state=cold, rng=seed) for seed in (1, 2)]
+    np.testing.assert_array_equal(warm[0].lengthscales_, warm[1].lengthscales_)
+
+
+def test_robust_scores_keep_a_normal_samples_good_side_in_standard_deviations():
+    from skhptune._acquisition import robust_scores
+
+    y = norm.ppf(np.linspace(0.0005, 0.9995, 2000))  # a standard normal sample
+    good = y > 0
+    np.testing.assert_allclose(robust_scores(y)[good], y[good], atol=0.02)
+
+
 def test_robust_scores_of_huge_equal_scores_are_zero_without_warning():
     from skhptune._acquisition import robust_scores
 

@@ -505,6 +505,9 @@ def test_history_of_a_wholly_failed_batch_shows_a_numeric_error_score():
     scores = search.cv_results_["mean_test_score"]
     assert (scores == -1.0).any() and (scores > 0).any()
     np.testing.assert_array_equal(search.history_["score"], scores)
+    # No fit ran to completion in those rows: no time, as the docstring says.
+    for column in ("mean_fit_time", "mean_score_time"):
+        assert (search.cv_results_[column][scores == -1.0] == 0).all()
 
 
 def test_every_fit_failing_raises_counting_the_fits_of_every_batch():

@@ -286,6 +286,15 @@ def test_parameter_importances_give_a_one_value_parameter_nothing(name, values):
     assert importances["x"] + importances["y"] == pytest.approx(1.0)
 
 
+def test_parameter_importances_explain_the_sub_space_with_the_most_evaluations():
+    space = [{"x": Real(-5, 10), "y": Real(0, 15)}, {"kind": ["b"], "x": Real(-5, 10)}]
+    search = BayesSearchCV(ToyObjective(), space, n_iter=16, cv=2, random_state=0).fit(X_toy, y_toy)
+    kinds = [params.get("kind", "a") for params in search.cv_results_["params"]]
+    largest = max(set(kinds), key=kinds.count)
+    assert kinds.count("a") != kinds.count("b")
+    assert set(search.parameter_importances_) == ({"x", "y"} if largest == "a" else {"kind", "x"})
+
+
 def test_parameter_importances_are_empty_when_the_scores_never_vary():
     # A constant objective used to give a categorical parameter 99.7 %.
     space = {"branch": Categorical([0, 1, 2, 3]), "x": Real(0, 1)}

@@ -718,3 +718,20 @@ def test_history_ends_at_best_score_when_an_error_score_beats_every_real_score(S
         search.fit(X_reg, y_reg)
     assert search.best_score_ == 0
     assert search.history_["best_score"][-1] == search.best_score_
+
+
+def test_fit_parameters_a_meta_estimator_or_pipeline_subclass_takes_are_passed():
+    # VotingClassifier.fit takes **fit_params; a Pipeline subclass its own keyword.
+    from sklearn.ensemble import VotingClassifier
+
+    class PipelineWithOption(Pipeline):
+        def fit(self, X, y=None, option=None, **params):
+            self.option_ = option
+            return super().fit(X, y, **params)
+
+    voting = VotingClassifier([("lr", LogisticRegression()), ("dt", DecisionTreeClassifier())])
+    search = BayesSearchCV(voting, {"voting": ["hard", "soft"]}, n_iter=2, cv=3, random_state=0)
+    search.fit(X, y, sample_weight=np.ones(len(y)))
+    pipeline = PipelineWithOption([("dt", DecisionTreeClassifier(random_state=0))])
+    search = BayesSearchCV(pipeline, {"dt__max_depth": [1, 2]}, n_iter=2, cv=3, random_state=0)
+    assert search.fit(X, y, option=1).best_estimator_.option_ == 1

@@ -229,6 +229,13 @@ def test_population_diversity_is_the_mean_distance_over_pairs():
     assert population_diversity(units, is_categorical) == pytest.approx(np.mean(distances))
 
 
+def test_individuals_of_different_sub_spaces_are_wholly_diverse():
+    from skhptune._genetic import _space_diversity
+
+    space = Space([{"a": [1, 2]}, {"b": ["x", "y"]}])
+    assert _space_diversity(space, [(0, np.array([0.25])), (1, np.array([0.25]))]) == 1.0
+
+
 def test_population_diversity_ranges_from_zero_to_one():
     assert population_diversity(np.full((4, 2), 0.3), [False, True]) == 0
     assert population_diversity([[0.0, 0.25], [1.0, 0.75]], [False, True]) == 1

@@ -221,3 +221,27 @@ def test_cholesky_adds_jitter_then_fails_clearly():
 def test_inconsistent_dimensions_are_rejected(n_levels, is_categorical, match):
     with pytest.raises(ValueError, match=match):
         GaussianProcess(n_levels, is_categorical)
+
+
+@pytest.mark.parametrize("n_dims", [1, 4, 9])
+def test_default_lengthscales_are_the_dimension_scaled_prior_mode(n_dims):
+    # Log-normal prior, location sqrt(2) + log(d) / 2 and scale sqrt(3): its
+    # mode, exp(location - 3), grows as sqrt(d).
+    gp = GaussianProcess([0] * n_dims, [False] * n_dims)
+    expected = np.sqrt(n_dims) * np.exp(np.sqrt(2.0) - 3.0)
+    np.testing.assert_allclose(gp.default_hyperparameters().lengthscales, expected)
+
+
+def test_restarts_keep_the_best_optimum_found():
+    rng = np.random.default_rng(25)
+    X = rng.random((15, 3))
+    y = np.sin(9 * X[:, 0]) + rng.normal(0, 0.3, 15)
+    single = GaussianProcess([0] * 3, [False] * 3).fit(X, y, n_restarts=0)
+    restarted = GaussianProcess([0] * 3, [False] * 3).fit(X, y, n_restarts=5, rng=25)
+    D, pairs = single._pairwise_terms(X)
+    standard = (y - y.mean()) / y.std()
+
+    def objective(gp):
+        return gp._neg_log_posterior(gp.hyperparameters_._to_vector(), D, pairs, standard)[0]
+
+    assert objective(restarted) < objective(single) - 1e-3

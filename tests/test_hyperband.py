@@ -1331,3 +1331,11 @@ def test_model_proposes_two_thirds_of_a_brackets_new_configurations(monkeypatch)
     starts = [bracket[0][0] for bracket in search.brackets_]
     assert any(n % 3 for n in starts)  # where rounding up and down differ
     assert asked == [n - math.ceil(n / 3) for n in starts]
+
+
+def test_max_time_before_max_resource_warns_without_a_budget_line(capsys):
+    # Hyperband has no evaluation budget: the "ended after k of n evaluations"
+    # line of the other searches would read "of None".
+    with pytest.warns(UserWarning, match="max_time=1e-09 ended the search"):
+        _toy_search(resource="budget", max_resource=27, max_time=1e-9, verbose=1).fit(np.zeros((30, 1)))
+    assert "ended the search" not in capsys.readouterr().out

@@ -346,6 +346,18 @@ def test_parameter_scores_take_the_users_colour_bounds_and_numbers(random_search
     assert all(scatter.get_cmap().name == "magma" for scatter in display.scatters_)
 
 
+@pytest.mark.parametrize("color, Norm", [([1.0, 2.0, 3.0], "Normalize"), ([1.0, 10.0, 100.0], "LogNorm")])
+def test_parameter_scores_colour_a_column_over_its_range_logarithmic_from_a_decade(color, Norm):
+    values = {"a": np.array([1.0, 2.0, 3.0], dtype=object)}
+    display = ParameterScoreDisplay(
+        values, {"a": np.ones(3, bool)}, np.array([0.1, 0.2, 0.3]), color=np.array(color),
+        color_label="n_resources",
+    ).plot()
+    norm = display.scatters_[0].norm
+    assert type(norm).__name__ == Norm
+    assert (norm.vmin, norm.vmax) == (min(color), max(color))
+
+
 def test_parameter_scores_marks_the_best_row(random_search):
     display = ParameterScoreDisplay.from_estimator(random_search)
     best = random_search.best_index_
@@ -647,6 +659,23 @@ def test_hyperband_promotion_lines_join_the_same_configuration():
     segments = [tuple(map(tuple, s)) for s in display.promotion_lines_[0].get_segments()]
     assert ((1.0, scores[0]), (3.0, scores[9])) in segments
     assert ((3.0, scores[9]), (9.0, scores[12])) in segments
+
+
+def test_hyperband_promotion_line_starts_at_the_best_copy_below():
+    # A halving search drawing with replacement evaluates a configuration twice
+    # at the lowest rung: the line starts from the copy that was promoted.
+    display = HyperbandDisplay(
+        np.array([1, 1, 3]), np.array([0.2, 0.8, 0.9]), np.zeros(3, int), np.array([0, 0, 0])
+    ).plot()
+    assert [segment[0][1] for segment in display.promotion_lines_[0].get_segments()] == [0.8]
+
+
+def test_rows_without_a_parameter_are_encoded_below_its_values():
+    from skhptune.plot import _encode_parameters
+
+    column = np.ma.MaskedArray(np.array([1.0, 5.0, 9.0, 0], dtype=object), mask=[False, False, False, True])
+    encoded = _encode_parameters(FittedSearch(param_distributions=None), {"param_a": column}, ["a"]).ravel()
+    assert encoded[:3].tolist() == [1.0, 5.0, 9.0] and encoded[3] < 1.0
 
 
 def test_hyperband_dodge_keeps_points_near_their_level():

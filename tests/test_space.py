@@ -735,6 +735,10 @@ def test_random_points_come_from_every_sub_space():
     assert counts.min() > 60
 
 
+def test_categoricals_with_more_choices_are_not_equal():
+    assert Categorical([1, 2]) != Categorical([1, 2, 3])
+
+
 def test_keys_stay_right_when_the_key_cache_is_full(monkeypatch):
     import skhptune._space as space_module
 
