@@ -909,8 +909,7 @@ class HyperbandSearchCV(AskTellSearchCV):
     multimetric_ : bool
         Whether several metrics were evaluated.
     min_resource_ : int
-        ``min_resource`` after its default: the resource of the first rung of
-        the most aggressive bracket.
+        ``min_resource`` after its default.
     max_resource_ : int
         ``max_resource`` after its default. The levels evaluated are
         ``n_resources_``: a range too narrow for one halving
