@@ -186,6 +186,24 @@ def test_same_seed_gives_same_proposals(make_rng):
     np.testing.assert_array_equal(first, second)
 
 
+def test_a_batch_raises_the_incumbent_to_a_believed_point_above_it():
+    # Scores rising to the edge: the first proposal's predicted mean (the value
+    # the batch believes it gets) is above every score, so the second proposal
+    # is chosen for improving on that belief, not on the old incumbent.
+    X = np.array([[0.05], [0.2], [0.35], [0.5], [0.65]])
+    y = 2.0 * X[:, 0]
+    result = propose_batch(X, y, [0], [False], 2, np.random.default_rng(0))
+    first, second = result.proposals[:1], result.proposals[1:]
+    believed = result.gp.predict(first)[0]
+    assert believed[0] > y.max()
+    mean, std = result.gp.condition_on(first, believed).predict(second)
+    np.testing.assert_allclose(
+        result.acquisition_values[1],
+        log_expected_improvement(mean, std, believed[0])[0],
+        rtol=1e-9,
+    )
+
+
 def test_gp_state_warm_starts_the_fit_and_mismatched_state_is_ignored():
     X, y = _mixed_observations()
     previous = propose_batch(X[:-1], y[:-1], MIXED_LEVELS, MIXED_CATEGORICAL, 1, 0).gp
