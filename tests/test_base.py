@@ -647,6 +647,19 @@ def test_verbose_counts_the_grid_that_runs_not_the_budget(capsys):
     assert re.search(r"batch 1: 2/2 evaluations", capsys.readouterr().out)
 
 
+def test_verbose_estimates_the_time_left_from_the_evaluations_left(capsys, monkeypatch):
+    # A clock that advances 10 s a reading, so that the estimates are not all 0.
+    readings = iter(range(0, 10_000, 10))
+    monkeypatch.setattr("skhptune._base.time", SimpleNamespace(perf_counter=lambda: next(readings)))
+    RandomSearch(SVC(), {"C": Real(0.1, 10)}, verbose=1, random_state=0).fit(X, y)
+    lines = re.findall(r"(\d+)/6 evaluations, .*, ([\d.]+) s elapsed, ~(\d+) s left", capsys.readouterr().out)
+    (first_done, _, first_left), (last_done, last_elapsed, last_left) = lines
+    assert (first_done, last_done) == ("3", "6")
+    assert int(first_left) > 0
+    # Nothing is left after the last batch, however long the search took.
+    assert float(last_elapsed) >= 10 and last_left == "0"
+
+
 def test_verbose_zero_prints_nothing(capsys):
     RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0).fit(X, y)
     assert capsys.readouterr().out == ""
