@@ -12,6 +12,7 @@ from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
+from sklearn.utils import Bunch  # noqa: E402
 
 import skhptune  # noqa: E402
 from skhptune.plot import (  # noqa: E402
@@ -473,6 +474,19 @@ def test_importances_from_a_model_for_sklearn_search(random_search):
     assert widths == sorted(widths)  # most important at the top
     assert set(display.importances) == {"C", "gamma", "kernel"}
     assert "permutation" in display.ax_.get_xlabel()
+
+
+def test_a_negative_permutation_importance_counts_as_none(random_search, monkeypatch):
+    # Shuffling a parameter the forest barely uses can improve its fit by
+    # chance: such a parameter gets no bar, and the others still sum to 1.
+    import sklearn.inspection
+
+    def permutation_importance(model, X, y, **kwargs):
+        return Bunch(importances_mean=np.array([0.6, -0.2, 0.2]))
+
+    monkeypatch.setattr(sklearn.inspection, "permutation_importance", permutation_importance)
+    display = ParameterImportanceDisplay.from_estimator(random_search, random_state=0)
+    assert list(display.importances.values()) == pytest.approx([0.75, 0.0, 0.25])
 
 
 def test_importances_of_huge_scores_are_those_of_the_same_scores_scaled_down(random_search):
