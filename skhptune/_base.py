@@ -24,7 +24,7 @@ from joblib import effective_n_jobs
 import numpy as np
 import sklearn
 from sklearn import get_config
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection import check_cv
@@ -343,24 +343,31 @@ class ReplayedFolds:
     ``BaseSearchCV`` splits again for every batch. A splitter that shuffles
     without a seed (``KFold(shuffle=True)``) or can split only once would give
     each batch other folds, and scores of different batches would not compare;
-    ``GridSearchCV``, with one batch, never meets this.
+    ``GridSearchCV``, with one batch, never meets this. Splitting once also
+    shows the splitter's warnings (a class with fewer members than folds) once,
+    as ``GridSearchCV`` does.
 
     Parameters
     ----------
-    cv : cross-validation splitter
-        The search's ``cv``, an object with ``split``.
+    cv : int, None or cross-validation splitter
+        The search's ``cv``.
+    classifier : bool
+        Whether the estimator is a classifier (an int or None means stratified
+        folds then, as in ``check_cv``).
     """
 
-    def __init__(self, cv):
+    def __init__(self, cv, classifier):
         self.cv = cv
+        self.classifier = classifier
         self._folds = None
 
     def get_n_splits(self, X=None, y=None, **params):
-        return self.cv.get_n_splits(X, y, **params)
+        return check_cv(self.cv).get_n_splits(X, y, **params)
 
     def split(self, X, y=None, **params):
         if self._folds is None:
-            self._folds = list(self.cv.split(X, y, **params))
+            splitter = check_cv(self.cv, y, classifier=self.classifier)
+            self._folds = list(splitter.split(X, y, **params))
         return iter(self._folds)
 
 
@@ -389,8 +396,11 @@ class SearchRunner:
         self.space = space
         self.max_evaluations = max_evaluations
         self._evaluate_candidates = evaluate_candidates
-        # Every batch without folds of its own is scored on the same folds.
-        self._folds = ReplayedFolds(search.cv) if hasattr(search.cv, "split") else None
+        # Every batch without folds of its own is scored on the same folds. An
+        # iterable of splits is listed once by BaseSearchCV already.
+        cv = search.cv
+        replayed = cv is None or isinstance(cv, numbers.Integral) or hasattr(cv, "split")
+        self._folds = ReplayedFolds(cv, is_classifier(search.estimator)) if replayed else None
         self._callback_ctx = callback_ctx
         self._search_ctx = None
         self._start = time.perf_counter()

@@ -447,6 +447,21 @@ def test_splitter_that_splits_once_serves_every_batch(Search):
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
+def test_the_splitters_warning_shows_once_as_in_a_single_batch(Search):
+    # StratifiedKFold warns at every split about a class with fewer members
+    # than folds; RandomizedSearchCV splits once.
+    y_rare = y.copy()
+    y_rare[:4] = 3
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = make(
+            Search, LogisticRegression(max_iter=200), {"C": loguniform(1e-2, 1e2)}, cv=5
+        ).fit(X, y_rare)
+    assert len(search.history_["score"]) > 4
+    assert sum("least populated class" in str(w.message) for w in caught) == 1
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
 def test_param_grid_keyword_is_an_alias(Search):
     # GridSearchCV code passes its grid as param_grid=...; that must run unchanged.
     grid = {"C": [0.1, 1, 10, 100], "kernel": ["rbf", "linear"]}
