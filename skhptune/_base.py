@@ -972,7 +972,9 @@ class AskTellSearchCV(BaseSearchCV):
             search, when every fit failed (as in ``GridSearchCV``).
         TypeError
             Before any fit, when a fit parameter is one the estimator's ``fit``
-            cannot take (without metadata routing, which checks it itself).
+            cannot take (without metadata routing, which checks it itself). The
+            error is also a ``ValueError``, which ``GridSearchCV`` raises once
+            every fit has failed on such a parameter.
         KeyboardInterrupt
             After :kbd:`Ctrl-C` once a fit has succeeded: the search is fitted on
             the batches that finished (best refitted), and the interrupt still
@@ -1026,7 +1028,11 @@ class AskTellSearchCV(BaseSearchCV):
                     if name in ("callback", "callbacks")
                     else ""
                 )
-                raise TypeError(f"{type(self).__name__}.fit passes {name}= to {refusal}{hint}.")
+                # Both a TypeError and a ValueError: scikit-learn's searches
+                # raise ValueError once every fit has failed on it.
+                raise InvalidParameterError(
+                    f"{type(self).__name__}.fit passes {name}= to {refusal}{hint}."
+                )
 
     def _create_model_store(self):
         """A :class:`ModelStore`, or ``None`` (with a warning) when no temporary
