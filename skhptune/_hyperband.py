@@ -801,7 +801,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
         parameter, and for ``"n_samples"`` at least 10 samples per class
         (classifiers) or 20 samples (others) and, when ``cv`` splits by group,
-        the size of the largest group (subsamples hold whole groups), times the
+        the size of the largest group (subsamples hold whole groups, up to one
+        group more than ``n_resources`` says), times the
         number of classes for a classifier when some group lacks a class.
 
     max_resource : int, default=None
@@ -1151,7 +1152,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``n_classes`` is ``None`` unless the estimator classifies a binary or
         multiclass target. ``group_floor`` is ``None`` unless the splitter splits
         by group (:func:`splits_by_group`); then it is the smallest level that
-        holds whole groups as ``n_resources`` says (the largest group) and, for
+        whole groups exceed by less than the level itself (the largest group:
+        a subsample takes groups until it reaches its level) and, for
         a classifier, every class: the number of classes times the largest group
         when some group lacks a class (subsamples start with a group per class
         missing so far, see :func:`subsample_training_fold`).
