@@ -121,8 +121,15 @@ class _OrdinalDim(_Binned):
     """Numbers from a plain list: bins follow the numeric order."""
 
     def __init__(self, name, values):
-        ranks = np.argsort(np.argsort(np.asarray(values, dtype=float), kind="stable"))
-        super().__init__(name, values, ranks)
+        try:
+            order = np.argsort(np.asarray(values, dtype=float), kind="stable")
+        except OverflowError:
+            # Integers beyond floats: Python compares them exactly (NaN last).
+            order = sorted(
+                range(len(values)),
+                key=lambda i: (values[i] != values[i], 0 if values[i] != values[i] else values[i]),
+            )
+        super().__init__(name, values, np.argsort(order))
 
 
 class _IntegerDim(_Binned):
@@ -408,6 +415,16 @@ class _EmpiricalMap:
         return np.interp(value, self.draws, self._quantiles)
 
 
+def _describe(dist):
+    """``loguniform(2, 1)`` for a frozen scipy.stats law, else its repr."""
+    law = getattr(dist, "dist", None)
+    if not isinstance(getattr(law, "name", None), str):
+        return repr(dist)
+    arguments = [repr(arg) for arg in getattr(dist, "args", ())]
+    arguments += [f"{key}={value!r}" for key, value in getattr(dist, "kwds", {}).items()]
+    return f"{law.name}({', '.join(arguments)})"
+
+
 def _draw(name, dist, rng):
     """``_N_EMPIRICAL_DRAWS`` values of ``dist.rvs``, as RandomizedSearchCV draws them."""
     random_state = np.random.RandomState(check_random_state(rng).randint(np.iinfo(np.int32).max))
@@ -419,7 +436,7 @@ def _draw(name, dist, rng):
         # is no usable distribution (TypeError).
         kind = ValueError if isinstance(error, ValueError) else TypeError
         raise kind(
-            f"Parameter {name!r}: drawing values with {dist!r}.rvs(random_state=...) "
+            f"Parameter {name!r}: drawing values with {_describe(dist)}.rvs(random_state=...) "
             f"failed ({type(error).__name__}: {error})."
         ) from error
 
@@ -469,7 +486,7 @@ def _parse_sampled(name, dist, rng):
     draws = [v for v in draws if isinstance(v, numbers.Integral) or np.isfinite(v)]
     if not draws:
         raise ValueError(
-            f"Parameter {name!r}: every value drawn from {dist!r} is NaN or infinite."
+            f"Parameter {name!r}: every value drawn from {_describe(dist)} is NaN or infinite."
         )
     if any(isinstance(value, numbers.Integral) for value in draws):
         return _ExactDrawsDim(name, draws)
@@ -598,8 +615,14 @@ def _is_log_uniform(dist, low, high):
 def _parse_distribution(name, dist, rng):
     if not all(hasattr(dist, method) for method in ("ppf", "cdf", "support")):
         return _parse_sampled(name, dist, rng)
-    support = dist.support()
-    low, high = (float(bound) for bound in support)
+    try:
+        support = dist.support()
+        low, high = (float(bound) for bound in support)
+    except (TypeError, ValueError, OverflowError) as error:  # randint(0, 2**70)
+        raise ValueError(
+            f"Parameter {name!r}: scipy cannot compute the support of "
+            f"{_describe(dist)} ({type(error).__name__}: {error})."
+        ) from error
     family = getattr(getattr(dist, "dist", None), "name", "")
     discrete = hasattr(dist, "pmf")
     # Arguments scipy deems invalid (uniform(0, 0)) leave a NaN support and ppf
@@ -607,8 +630,16 @@ def _parse_distribution(name, dist, rng):
     # some laws have no usable ppf: search the values drawn.
     if np.isnan(low) or np.isnan(high):
         return _parse_sampled(name, dist, rng)
+    if family == "randint" and not np.isfinite([low, high]).all():  # rvs would overflow
+        raise ValueError(f"Parameter {name!r}: {_describe(dist)} has an infinite bound.")
     if discrete and (not _has_integer_values(dist) or _has_slow_quantiles(dist)):
         return _parse_sampled(name, dist, rng)
+    # An infinite scale (norm(0, inf)) leaves no finite quantile on an
+    # unbounded support; the values drawn tell the user what is wrong.
+    if not np.isfinite([low, high]).all():
+        with np.errstate(invalid="ignore"):
+            if not np.isfinite(dist.ppf([0.25, 0.5, 0.75])).all():
+                return _parse_sampled(name, dist, rng)
     # Like their rvs, scipy's distributions are kept off the exact ends of their
     # support (uniform(0, 1) all but never gives 0 in RandomizedSearchCV either).
     if family in ("loguniform", "reciprocal") and _is_log_uniform(dist, low, high):

@@ -145,6 +145,14 @@ def test_list_of_numbers_is_ordinal_in_numeric_order():
     assert dim.values == [10, 0.1, 1]
 
 
+def test_integers_beyond_floats_are_ordered_exactly():
+    # GridSearchCV takes them; a float conversion overflowed.
+    dim = parse_dimension("seed", [10**400, 1, np.nan, 10**400 + 1, 2.5])
+    assert not dim.is_categorical
+    assert _decode_many(dim, (np.arange(5) + 0.5) / 5)[:4] == [1, 2.5, 10**400, 10**400 + 1]
+    assert np.isnan(dim.decode(0.9))
+
+
 @pytest.mark.parametrize("values", [["a", "b"], [True, False], [1, "a"], [None, 1]])
 def test_list_of_non_numbers_is_categorical(values):
     dim = parse_dimension("p", values)
@@ -592,6 +600,24 @@ def test_rvs_rejecting_its_arguments_raises_value_error_naming_the_parameter():
 
     with pytest.raises(ValueError, match=r"'p'.*failed \(ValueError: scale must be positive"):
         Space({"p": InvalidArguments()})
+
+
+@pytest.mark.parametrize(
+    "law, match",
+    [
+        # scipy's own rvs overflows or fails on these.
+        (randint(0, np.inf), r"randint\(0, inf\) has an infinite bound"),
+        (randint(0, 2**70), r"cannot compute the support of randint\(0, 1180591620717411303424\)"),
+        # Searched as +-inf and NaN values without a word.
+        (norm(0, np.inf), r"every value drawn from norm\(0, inf\) is NaN or infinite"),
+        # Named as written, not as an object at an address.
+        (loguniform(2, 1), r"drawing values with loguniform\(2, 1\)\.rvs"),
+        (uniform(loc=0, scale=-1), r"uniform\(loc=0, scale=-1\)\.rvs"),
+    ],
+)
+def test_unusable_scipy_laws_are_value_errors_naming_the_law(law, match):
+    with pytest.raises(ValueError, match=r"Parameter 'p': .*" + match):
+        Space({"p": law})
 
 
 @pytest.mark.parametrize("bad", [[], "abc", 3, [{"a": [1]}, 3]])
