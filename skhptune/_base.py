@@ -702,18 +702,28 @@ class GridInChunks:
 _SKLEARN_DIR = os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep
 
 
-def _fit_refusal(estimator, name):
+def _fit_refusal(estimator, name, steps_searched=False):
     """Why ``estimator.fit`` cannot take the parameter ``name`` (metadata routing
     off), or ``None`` when it may.
 
-    A ``Pipeline`` takes ``**params`` but only ``step__parameter`` names besides
-    those its ``fit`` names (a subclass may add some); the step itself may be one
-    the search swaps, so what follows the step's name is left to it.
+    A ``Pipeline`` takes ``**params`` but only ``step__parameter`` names of its
+    steps besides those its ``fit`` names (a subclass may add some); the step
+    itself may be one the search swaps, so what follows the step's name is left
+    to it, and when the search sets ``steps`` (``steps_searched``) so are the
+    step names.
     """
     if isinstance(estimator, Pipeline):
-        if "__" in name or name in _named_parameters(estimator.fit):
+        if name in _named_parameters(estimator.fit):
             return None
-        return f"{type(estimator).__name__}.fit, which takes only step__parameter names"
+        if "__" not in name:
+            return f"{type(estimator).__name__}.fit, which takes only step__parameter names"
+        step = name.split("__")[0]
+        if steps_searched or step in estimator.named_steps:
+            return None
+        return (
+            f"{type(estimator).__name__}.fit, which has no step {step!r} "
+            f"(its steps: {', '.join(estimator.named_steps)})"
+        )
     fit = getattr(estimator, "fit", None)
     taken = _taken_parameters(fit) if callable(fit) else None
     if taken is None or name in taken:
@@ -785,8 +795,9 @@ class AskTellSearchCV(BaseSearchCV):
     """
 
     # Count parameters a bool would pass as an Integral but mean a number, not a
-    # switch: name -> what the number counts (subclasses list theirs).
-    _counts: dict = {}
+    # switch: name -> what the number counts (subclasses add theirs). True
+    # could be read as "on" where None means "off".
+    _counts: dict = {"max_time": "seconds, or None for no limit"}
 
     # Fitted attributes set as a fit starts, describing the fit under way
     # (subclasses add theirs): like the best row, an earlier fit's stand when a
@@ -1017,10 +1028,15 @@ class AskTellSearchCV(BaseSearchCV):
         after every fit of the search has failed on it."""
         if not params or get_config().get("enable_metadata_routing"):
             return  # with routing, scikit-learn checks the parameters itself
+        spec = self._space_spec()
+        steps_searched = any(
+            isinstance(subspace, dict) and "steps" in subspace
+            for subspace in (spec if isinstance(spec, (list, tuple)) else [spec])
+        )
         for name in params:
             if name == "groups":  # groups go to the splitter
                 continue
-            refusal = _fit_refusal(self._estimator_as_given(), name)
+            refusal = _fit_refusal(self._estimator_as_given(), name, steps_searched)
             if refusal is not None:
                 hint = (
                     "; scikit-optimize's and sklearn-genetic-opt's fit callbacks "

@@ -1048,6 +1048,7 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     # True as a bound would silently mean 1 (and n_brackets=True one bracket).
     _counts = {
+        **AskTellSearchCV._counts,
         "min_resource": "resource units, or None for the default",
         "max_resource": "resource units, or None for the default",
         "n_brackets": "brackets, or None for all",

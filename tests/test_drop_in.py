@@ -462,6 +462,20 @@ def test_the_splitters_warning_shows_once_as_in_a_single_batch(Search):
 
 
 @pytest.mark.parametrize("Search", SEARCHES)
+def test_a_bad_space_is_reported_by_fit_not_by_the_constructor(Search):
+    search = make(Search, SVC(), {"C": []})  # as GridSearchCV, which checks in fit
+    with pytest.raises(ValueError, match="'C' need to be a non-empty sequence"):
+        search.fit(X, y)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_max_time_is_seconds_not_a_switch(Search):
+    # True passed as an Integral (one second) where None means no limit.
+    with pytest.raises(ValueError, match="'max_time' parameter.*seconds, or None for no limit, not a switch"):
+        make(Search, SVC(), {"C": Real(0.1, 10)}, max_time=True).fit(X, y)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
 def test_param_grid_keyword_is_an_alias(Search):
     # GridSearchCV code passes its grid as param_grid=...; that must run unchanged.
     grid = {"C": [0.1, 1, 10, 100], "kernel": ["rbf", "linear"]}
@@ -650,6 +664,8 @@ def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Searc
     # come only after the whole budget.
     with pytest.raises(TypeError, match=r"passes callback= to SVC.fit.*max_time"):
         make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
+    with pytest.raises(TypeError, match=r"passes callbacks= to SVC.fit.*max_time or early_stopping"):
+        make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, callbacks=[print])
     with pytest.raises(TypeError, match="passes weights= to SVC.fit, which does not take it") as error:
         make(Search, SVC(), {"C": Real(0.1, 10)}, cv=3).fit(X, y, weights=np.ones(len(y)))
     # GridSearchCV raises ValueError once every fit has failed on it: code
@@ -668,6 +684,15 @@ def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Searc
     # hid the callback until every fit had failed on it.
     with pytest.raises(TypeError, match=r"passes callback= to Pipeline.fit.*step__parameter.*max_time"):
         make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, callback=print)
+    # A misspelt step fails every fit as well, unless the search sets the steps.
+    weights = np.ones(len(y))
+    with pytest.raises(TypeError, match=r"svm__sample_weight= to Pipeline.fit, which has no step 'svm' \(its steps: scale, svc\)"):
+        make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, svm__sample_weight=weights)
+    steps = [[("scale", StandardScaler()), ("svm", SVC(C=c))] for c in (0.1, 1.0, 10.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a space smaller than the budget
+        searched = make(Search, pipe, {"steps": steps}, cv=3).fit(X, y, svm__sample_weight=weights)
+    assert np.isfinite(searched.cv_results_["mean_test_score"]).all()
 
 
 class _TeardownRecorder:

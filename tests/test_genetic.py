@@ -777,3 +777,8 @@ def test_invalid_parameters_raise_at_fit(iris, params, name):
     search = _search(**params)  # __init__ accepts anything
     with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
         search.fit(*iris)
+
+
+def test_elitism_must_leave_room_for_children(iris):
+    with pytest.raises(InvalidParameterError, match=r"'elitism'.*smaller than population_size=6, got 6"):
+        _search(population_size=6, elitism=6).fit(*iris)
