@@ -15,6 +15,8 @@ Matplotlib is an optional dependency (``pip install "skhptune[plot]"``), importe
 only when something is drawn.
 """
 
+import numbers
+
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
@@ -59,6 +61,14 @@ def _check_fitted(search):
         "The displays plot a hyperparameter search (an object with cv_results_, "
         f"such as a fitted skhptune or scikit-learn *SearchCV), got {search!r}."
     )
+
+
+def _check_count(name, value):
+    """A positive int (not a bool), or a TypeError/ValueError naming it."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a positive int, got {value!r}.")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}.")
 
 
 def _metrics(search):
@@ -554,6 +564,7 @@ class ParameterScoreDisplay:
         plt = _pyplot()
         import matplotlib
 
+        _check_count("n_cols", n_cols)
         names = list(self.values)
         if not names:
             raise ValueError("The search has no parameters to plot.")
@@ -894,6 +905,7 @@ class ParameterImportanceDisplay:
         """
         metric = _resolve_metric(search, metric)
         own = getattr(search, "parameter_importances_", None) or None
+        _check_count("n_repeats", n_repeats)
         if method not in ("auto", "search", "permutation"):
             raise ValueError(f'method must be "auto", "search" or "permutation", got {method!r}.')
         if method == "search" and own is None:

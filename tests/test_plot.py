@@ -1,3 +1,4 @@
+import re
 import sys
 import warnings
 
@@ -414,7 +415,7 @@ def test_parameter_scores_color_by_resource():
     display = ParameterScoreDisplay.from_estimator(search)
     assert display.colorbar_.ax.get_ylabel() == "n_resources"
     np.testing.assert_array_equal(display.scatters_[0].get_array(), search.cv_results_["n_resources"])
-    with pytest.raises(ValueError, match="color_by"):
+    with pytest.raises(ValueError, match="color_by must be \"auto\", \"evaluation\" or a cv_results_ column, got 'nonexistent'"):
         ParameterScoreDisplay.from_estimator(search, color_by="nonexistent")
 
 
@@ -456,6 +457,26 @@ def test_parameter_scores_argument_errors_name_the_argument(random_search):
     figure = plt.figure()
     with pytest.raises(ValueError, match="ax must be an axes of a grid"):
         ParameterScoreDisplay.from_estimator(random_search, ax=figure.add_axes([0, 0, 1, 1]))
+
+
+@pytest.mark.parametrize(
+    "n_cols, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError)]
+)
+def test_parameter_scores_n_cols_must_be_a_positive_int(random_search, n_cols, error):
+    # 0 gave one column, 1.5 matplotlib's error about rows, "2" a comparison error.
+    with pytest.raises(error, match=f"n_cols must be a positive int, got {re.escape(repr(n_cols))}"):
+        ParameterScoreDisplay.from_estimator(random_search, n_cols=n_cols)
+
+
+@pytest.mark.parametrize("method", ["permutation", "search"])
+def test_importances_n_repeats_must_be_a_positive_int(random_search, method):
+    # Checked whatever the method, before a forest is fitted.
+    search = FittedSearch(
+        cv_results_=random_search.cv_results_,
+        parameter_importances_={"C": 0.6, "gamma": 0.3, "kernel": 0.1},
+    )
+    with pytest.raises(ValueError, match="n_repeats must be a positive int, got 0"):
+        ParameterImportanceDisplay.from_estimator(search, method=method, n_repeats=0)
 
 
 def test_parameter_scores_unknown_parameter(random_search):
