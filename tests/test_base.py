@@ -256,6 +256,36 @@ def test_names_under_a_step_the_sub_space_swaps_are_trusted_at_any_depth():
         RandomSearch(pipe, [space[0], {"clf__estimator__C": [0.1]}]).fit(X, y)
 
 
+class _DuckStep:
+    """A transformer from a library that does not build on BaseEstimator: its
+    ``set_params`` takes names ``get_params`` does not list, and checks values."""
+
+    def __init__(self):
+        self.params = {}
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        for name, value in params.items():
+            if not isinstance(value, int):
+                raise ValueError(f"{name} must be an integer, got {value!r}")
+        self.params.update(params)
+        return self
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+
+def test_names_under_a_step_that_is_no_scikit_learn_estimator_are_trusted():
+    pipe = Pipeline([("duck", _DuckStep()), ("clf", SVC())])
+    search = RandomSearch(pipe, {"duck__depth": [1, 2]}, n_iter=2, random_state=0).fit(X, y)
+    assert [p["duck__depth"] for p in search.cv_results_["params"]] == [1, 2]
+
+
 @pytest.mark.parametrize(
     "params, match",
     [

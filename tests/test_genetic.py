@@ -92,6 +92,24 @@ def test_crossover_swaps_categorical_values_between_the_children():
     assert (child_a[0], child_b[0]) == (0.75, 0.25)
 
 
+def test_crossover_children_near_a_bound_are_spread_inside_it_not_clipped_onto_it():
+    # Bounded SBX narrows its spread near a bound: no child lands on 0 or 1.
+    rng = np.random.RandomState(0)
+    for a, b in ((0.95, 0.99), (0.05, 0.01)):
+        children = np.concatenate([
+            np.concatenate(crossover(np.array([a]), np.array([b]), [0], [False], rng, swap_probability=1))
+            for _ in range(1000)
+        ])
+        assert np.all((children > 0) & (children < 1))
+
+
+def test_crossover_without_recombination_returns_the_parents():
+    a, b = np.array([0.1, 0.5, 0.9]), np.array([0.8, 5 / 6, 0.3])
+    child_a, child_b = crossover(a, b, [0, 3, 0], [False, True, False], np.random.RandomState(0), swap_probability=0)
+    np.testing.assert_allclose(child_a, a)
+    np.testing.assert_allclose(child_b, b)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_mutate_keeps_bounds_and_levels(seed):
     rng = np.random.RandomState(seed)
@@ -135,6 +153,23 @@ def test_mutate_changes_one_coordinate_when_none_drawn():
         assert np.sum(np.abs(y - x) > 1e-12) == 1
         unchanged = mutate(x, N_LEVELS, IS_CATEGORICAL, 0.2, 0, rng, ensure_change=False)
         np.testing.assert_array_equal(unchanged, x)
+
+
+def test_mutate_returns_an_individual_with_nothing_to_change_as_it_is():
+    # Only single-level coordinates (a sub-space of one configuration).
+    x = np.array([0.5, 0.5])
+    y = mutate(x, [1, 1], [False, True], 0.2, 0, np.random.RandomState(0))
+    np.testing.assert_array_equal(y, x)
+
+
+def test_mutate_ordinal_moves_one_level_in_the_direction_of_the_step():
+    rng = np.random.RandomState(0)
+    x = snap_to_levels([0.5, 0.5, 0.5, 0.5], N_LEVELS)
+    moves = set()
+    for _ in range(50):
+        y = mutate(x, N_LEVELS, IS_CATEGORICAL, 1e-6, 1, rng)
+        moves.add(_levels(y)[1] - _levels(x)[1])
+    assert moves == {-1, 1}
 
 
 def test_mutation_scale_shrinks_over_generations():
@@ -473,6 +508,20 @@ def test_early_stopping_stops_after_generations_without_improvement(iris):
     assert set(search.cv_results_["generation"]) == {0, 1, 2}
 
 
+def test_early_stopping_counts_from_the_best_score_of_any_generation():
+    # Without elitism a generation can score below an earlier one; a later
+    # rise that stays below the best so far is no improvement.
+    strategy = GeneticStrategy(
+        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
+        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
+        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
+    )
+    for score in (0.9, 0.5, 0.7):
+        batch = strategy.ask()
+        strategy.tell(batch, [score] * len(batch.points))
+    assert strategy.ask() is None
+
+
 @pytest.mark.parametrize("surrogate", [True, False])
 def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
     # geom(0.5) reaches its tail (up to 20) too rarely for breeding or random
@@ -504,6 +553,28 @@ def test_sub_spaces_the_first_generation_misses_are_searched():
     results = search.fit(np.zeros((20, 1))).cv_results_
     assert {p["kind"] for p in results["params"]} == {f"k{i}" for i in range(10)}
     assert search.best_params_["kind"] == "k9"
+
+
+def test_untried_sub_spaces_replace_the_last_children():
+    # Screened children come most promising first: the last ones make room.
+    space = Space([{"x": Real(0, 1)}, {"y": Real(0, 1)}])
+    strategy = _small_strategy(space)
+    strategy._evaluated[0].append((np.array([0.5]), 1.0))  # sub-space 1 never tried
+    children = [(0, np.array([u])) for u in (0.1, 0.2, 0.3, 0.4)]
+    kept = strategy._with_untried_subspaces(children)
+    assert [p[0] for p in kept] == [0, 0, 0, 1]
+    assert [p[1][0] for p in kept[:3]] == [0.1, 0.2, 0.3]
+
+
+def test_strategy_mutation_changes_about_one_parameter():
+    space = Space({name: Real(0, 1) for name in "abcdefghij"})
+    strategy = _small_strategy(space)
+    rng = np.random.RandomState(0)
+    changed = [
+        np.sum(strategy._mutate(space.subspaces[0], unit, 0.1) != unit)
+        for unit in rng.uniform(size=(200, 10))
+    ]
+    assert 1 <= np.mean(changed) < 2
 
 
 def test_a_missed_sub_space_is_searched_when_one_child_is_bred_a_generation():

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -30,6 +31,7 @@ from sklearn.utils.fixes import parse_version
 import skhptune._hyperband
 from skhptune._hyperband import (
     HyperbandSearchCV,
+    HyperbandStrategy,
     SubsampledCV,
     hyperband_schedule,
     integer_log,
@@ -40,6 +42,7 @@ from skhptune._hyperband import (
     splits_by_group,
     subsample_training_fold,
 )
+from skhptune._space import Space
 from skhptune.space import Categorical, Integer, Real
 
 X_iris, y_iris = load_iris(return_X_y=True)
@@ -419,6 +422,21 @@ def test_subsampled_cv_replays_the_folds_of_a_shuffling_splitter():
         np.testing.assert_array_equal(a, b)
 
 
+def test_subsampled_cv_draws_each_fold_apart_and_follows_its_seed():
+    X = np.zeros((60, 1))
+    small = list(SubsampledCV(KFold(3), random_state=5).at(10).split(X))
+    whole = list(KFold(3).split(X))
+    # Positions within each (equal-sized) training fold: a draw of its own per fold.
+    positions = [np.searchsorted(train, sub) for (sub, _), (train, _) in zip(small, whole)]
+    assert not np.array_equal(positions[0], positions[1])
+    assert not np.array_equal(positions[1], positions[2])
+    # Another seed, other subsamples; the same seed, the same ones.
+    again = list(SubsampledCV(KFold(3), random_state=5).at(10).split(X))
+    other = list(SubsampledCV(KFold(3), random_state=6).at(10).split(X))
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(small, again))
+    assert not all(np.array_equal(a, b) for (a, _), (b, _) in zip(small, other))
+
+
 # --- HyperbandSearchCV ----------------------------------------------------------
 
 
@@ -523,6 +541,13 @@ def test_best_index_is_among_the_largest_resource():
     assert search.best_params_["budget"] == 27 and search.best_estimator_.budget == 27
     # A numpy integer, as GridSearchCV and the halving searches give.
     assert isinstance(search.best_index_, np.integer)
+
+
+def test_a_search_with_scores_at_max_resource_gives_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search = _toy_search(resource="budget", max_resource=9).fit(np.zeros((10, 1)))
+    assert search.cv_results_["n_resources"][search.best_index_] == 9
 
 
 @pytest.mark.parametrize("n_brackets", [1, None])
@@ -818,6 +843,55 @@ def test_model_sampling_starts_every_bracket_with_configurations_of_its_own():
         assert len(_rung(results, b, 0)) == bracket[0][0]
 
 
+def test_model_proposals_of_the_sub_spaces_compete_on_their_acquisition_values(monkeypatch):
+    # Each sub-space's model proposes; the best acquisition values win,
+    # whichever sub-space they come from.
+    space = Space([{"a": Real(0, 1)}, {"b": Real(0, 1), "c": Real(0, 1)}])
+    strategy = HyperbandStrategy(
+        space, np.random.RandomState(0), [[(4, 1)]], [1], 3, lambda *args: ({}, None),
+        sampler="bayes",
+    )
+    rng = np.random.RandomState(1)
+    for index, sub in enumerate(space.subspaces):
+        for unit in rng.uniform(size=(6, sub.n_dims)):
+            strategy.observed[0][space.key((index, unit))] = (index, unit), unit.sum()
+
+    def proposing(X, y, n_levels, is_categorical, n, rng, X_pending=None):
+        value = float(len(n_levels))  # the two-dimensional sub-space's are worth more
+        return SimpleNamespace(
+            proposals=np.full((n, len(n_levels)), 0.5), acquisition_values=np.full(n, value)
+        )
+
+    monkeypatch.setattr(skhptune._hyperband, "propose_batch", proposing)
+    assert [index for index, _ in strategy._model_proposals(2, [])] == [1, 1]
+
+
+def test_model_waits_for_n_dims_plus_two_scores_at_the_largest_level_that_has_them(monkeypatch):
+    space = Space({"a": Real(0, 1), "b": Real(0, 1)})
+    strategy = HyperbandStrategy(
+        space, np.random.RandomState(0), [[(4, 1), (1, 3)]], [1, 3], 3,
+        lambda *args: ({}, None), sampler="bayes",
+    )
+    modelled = []
+
+    def proposing(X, y, n_levels, is_categorical, n, rng, X_pending=None):
+        modelled.append(len(X))
+        return SimpleNamespace(proposals=np.full((n, 2), 0.5), acquisition_values=np.ones(n))
+
+    monkeypatch.setattr(skhptune._hyperband, "propose_batch", proposing)
+    rng = np.random.RandomState(1)
+    for level, n_scores in ((0, 6), (1, 3)):
+        for unit in rng.uniform(size=(n_scores, 2)):
+            strategy.observed[level][space.key((0, unit))] = (0, unit), unit.sum()
+    # Three scores at the top level are too few for two dimensions: the six below.
+    strategy._model_proposals(2, [])
+    assert modelled == [6]
+    unit = rng.uniform(size=2)
+    strategy.observed[1][space.key((0, unit))] = (0, unit), unit.sum()
+    strategy._model_proposals(2, [])
+    assert modelled == [6, 4]
+
+
 class _FailsOnMiddleSubsamples(BaseEstimator):
     """Scores grow with ``a``; fits on 20 to 59 samples fail."""
 
@@ -1027,6 +1101,17 @@ def test_narrow_range_starts_a_grid_whole_in_the_first_bracket():
         assert search.brackets_ == hyperband_schedule(1, 9, 3)
 
 
+def test_a_rung_of_fewer_than_eta_configurations_still_promotes_one():
+    # A grid of 20 starts the bracket whole: 20, 6, 2, then one to each higher level.
+    search = HyperbandSearchCV(
+        Toy(), {"a": list(np.linspace(0, 1, 20))}, resource="budget", max_resource=81,
+        n_brackets=1, cv=2, random_state=0,
+    ).fit(np.zeros((10, 1)))
+    assert search.brackets_ == [[(20, 1), (6, 3), (2, 9), (1, 27), (1, 81)]]
+    assert search.n_resources_ == [1, 3, 9, 27, 81]
+    assert search.n_candidates_ == [20, 6, 2, 1, 1]
+
+
 def test_grid_on_a_small_dataset_finds_grid_search_best():
     from sklearn.model_selection import GridSearchCV
 
@@ -1058,6 +1143,33 @@ def test_brackets_count_configurations_of_overlapping_sub_spaces_once():
     ).fit(np.zeros((10, 1)))
     assert search.brackets_ == [[(4, 27)]] and search.n_candidates_ == [4]
     assert len(search.cv_results_["params"]) == 4
+
+
+def test_rows_a_small_grid_shares_between_brackets_keep_their_columns():
+    # 12 configurations for 20 first-rung places: later brackets meet ones an
+    # earlier bracket evaluated at the same level, and reuse their rows.
+    search = HyperbandSearchCV(
+        Toy(), {"a": list(np.linspace(0, 1, 12))}, resource="budget", max_resource=9, cv=2,
+        random_state=0,
+    ).fit(np.zeros((10, 1)))
+    results = search.cv_results_
+    n_rows = len(results["params"])
+    assert n_rows < sum(n for bracket in search.brackets_ for n, _ in bracket)
+    for column in ("bracket", "iter", "n_resources"):
+        assert len(results[column]) == n_rows
+    assert list(results["n_resources"]) == [params["budget"] for params in results["params"]]
+
+
+def test_narrow_range_starts_overlapping_sub_spaces_with_their_distinct_configurations():
+    # Two levels: the textbook brackets start five configurations, fewer than
+    # each sub-space holds. The grid's first rung is its 15 distinct
+    # configurations, not the 20 the sub-spaces list between them.
+    space = [{"a": list(range(10))}, {"a": list(range(5, 15))}]
+    search = HyperbandSearchCV(
+        Toy(), space, resource="budget", max_resource=3, cv=2, random_state=0
+    ).fit(np.zeros((10, 1)))
+    assert search.brackets_[0] == [(15, 1), (5, 3)]
+    assert search.n_candidates_[0] == 15
 
 
 def test_single_level_search_reports_to_callbacks_like_grid_search():

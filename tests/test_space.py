@@ -1,3 +1,4 @@
+import itertools
 import pickle
 import re
 
@@ -108,6 +109,28 @@ def test_integer_log_uniform_reaches_every_value():
     assert np.median(values) == pytest.approx(np.sqrt(0.5 * 1000.5), rel=0.05)
     for value in (1, 7, 250, 1000):
         assert dim.decode(dim.encode(value)) == value
+
+
+def test_integer_range_grid_decodes_every_value_once():
+    # A value encoded off its bin centre can fall into the bin below (15 / 22 * 22 < 15).
+    for high in (21, 22, 38, 42, 99):
+        space = Space({"x": Integer(0, high)})
+        assert [space.decode(point)["x"] for point in space.grid()] == list(range(high + 1))
+
+
+def test_log_uniform_integer_range_is_a_finite_space():
+    space = Space({"x": Integer(1, 10, prior="log-uniform")})
+    assert space.size == 10 and space.fits_in(10)
+    assert sorted(space.decode(point)["x"] for point in space.grid()) == list(range(1, 11))
+
+
+@pytest.mark.parametrize("prior", ["uniform", "log-uniform"])
+def test_real_values_never_leave_their_bounds(prior):
+    # exp(log(low)) can fall an ulp below low: decoded values are clipped.
+    for low, high in [(1e-5, 1.0), (0.03, 300.0), (2e-4, 5.0), (0.1, 0.7)]:
+        dim = Space({"p": Real(low, high, prior=prior)}).subspaces[0].dimensions[0]
+        for u in (5e-324, 1e-300, 1e-17, 1 - 1e-16, 1 - 2**-53):
+            assert low <= dim.decode(u) <= high
 
 
 @pytest.mark.parametrize("low", [2**53, 10**12])
@@ -465,6 +488,24 @@ def test_rvs_only_values_equal_across_types_keep_apart():
     )
 
 
+def test_rvs_only_values_of_two_types_each_own_one_interval():
+    # 1 and 1.0 sort as equals: each must still own one stretch of the coordinate.
+    choices = [1, 1.0, 2, 0.5]
+    for seed in range(3):
+        dim, _ = _decoded(_Draws(lambda rng: choices[rng.randint(len(choices))]), seed)
+        keys = [dim.key(u) for u in np.linspace(0, 1, 4001)]
+        runs = [key for key, _ in itertools.groupby(keys)]
+        assert len(runs) == len(set(runs)) == 4
+
+
+def test_rvs_only_draws_decode_from_their_encoding_when_non_finite_draws_are_left_out():
+    # 999 finite draws: a value starting at position 63 encoded at 63 / 999
+    # would decode to the one before it.
+    draws = iter([float("nan")] + [0] * 63 + [1] * 936)
+    dim = Space({"p": _Draws(lambda rng: next(draws))}).subspaces[0].dimensions[0]
+    assert [dim.decode(dim.encode(v)) for v in (0, 1)] == [0, 1]
+
+
 @pytest.mark.parametrize(
     "spec, expected",
     [
@@ -721,6 +762,34 @@ def test_initial_design_is_distinct_spread_and_covers_subspaces():
     assert sum(p[0] == 1 for p in points) == 2  # the small sub-space is exhausted
     logs = sorted(np.log10(space.decode(p)["C"]) for p in points if p[0] == 0)
     assert logs[0] < -1.5 and logs[-1] > 1.5  # Sobol spreads over the range
+
+
+def test_initial_design_of_overlapping_grids_replaces_the_shared_copies():
+    # Six grid points, five distinct configurations (3 is in both sub-spaces).
+    space = Space([{"a": [1, 2, 3]}, {"a": [3, 4, 5]}])
+    for seed in range(10):
+        points = space.initial_design(5, np.random.RandomState(seed))
+        assert sorted(space.decode(p)["a"] for p in points) == [1, 2, 3, 4, 5]
+
+
+def test_initial_design_of_a_small_discrete_space_refills_merged_sobol_points():
+    space = Space({"a": Categorical(["x", "y", "z"]), "b": Categorical([1, 2])})
+    for seed in range(10):
+        points = space.initial_design(6, np.random.RandomState(seed))
+        assert len({space.key(p) for p in points}) == 6
+
+
+def test_initial_design_shares_the_odd_points_among_sub_spaces_at_random():
+    # Four points, three sub-spaces: which one gets two changes with the seed.
+    space = Space([{"a": Real(0, 1)}, {"b": Real(0, 1)}, {"c": Real(0, 1)}])
+    favoured = set()
+    for seed in range(10):
+        counts = np.bincount(
+            [i for i, _ in space.initial_design(4, np.random.RandomState(seed))], minlength=3
+        )
+        assert sorted(counts) == [1, 1, 2]
+        favoured.add(int(np.argmax(counts)))
+    assert len(favoured) > 1
 
 
 def test_initial_design_is_reproducible():

@@ -39,6 +39,7 @@ from skhptune._warm_start import (
     WarmStartEstimator,
     _namespace_tag,
     continues_fitting,
+    histogram_booster,
 )
 from skhptune.space import Integer, Real
 
@@ -414,6 +415,24 @@ def test_bins_are_reused_where_automatic_early_stopping_stops_warm_starts(monkey
     assert binnings == [binnings[0]]
 
 
+def test_automatic_early_stopping_on_a_large_training_fold_turns_warm_starts_off(monkeypatch):
+    # Only the fit knows its training size: above 10,000 samples early
+    # stopping is on, and continuing would not grow the same model.
+    X_large, y_large = make_classification(n_samples=10_200, n_features=3, n_informative=2,
+                                           n_redundant=0, random_state=0)
+    continued = []
+    real_continue = skhptune._warm_start._continue
+    monkeypatch.setattr(skhptune._warm_start, "_continue",
+                        lambda *args: continued.append(len(args[4])) or real_continue(*args))
+    for n_train in (10_100, 9_000):
+        HyperbandSearchCV(
+            HistGradientBoostingClassifier(random_state=0), {"learning_rate": [0.05, 0.1, 0.2]},
+            resource="max_iter", min_resource=2, max_resource=6, n_brackets=1,
+            cv=[(np.arange(n_train), np.arange(10_100, 10_200))], refit=False, random_state=0,
+        ).fit(X_large, y_large)
+    assert continued == [9_000]
+
+
 def test_verbose_fits_report_binning_also_when_reused(capsys):
     search = BayesSearchCV(
         HistGradientBoostingClassifier(max_iter=2, verbose=1, random_state=0),
@@ -424,6 +443,13 @@ def test_verbose_fits_report_binning_also_when_reused(capsys):
     assert sum(line.startswith("Binning") and "training data" in line for line in lines) == n_fits
     # Every fit but the first on each of the 3 folds and the refit is handed kept bins.
     assert sum(line.endswith("training data: reused") for line in lines) == n_fits - 4
+
+
+def test_histogram_booster_is_found_in_nested_pipelines():
+    booster = HistGradientBoostingClassifier()
+    nested = Pipeline([("prep", StandardScaler()), ("model", make_pipeline(booster))])
+    assert histogram_booster(nested) is booster
+    assert histogram_booster(make_pipeline(StandardScaler(), LogisticRegression())) is None
 
 
 def test_scorers_see_the_estimator_itself():
