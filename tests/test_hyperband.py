@@ -1446,6 +1446,30 @@ def test_model_proposes_two_thirds_of_a_brackets_new_configurations(monkeypatch)
     assert asked == [n - math.ceil(n / 3) for n in starts]
 
 
+class _InterruptedAbove(Toy):
+    """Ctrl-C landing in a fit above ``budget=1``."""
+
+    def fit(self, X, y=None):
+        if self.budget > 1:
+            raise KeyboardInterrupt
+        return super().fit(X, y)
+
+
+def test_ctrl_c_under_a_time_limit_does_not_blame_the_limit():
+    search = HyperbandSearchCV(
+        _InterruptedAbove(), {"a": Real(0, 1)}, resource="budget", max_resource=27,
+        max_time=1000, cv=3, random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(np.zeros((30, 1)))
+    messages = [str(w.message) for w in caught]
+    assert any("interrupted after" in m for m in messages)
+    assert not any("max_time" in m for m in messages)
+    assert search.n_resources_ == [1]
+
+
 def test_max_time_before_max_resource_warns_without_a_budget_line(capsys):
     # Hyperband has no evaluation budget: the "ended after k of n evaluations"
     # line of the other searches would read "of None".
