@@ -121,15 +121,16 @@ class _OrdinalDim(_Binned):
     """Numbers from a plain list: bins follow the numeric order."""
 
     def __init__(self, name, values):
-        try:
-            order = np.argsort(np.asarray(values, dtype=float), kind="stable")
-        except OverflowError:
-            # Integers beyond floats: Python compares them exactly (NaN last).
-            order = sorted(
-                range(len(values)),
-                key=lambda i: (values[i] != values[i], 0 if values[i] != values[i] else values[i]),
-            )
+        # Python compares ints and floats exactly (a float conversion would tie
+        # or overflow integers beyond 2**53); NaN goes last.
+        order = sorted(range(len(values)), key=lambda i: _numeric_order(values[i]))
         super().__init__(name, values, np.argsort(order))
+
+
+def _numeric_order(value):
+    """Sort key of a number: by value, NaN last."""
+    is_nan = value != value
+    return (True, 0) if is_nan else (False, value.item() if isinstance(value, np.generic) else value)
 
 
 class _IntegerDim(_Binned):
@@ -420,8 +421,11 @@ def _describe(dist):
     law = getattr(dist, "dist", None)
     if not isinstance(getattr(law, "name", None), str):
         return repr(dist)
-    arguments = [repr(arg) for arg in getattr(dist, "args", ())]
-    arguments += [f"{key}={value!r}" for key, value in getattr(dist, "kwds", {}).items()]
+    def plain(value):  # 1.0, not np.float64(1.0)
+        return repr(value.item() if isinstance(value, np.generic) else value)
+
+    arguments = [plain(arg) for arg in getattr(dist, "args", ())]
+    arguments += [f"{key}={plain(value)}" for key, value in getattr(dist, "kwds", {}).items()]
     return f"{law.name}({', '.join(arguments)})"
 
 
@@ -620,7 +624,7 @@ def _parse_distribution(name, dist, rng):
         low, high = (float(bound) for bound in support)
     except (TypeError, ValueError, OverflowError) as error:  # randint(0, 2**70)
         raise ValueError(
-            f"Parameter {name!r}: scipy cannot compute the support of "
+            f"Parameter {name!r}: cannot compute the support of "
             f"{_describe(dist)} ({type(error).__name__}: {error})."
         ) from error
     family = getattr(getattr(dist, "dist", None), "name", "")
@@ -634,12 +638,17 @@ def _parse_distribution(name, dist, rng):
         raise ValueError(f"Parameter {name!r}: {_describe(dist)} has an infinite bound.")
     if discrete and (not _has_integer_values(dist) or _has_slow_quantiles(dist)):
         return _parse_sampled(name, dist, rng)
-    # An infinite scale (norm(0, inf)) leaves no finite quantile on an
-    # unbounded support; the values drawn tell the user what is wrong.
+    # An infinite scale (norm(0, inf)) leaves no finite quartile on an
+    # unbounded support: its draws are infinite or NaN (or, for lognorm(inf),
+    # half of them 0).
     if not np.isfinite([low, high]).all():
         with np.errstate(invalid="ignore"):
-            if not np.isfinite(dist.ppf([0.25, 0.5, 0.75])).all():
-                return _parse_sampled(name, dist, rng)
+            quartiles = [float(dist.ppf(q)) for q in (0.25, 0.5, 0.75)]
+        if not np.isfinite(quartiles).all():
+            raise ValueError(
+                f"Parameter {name!r}: {_describe(dist)} has no finite quartiles "
+                f"(ppf at 0.25, 0.5 and 0.75 gives {quartiles})."
+            )
     # Like their rvs, scipy's distributions are kept off the exact ends of their
     # support (uniform(0, 1) all but never gives 0 in RandomizedSearchCV either).
     if family in ("loguniform", "reciprocal") and _is_log_uniform(dist, low, high):

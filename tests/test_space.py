@@ -1,4 +1,5 @@
 import itertools
+import math
 import pickle
 import re
 
@@ -13,6 +14,7 @@ from scipy.stats import (
     gamma,
     hypergeom,
     loguniform,
+    lognorm,
     mielke,
     norm,
     pareto,
@@ -169,11 +171,32 @@ def test_list_of_numbers_is_ordinal_in_numeric_order():
 
 
 def test_integers_beyond_floats_are_ordered_exactly():
-    # GridSearchCV takes them; a float conversion overflowed.
+    # GridSearchCV takes them; a float conversion overflowed, or tied 2**53 + 1
+    # with 2**53.
     dim = parse_dimension("seed", [10**400, 1, np.nan, 10**400 + 1, 2.5])
     assert not dim.is_categorical
     assert _decode_many(dim, (np.arange(5) + 0.5) / 5)[:4] == [1, 2.5, 10**400, 10**400 + 1]
     assert np.isnan(dim.decode(0.9))
+    dim = parse_dimension("seed", [2**53 + 1, np.int64(2**53)])
+    assert _decode_many(dim, [0.25, 0.75]) == [2**53, 2**53 + 1]
+
+
+def test_a_law_of_its_own_with_a_scalar_ppf_is_decoded_through_it():
+    class Exponential:
+        def ppf(self, q):
+            return -math.log(1 - q)
+
+        def cdf(self, x):
+            return 1 - math.exp(-x)
+
+        def support(self):
+            return 0.0, math.inf
+
+        def rvs(self, size=None, random_state=None):
+            return check_random_state(random_state).exponential(size=size)
+
+    dim = parse_dimension("p", Exponential())
+    assert dim.decode(0.5) == pytest.approx(math.log(2))
 
 
 @pytest.mark.parametrize("values", [["a", "b"], [True, False], [1, "a"], [None, 1]])
@@ -649,8 +672,9 @@ def test_rvs_rejecting_its_arguments_raises_value_error_naming_the_parameter():
         # scipy's own rvs overflows or fails on these.
         (randint(0, np.inf), r"randint\(0, inf\) has an infinite bound"),
         (randint(0, 2**70), r"cannot compute the support of randint\(0, 1180591620717411303424\)"),
-        # Searched as +-inf and NaN values without a word.
-        (norm(0, np.inf), r"every value drawn from norm\(0, inf\) is NaN or infinite"),
+        # Searched as +-inf and NaN values, or as 0 alone, without a word.
+        (norm(0, np.inf), r"norm\(0, inf\) has no finite quartiles"),
+        (lognorm(np.inf), r"lognorm\(inf\) has no finite quartiles"),
         # Named as written, not as an object at an address.
         (loguniform(2, 1), r"drawing values with loguniform\(2, 1\)\.rvs"),
         (uniform(loc=0, scale=-1), r"uniform\(loc=0, scale=-1\)\.rvs"),
