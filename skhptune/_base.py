@@ -18,6 +18,7 @@ import threading
 import time
 import warnings
 from abc import abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from joblib import effective_n_jobs
@@ -352,8 +353,8 @@ class ReplayedFolds:
     cv : int, None or cross-validation splitter
         The search's ``cv``.
     classifier : bool
-        Whether the estimator is a classifier (an int or None means stratified
-        folds then, as in ``check_cv``).
+        Whether the estimator is a classifier: an int or None then means
+        stratified folds for a binary or multiclass target, as in ``check_cv``.
     """
 
     def __init__(self, cv, classifier):
@@ -362,6 +363,7 @@ class ReplayedFolds:
         self._folds = None
 
     def get_n_splits(self, X=None, y=None, **params):
+        # Stratified or not, an int's splitter makes as many folds.
         return check_cv(self.cv).get_n_splits(X, y, **params)
 
     def split(self, X, y=None, **params):
@@ -794,9 +796,9 @@ class AskTellSearchCV(BaseSearchCV):
     ``_fit_description`` attributes ``_make_strategy`` sets.
     """
 
-    # Count parameters a bool would pass as an Integral but mean a number, not a
-    # switch: name -> what the number counts (subclasses add theirs). True
-    # could be read as "on" where None means "off".
+    # Number parameters a bool would pass as (True is 1) but that are not
+    # switches: True could be read as "on" where None means "off". Name -> what
+    # the number counts; subclasses list theirs, which add to these.
     _counts: dict = {"max_time": "seconds, or None for no limit"}
 
     # Fitted attributes set as a fit starts, describing the fit under way
@@ -1029,9 +1031,9 @@ class AskTellSearchCV(BaseSearchCV):
         if not params or get_config().get("enable_metadata_routing"):
             return  # with routing, scikit-learn checks the parameters itself
         spec = self._space_spec()
+        subspaces = spec if isinstance(spec, Sequence) and not isinstance(spec, str) else [spec]
         steps_searched = any(
-            isinstance(subspace, dict) and "steps" in subspace
-            for subspace in (spec if isinstance(spec, (list, tuple)) else [spec])
+            isinstance(subspace, Mapping) and "steps" in subspace for subspace in subspaces
         )
         for name in params:
             if name == "groups":  # groups go to the splitter
@@ -1124,7 +1126,10 @@ class AskTellSearchCV(BaseSearchCV):
             self.__dict__.pop("_failed_batches", None)
 
     def _check_counts_are_not_switches(self):
-        for name, meaning in self._counts.items():
+        counts = {}
+        for klass in reversed(type(self).__mro__):
+            counts.update(vars(klass).get("_counts", {}))
+        for name, meaning in counts.items():
             value = getattr(self, name)
             if isinstance(value, (bool, np.bool_)):
                 raise InvalidParameterError(

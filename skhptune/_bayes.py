@@ -492,7 +492,6 @@ class BayesSearchCV(AskTellSearchCV):
     # None picks them; True would silently mean 1. (n_iter=True stays accepted,
     # as RandomizedSearchCV accepts it.)
     _counts = {
-        **AskTellSearchCV._counts,
         "n_initial_points": "random configurations to start with, or None",
         "batch_size": "configurations per batch, or None",
     }

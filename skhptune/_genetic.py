@@ -940,7 +940,6 @@ class GeneticSearchCV(AskTellSearchCV):
     # early_stopping=True (a switch in scikit-learn's estimators) stop after one
     # stalled generation.
     _counts = {
-        **AskTellSearchCV._counts,
         "elitism": "individuals kept, or 'auto' for half the population",
         "early_stopping": "generations without improvement, or None",
     }

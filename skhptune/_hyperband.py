@@ -801,8 +801,8 @@ class HyperbandSearchCV(AskTellSearchCV):
         means ``max_resource // eta**4`` (five brackets), but at least 1 for a
         parameter, and for ``"n_samples"`` at least 10 samples per class
         (classifiers) or 20 samples (others) and, when ``cv`` splits by group,
-        the size of the largest group (subsamples hold whole groups, up to one
-        group more than ``n_resources`` says), times the
+        the size of the largest group (subsamples hold whole groups, up to a
+        group less one sample more than ``n_resources`` says), times the
         number of classes for a classifier when some group lacks a class.
 
     max_resource : int, default=None
@@ -1048,7 +1048,6 @@ class HyperbandSearchCV(AskTellSearchCV):
 
     # True as a bound would silently mean 1 (and n_brackets=True one bracket).
     _counts = {
-        **AskTellSearchCV._counts,
         "min_resource": "resource units, or None for the default",
         "max_resource": "resource units, or None for the default",
         "n_brackets": "brackets, or None for all",
@@ -1152,11 +1151,11 @@ class HyperbandSearchCV(AskTellSearchCV):
         ``folds`` lists the ``(train, test)`` indices, replayed at every level;
         ``n_classes`` is ``None`` unless the estimator classifies a binary or
         multiclass target. ``group_floor`` is ``None`` unless the splitter splits
-        by group (:func:`splits_by_group`); then it is the smallest level that
-        whole groups exceed by less than the level itself (the largest group:
-        a subsample takes groups until it reaches its level) and, for
-        a classifier, every class: the number of classes times the largest group
-        when some group lacks a class (subsamples start with a group per class
+        by group (:func:`splits_by_group`); then it is the largest group, so
+        that a subsample (groups taken until it reaches its level) exceeds its
+        level by less than the level; for a classifier with a group that lacks
+        a class, the number of classes times the largest group, so that the
+        first level holds every class (subsamples start with a group per class
         missing so far, see :func:`subsample_training_fold`).
         """
         X, y, params, cv_given = self._fit_inputs
