@@ -130,7 +130,7 @@ class _OrdinalDim(_Binned):
 def _numeric_order(value):
     """Sort key of a number: by value, NaN last."""
     is_nan = value != value
-    return (True, 0) if is_nan else (False, value.item() if isinstance(value, np.generic) else value)
+    return (True, 0) if is_nan else (False, _as_python(value))
 
 
 class _IntegerDim(_Binned):
@@ -421,11 +421,11 @@ def _describe(dist):
     law = getattr(dist, "dist", None)
     if not isinstance(getattr(law, "name", None), str):
         return repr(dist)
-    def plain(value):  # 1.0, not np.float64(1.0)
-        return repr(value.item() if isinstance(value, np.generic) else value)
-
-    arguments = [plain(arg) for arg in getattr(dist, "args", ())]
-    arguments += [f"{key}={plain(value)}" for key, value in getattr(dist, "kwds", {}).items()]
+    # 1.0, not np.float64(1.0).
+    arguments = [repr(_as_python(arg)) for arg in getattr(dist, "args", ())]
+    arguments += [
+        f"{key}={_as_python(value)!r}" for key, value in getattr(dist, "kwds", {}).items()
+    ]
     return f"{law.name}({', '.join(arguments)})"
 
 
@@ -634,14 +634,15 @@ def _parse_distribution(name, dist, rng):
     # some laws have no usable ppf: search the values drawn.
     if np.isnan(low) or np.isnan(high):
         return _parse_sampled(name, dist, rng)
-    if family == "randint" and not np.isfinite([low, high]).all():  # rvs would overflow
+    bounded = np.isfinite(low) and np.isfinite(high)
+    if family == "randint" and not bounded:  # its rvs would overflow
         raise ValueError(f"Parameter {name!r}: {_describe(dist)} has an infinite bound.")
     if discrete and (not _has_integer_values(dist) or _has_slow_quantiles(dist)):
         return _parse_sampled(name, dist, rng)
     # An infinite scale (norm(0, inf)) leaves no finite quartile on an
     # unbounded support: its draws are infinite or NaN (or, for lognorm(inf),
     # half of them 0).
-    if not np.isfinite([low, high]).all():
+    if not bounded:
         with np.errstate(invalid="ignore"):
             quartiles = [float(dist.ppf(q)) for q in (0.25, 0.5, 0.75)]
         if not np.isfinite(quartiles).all():
@@ -658,7 +659,7 @@ def _parse_distribution(name, dist, rng):
     if family == "randint":
         # Bounds past 2**53 would be rounded as floats.
         return _integer_range(name, int(support[0]), int(support[1]))
-    if discrete and np.isfinite(low) and np.isfinite(high) and high - low < _MAX_LISTED_VALUES:
+    if discrete and bounded and high - low < _MAX_LISTED_VALUES:
         # A bounded discrete law (binom, hypergeom ...) is a finite space, like
         # randint: list the values its quantiles reach, so that a budget that
         # covers them evaluates them all at once.
