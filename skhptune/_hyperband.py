@@ -1216,6 +1216,14 @@ class HyperbandSearchCV(AskTellSearchCV):
             min_resource = min(min_resource, max_resource)
         else:
             min_resource = self.min_resource
+            if self.resource == "n_samples" and n_classes is not None and min_resource < n_classes:
+                warnings.warn(
+                    f"{name}: min_resource={min_resource} is below the number of "
+                    f"classes ({n_classes}): subsamples that small miss a class, "
+                    "which a model fitted on them never predicts (and many "
+                    "classifiers cannot fit on a single class).",
+                    UserWarning,
+                )
         if min_resource > max_resource:
             # Say where max_resource came from when the user did not set it.
             inferred = (

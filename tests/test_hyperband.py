@@ -925,6 +925,23 @@ def test_model_proposals_never_repeat_a_configuration_promoted_to_the_same_level
             assert len(_rung(results, b, rung)) == n
 
 
+def test_a_min_resource_below_the_number_of_classes_warns():
+    # A subsample of 2 samples misses one of iris's 3 classes, which a model
+    # fitted on it never predicts.
+    search = HyperbandSearchCV(
+        LogisticRegression(), {"C": Real(0.1, 10)}, min_resource=2, n_brackets=1, cv=3,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match=r"min_resource=2 is below the number of classes \(3\)"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FitFailedWarning)
+            search.fit(X_iris, y_iris)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.set_params(min_resource=3).fit(X_iris, y_iris)
+    assert not any("number of classes" in str(w.message) for w in caught)
+
+
 def test_default_min_resource_holds_the_largest_group():
     # Subsamples keep whole groups: a first level of 20 samples (10 per class)
     # would have fitted 40 to 72 with these groups, against n_resources=20.
