@@ -19,6 +19,7 @@ import numbers
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import validate_parameter_constraints
 
 from ._acquisition import in_safe_units
 from ._base import AskTellSearchCV, best_so_far, metric_names, search_metric
@@ -906,6 +907,11 @@ class ParameterImportanceDisplay:
         metric = _resolve_metric(search, metric)
         own = getattr(search, "parameter_importances_", None) or None
         _check_count("n_repeats", n_repeats)
+        # Checked here, not by the forest, so the message names this method.
+        validate_parameter_constraints(
+            {"random_state": ["random_state"]}, {"random_state": random_state},
+            caller_name="ParameterImportanceDisplay.from_estimator",
+        )
         if method not in ("auto", "search", "permutation"):
             raise ValueError(f'method must be "auto", "search" or "permutation", got {method!r}.')
         if method == "search" and own is None:

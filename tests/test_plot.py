@@ -479,6 +479,20 @@ def test_importances_n_repeats_must_be_a_positive_int(random_search, method):
         ParameterImportanceDisplay.from_estimator(search, method=method, n_repeats=0)
 
 
+@pytest.mark.parametrize("random_state", ["0", -1, 1.5])
+@pytest.mark.parametrize("method", ["permutation", "search"])
+def test_importances_random_state_is_checked_by_the_display(random_search, method, random_state):
+    # The forest checked it before, in a message naming RandomForestRegressor.
+    search = FittedSearch(
+        cv_results_=random_search.cv_results_,
+        parameter_importances_={"C": 0.6, "gamma": 0.3, "kernel": 0.1},
+    )
+    with pytest.raises(
+        ValueError, match="'random_state' parameter of ParameterImportanceDisplay.from_estimator"
+    ):
+        ParameterImportanceDisplay.from_estimator(search, method=method, random_state=random_state)
+
+
 def test_parameter_scores_unknown_parameter(random_search):
     with pytest.raises(ValueError, match="'degree' is not in cv_results_"):
         ParameterScoreDisplay.from_estimator(random_search, params=["degree"])
