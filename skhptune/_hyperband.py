@@ -606,7 +606,7 @@ class HyperbandStrategy:
             rung = level - self.start_level[b]
             if rung == 0:
                 self.members[b] = self._new_configurations(
-                    bracket[0][0], promoted=earlier + points
+                    bracket[0][0], level, promoted=earlier + points
                 )
             else:
                 n_promoted = max(1, len(self.members[b]) // self.eta)
@@ -670,32 +670,58 @@ class HyperbandStrategy:
         """Distinct configurations evaluated at each level reached."""
         return [len(self.observed[level]) for level in self.levels_reached]
 
-    def _new_configurations(self, n, promoted):
-        """``n`` distinct configurations (fewer if the space is smaller).
+    def _new_configurations(self, n, level, promoted):
+        """``n`` distinct configurations for a first rung at ``level`` (fewer if
+        the space is smaller).
 
         ``promoted`` are the configurations earlier brackets evaluate at the same
         level, in this batch or an earlier one. Random draws are distinct, so
-        they meet one only when the brackets start more configurations than the
-        space holds (a small grid), and then share its row. With the model,
-        which treats them as pending, draws pass over them: an earlier
+        they meet one only once the brackets have drawn every configuration of a
+        finite space (a small grid); the rung then takes the best drawn ones
+        (``_best_of_the_rest``), which share the rows of those among them
+        promoted to ``level``. With the
+        model, which treats them as pending, draws pass over them: an earlier
         bracket's model proposal is no draw, and meeting one would cost the
         bracket a configuration of its own.
         """
         if self.n_configurations is not None and n >= self.n_configurations:
-            # The rung holds the whole space: all of it, in GridSearchCV's order.
+            # The rung holds the whole space: all of it, in GridSearchCV's order;
+            # later rungs have nothing new to draw.
+            self._next = len(self._design)
             return self.space.grid()
         points, keys = [], set()
         if self.sampler == "bayes":
             keys.update(self.space.key(point) for point in promoted)
             n_model = min(n - int(np.ceil(n * _RANDOM_FRACTION)), _MAX_MODEL_PROPOSALS)
             self._add_distinct(points, keys, self._model_proposals(n_model, promoted), n)
-        for _ in range(len(self._design)):
-            if len(points) >= n:
-                break
-            point = self._design[self._next % len(self._design)]
+        while len(points) < n and self._next < len(self._design):
+            self._add_distinct(points, keys, [self._design[self._next]], n)
             self._next += 1
-            self._add_distinct(points, keys, [point], n)
+        if len(points) < n:
+            keys = {self.space.key(point) for point in points}
+            self._add_distinct(points, keys, self._best_of_the_rest(level), n)
         return points
+
+    def _best_of_the_rest(self, level):
+        """Every drawn configuration, best first for a rung at ``level``.
+
+        Once a finite space is exhausted a new rung can only revisit drawn
+        configurations: rather than random ones, those that earlier rungs rank
+        highest, as promotion would. Those that did not fail come first, by the
+        highest level they reached below ``level`` and their score there; then
+        the others, all in order of drawing. The best are usually promoted to
+        ``level`` already, and share their rows.
+        """
+
+        def rank(position):
+            key = self.space.key(self._design[position])
+            below = max((k for k in range(level) if key in self.observed[k]), default=-1)
+            score = self.observed[below][key][1] if below >= 0 else np.nan
+            failed = bool(np.isnan(score))
+            return (failed, -below, 0.0 if failed else -score, position)
+
+        order = sorted(range(len(self._design)), key=rank)
+        return [self._design[position] for position in order]
 
     def _add_distinct(self, points, keys, candidates, n):
         for point in candidates:
@@ -918,8 +944,9 @@ class HyperbandSearchCV(AskTellSearchCV):
     brackets_ : list of list of (int, int)
         The schedule: per bracket, most aggressive first, its rungs as
         ``(n_configurations, resource)``. A configuration is evaluated once per
-        resource: on a small grid a later bracket that meets one an earlier
-        bracket evaluated at that resource reuses its row (labelled with the
+        resource: once a finite space is exhausted, a later bracket starts with
+        the configurations the levels below rank best, and reuses the rows of
+        those an earlier bracket promoted to its resource (labelled with the
         earlier bracket), so ``cv_results_`` can hold fewer rows per bracket.
     n_resources_ : list of int
         Resource of each level evaluated, increasing.

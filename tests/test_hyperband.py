@@ -1162,19 +1162,46 @@ def test_brackets_count_configurations_of_overlapping_sub_spaces_once():
     assert len(search.cv_results_["params"]) == 4
 
 
-def test_rows_a_small_grid_shares_between_brackets_keep_their_columns():
-    # 12 configurations for 20 first-rung places: later brackets meet ones an
-    # earlier bracket evaluated at the same level, and reuse their rows.
+_SIXTEEN = list(np.linspace(0, 1, 16))
+
+
+@pytest.mark.parametrize("max_time", [None, 1e6])  # side by side, one after another
+def test_an_exhausted_grid_starts_later_brackets_with_the_best_of_the_rest(max_time):
+    # The first bracket starts all 16 values on budget 1 and promotes five to
+    # budget 3, where the second bracket starts twelve: the twelve best on
+    # budget 1 (the closest to 0.7), five of them sharing the promoted rows,
+    # rather than twelve random ones.
     search = HyperbandSearchCV(
-        Toy(), {"a": list(np.linspace(0, 1, 12))}, resource="budget", max_resource=9, cv=2,
-        random_state=0,
+        Toy(), {"a": _SIXTEEN}, resource="budget", max_resource=27, cv=2, random_state=0,
+        max_time=max_time,
     ).fit(np.zeros((10, 1)))
     results = search.cv_results_
+    assert search.brackets_[:2] == [[(16, 1), (5, 3), (1, 9), (1, 27)], [(12, 3), (4, 9), (1, 27)]]
+    at_3 = [p["a"] for p, n in zip(results["params"], results["n_resources"]) if n == 3]
+    assert sorted(at_3) == sorted(sorted(_SIXTEEN, key=lambda a: abs(a - 0.7))[:12])
+    # Shared rows keep every column, labelled with the earlier bracket.
     n_rows = len(results["params"])
+    assert len(_rung(results, 1, 0)) == 7
     assert n_rows < sum(n for bracket in search.brackets_ for n, _ in bracket)
     for column in ("bracket", "iter", "n_resources"):
         assert len(results[column]) == n_rows
     assert list(results["n_resources"]) == [params["budget"] for params in results["params"]]
+
+
+def test_an_exhausted_grid_takes_failed_configurations_last():
+    # Five values fail: the second bracket's twelve places at budget 3 go to
+    # the eleven others first.
+    search = HyperbandSearchCV(
+        Toy(fail_below=0.3), {"a": _SIXTEEN}, resource="budget", max_resource=27, cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        search.fit(np.zeros((10, 1)))
+    results = search.cv_results_
+    at_3 = [p["a"] for p, n in zip(results["params"], results["n_resources"]) if n == 3]
+    assert len(at_3) == 12
+    assert {a for a in _SIXTEEN if a >= 0.3} < set(at_3)
 
 
 def test_narrow_range_starts_overlapping_sub_spaces_with_their_distinct_configurations():
