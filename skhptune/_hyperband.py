@@ -679,10 +679,9 @@ class HyperbandStrategy:
         they meet one only once the brackets have drawn every configuration of a
         finite space (a small grid); the rung then takes the best drawn ones
         (``_best_of_the_rest``), which share the rows of those among them
-        promoted to ``level``. With the
-        model, which treats them as pending, draws pass over them: an earlier
-        bracket's model proposal is no draw, and meeting one would cost the
-        bracket a configuration of its own.
+        promoted to ``level``. With the model, which treats them as pending,
+        draws pass over them: an earlier bracket's model proposal is no draw,
+        and meeting one would cost the bracket a configuration of its own.
         """
         if self.n_configurations is not None and n >= self.n_configurations:
             # The rung holds the whole space: all of it, in GridSearchCV's order;
