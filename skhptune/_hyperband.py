@@ -676,16 +676,17 @@ class HyperbandStrategy:
 
         ``promoted`` are the configurations earlier brackets evaluate at the same
         level, in this batch or an earlier one. Random draws are distinct, so
-        they meet one only once the brackets have drawn every configuration of a
-        finite space (a small grid); the rung then takes the best drawn ones
-        (``_best_of_the_rest``), which share the rows of those among them
-        promoted to ``level``. With the model, which treats them as pending,
+        they meet one only once the draws of a finite space are used up (on a
+        small grid, every configuration was started); the rung then takes the
+        best evaluated ones (``_best_of_the_rest``), which share the rows of
+        those among them promoted to ``level``. With the model, which treats them as pending,
         draws pass over them: an earlier bracket's model proposal is no draw,
         and meeting one would cost the bracket a configuration of its own.
         """
         if self.n_configurations is not None and n >= self.n_configurations:
             # The rung holds the whole space: all of it, in GridSearchCV's order;
-            # later rungs have nothing new to draw.
+            # later rungs have nothing new to draw (the random design may lack
+            # some of it: _best_of_the_rest ranks what was evaluated).
             self._next = len(self._design)
             return self.space.grid()
         points, keys = [], set()
@@ -702,25 +703,27 @@ class HyperbandStrategy:
         return points
 
     def _best_of_the_rest(self, level):
-        """Every drawn configuration, best first for a rung at ``level``.
+        """Every configuration evaluated below ``level``, best first for a rung there.
 
-        Once a finite space is exhausted a new rung can only revisit drawn
+        Once a finite space is exhausted a new rung can only revisit evaluated
         configurations: rather than random ones, those that earlier rungs rank
-        highest, as promotion would. Those that did not fail come first, by the
-        highest level they reached below ``level`` and their score there; then
-        the others, all in order of drawing. The best are usually promoted to
-        ``level`` already, and share their rows.
+        highest, as promotion would. Those that did not fail at the highest level
+        they reached below ``level`` come first, by that level and their score
+        there; then the others; ties in order of first evaluation. The best are
+        usually promoted to ``level`` already, and share their rows.
         """
+        reached = {}  # key -> [point, highest level below, score there, first seen]
+        for below in range(level):
+            for key, (point, score) in self.observed[below].items():
+                reached.setdefault(key, [point, below, score, len(reached)])[1:3] = below, score
 
-        def rank(position):
-            key = self.space.key(self._design[position])
-            below = max((k for k in range(level) if key in self.observed[k]), default=-1)
-            score = self.observed[below][key][1] if below >= 0 else np.nan
-            failed = bool(np.isnan(score))
-            return (failed, -below, 0.0 if failed else -score, position)
+        def rank(entry):
+            _, below, score, first = entry
+            if np.isnan(score):
+                return (True, 0, 0.0, first)
+            return (False, -below, -score, first)
 
-        order = sorted(range(len(self._design)), key=rank)
-        return [self._design[position] for position in order]
+        return [entry[0] for entry in sorted(reached.values(), key=rank)]
 
     def _add_distinct(self, points, keys, candidates, n):
         for point in candidates:

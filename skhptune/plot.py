@@ -942,13 +942,35 @@ class ParameterImportanceDisplay:
         return cls(importances, method=label).plot(ax=ax, **kwargs)
 
 
+def _promotion_sources(resources, score, configuration):
+    """For each row, the row its line starts from, or -1: the best row of the
+    same configuration at the next lower resource it was evaluated at.
+
+    A search that samples with replacement (HalvingRandomSearchCV) may hold
+    copies of a configuration at one rung: a row a rung up is linked to the best
+    of them, copies never to each other. The row below may carry another
+    bracket's label: Hyperband shares a row between brackets that evaluate a
+    configuration at the same resource.
+    """
+    sources = np.full(len(resources), -1)
+    for config in np.unique(configuration):
+        path = np.flatnonzero(configuration == config)
+        levels = np.unique(resources[path])
+        for low, high in zip(levels, levels[1:]):
+            below = path[resources[path] == low]
+            sources[path[resources[path] == high]] = below[
+                np.argmax(np.nan_to_num(score[below], nan=-np.inf))
+            ]
+    return sources
+
+
 class HyperbandDisplay:
     """Scores per resource level of a Hyperband search, with promotions.
 
     Each point is one evaluation: its resource on a log x axis and its score. A
-    line links the evaluations of one configuration promoted from rung to rung;
-    colours tell the brackets apart. The best row (at the largest resource) is
-    marked with a star.
+    line links the evaluations of one configuration promoted from rung to rung,
+    in the colour of the bracket of the upper one; colours tell the brackets
+    apart. The best row (at the largest resource) is marked with a star.
 
     Parameters
     ----------
@@ -959,9 +981,11 @@ class HyperbandDisplay:
     bracket : ndarray of shape (n_rows,)
         Bracket of each evaluation.
     configuration : ndarray of shape (n_rows,)
-        An id per configuration: rows of the same bracket with the same id are
-        one configuration at successive rungs (each row linked to the best row
-        of that id at the rung below; rows of one id at one rung are copies).
+        An id per configuration: rows with the same id are one configuration at
+        successive resources, each linked to the best row of that id at the next
+        lower resource, whatever its bracket (Hyperband shares a row between
+        brackets that evaluate a configuration at the same resource); rows of one
+        id at one resource are copies.
     best_index : int, default=None
         Row to mark as the best.
     score_label : str, default="mean test score"
@@ -972,7 +996,8 @@ class HyperbandDisplay:
     scatters_ : list of matplotlib.collections.PathCollection
         The points of each bracket, in increasing bracket order.
     promotion_lines_ : list of matplotlib.collections.LineCollection
-        The promotion lines of each bracket; one segment per promotion.
+        The promotion lines of each bracket; one segment per row of the bracket
+        whose configuration has a row at a lower resource.
     best_marker_ : matplotlib.collections.PathCollection or None
         The star of the best row.
     ax_ : matplotlib.axes.Axes
@@ -1050,37 +1075,27 @@ class HyperbandDisplay:
         # Dodge by a fixed fraction of the log range, centred on the true level.
         span = np.log10(levels[-1] / levels[0]) if len(levels) > 1 else 1.0
         step = 0.06 * span / max(len(brackets) - 1, 1) if dodge else 0.0
+        position = np.searchsorted(brackets, bracket)
+        x = resources * 10 ** (step * (position - (len(brackets) - 1) / 2))
+        sources = _promotion_sources(resources, score, configuration)
         self.scatters_, self.promotion_lines_ = [], []
-        for i, (b, color) in enumerate(zip(brackets, _distinct_colors(cmap, len(brackets)))):
+        for b, color in zip(brackets, _distinct_colors(cmap, len(brackets))):
             rows = np.flatnonzero(bracket == b)
-            x = resources * 10 ** (step * (i - (len(brackets) - 1) / 2))
             if show_promotions:
-                segments = []
-                for config in np.unique(configuration[rows]):
-                    path = rows[configuration[rows] == config]
-                    # A search that samples with replacement (HalvingRandomSearchCV)
-                    # may hold copies of a configuration at one rung: each row a
-                    # rung up is linked to the best of them, copies never to each other.
-                    path_levels = np.unique(resources[path])
-                    for low, high in zip(path_levels, path_levels[1:]):
-                        below = path[resources[path] == low]
-                        source = below[np.argmax(np.nan_to_num(score[below], nan=-np.inf))]
-                        segments.extend(
-                            [(x[source], score[source]), (x[row], score[row])]
-                            for row in path[resources[path] == high]
-                        )
+                segments = [
+                    [(x[sources[row]], score[sources[row]]), (x[row], score[row])]
+                    for row in rows if sources[row] >= 0
+                ]
                 lines = LineCollection(segments, colors=[color], linewidths=0.9, alpha=0.6)
                 self.promotion_lines_.append(ax.add_collection(lines))
             style = {"s": 20, "alpha": 0.85, "label": f"bracket {b}"}
             if not _gives_colour(kwargs):
                 style.update(color=color)
             self.scatters_.append(ax.scatter(x[rows], score[rows], **{**style, **kwargs}))
-            if self.best_index is not None and bracket[self.best_index] == b:
-                best_x = x[self.best_index]
         self.best_marker_ = None
         if self.best_index is not None:
             self.best_marker_ = ax.scatter(
-                best_x, score[self.best_index], marker="*", s=220,
+                x[self.best_index], score[self.best_index], marker="*", s=220,
                 color="gold", edgecolor="black", linewidth=0.6, zorder=3, label="best",
             )
         ax.set_xscale("log")

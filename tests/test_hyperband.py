@@ -1188,6 +1188,29 @@ def test_an_exhausted_grid_starts_later_brackets_with_the_best_of_the_rest(max_t
     assert list(results["n_resources"]) == [params["budget"] for params in results["params"]]
 
 
+def test_an_exhausted_grid_ranks_every_evaluated_configuration(monkeypatch):
+    # The random design can hold fewer configurations than a whole-space rung
+    # evaluates (overlapping sub-spaces, rare values of a discrete law): every
+    # configuration evaluated below the rung is ranked, not only the design's.
+    def toy_score(a):  # Toy's score on budget 1
+        return -((a - 0.7) ** 2) - 1.0
+    ranked = sorted(_SIXTEEN, key=toy_score, reverse=True)
+    missing = ranked[5]  # one of the seven bracket 1 adds to bracket 0's five
+    original = Space.initial_design
+
+    def short_design(space, n, rng):
+        points = original(space, n, rng)
+        return [p for p in points if space.decode(p)["a"] != missing]
+
+    monkeypatch.setattr(Space, "initial_design", short_design)
+    search = HyperbandSearchCV(
+        Toy(), {"a": _SIXTEEN}, resource="budget", max_resource=27, cv=2, random_state=0
+    ).fit(np.zeros((10, 1)))
+    results = search.cv_results_
+    at_3 = [p["a"] for p, n in zip(results["params"], results["n_resources"]) if n == 3]
+    assert sorted(at_3) == sorted(ranked[:12])
+
+
 def test_an_exhausted_grid_takes_failed_configurations_last():
     # Five values fail: the second bracket's twelve places at budget 3 go to
     # the eleven others first.

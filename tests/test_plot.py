@@ -770,6 +770,34 @@ def test_hyperband_display_links_copies_of_a_configuration_once(iris):
     assert all(start[0] < end[0] for start, end in segments)
 
 
+def test_hyperband_promotion_line_can_start_at_a_row_of_an_earlier_bracket():
+    # Bracket 1 starts configuration 0 at resource 3, where bracket 0 evaluated
+    # it already: the shared row keeps bracket 0's label, and bracket 1's
+    # promotion of it to 9 starts from that row.
+    display = HyperbandDisplay(
+        np.array([1, 1, 3, 9]), np.array([0.5, 0.4, 0.6, 0.7]), np.array([0, 0, 0, 1]),
+        np.array([0, 1, 0, 0]),
+    ).plot(dodge=False)
+    first, second = (lines.get_segments() for lines in display.promotion_lines_)
+    assert [tuple(map(tuple, s)) for s in second] == [((3.0, 0.6), (9.0, 0.7))]
+    assert [tuple(map(tuple, s)) for s in first] == [((1.0, 0.5), (3.0, 0.6))]
+
+
+def test_hyperband_display_links_every_later_evaluation_on_an_exhausted_grid(iris):
+    # A 16-point grid over three levels: bracket 0 starts it whole, and bracket
+    # 1 starts the best of it at the next level, sharing the rows of bracket 0's
+    # promotions there, then promotes some of those.
+    cls = _search_class("HyperbandSearchCV")
+    grid = {"C": list(np.logspace(-2, 3, 8)), "kernel": ["linear", "rbf"]}
+    search = cls(SVC(), grid, min_resource=10, cv=3, random_state=0).fit(*iris)
+    display = HyperbandDisplay.from_estimator(search)
+    n_rows = len(search.cv_results_["params"])
+    n_lines = sum(len(lines.get_segments()) for lines in display.promotion_lines_)
+    # One row per configuration and resource: every row but a configuration's
+    # first has a line.
+    assert n_lines == n_rows - len(grid["C"]) * len(grid["kernel"]) > 0
+
+
 def test_hyperband_display_needs_resources(random_search):
     with pytest.raises(ValueError, match="no n_resources column"):
         HyperbandDisplay.from_estimator(random_search)
