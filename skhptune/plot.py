@@ -953,8 +953,11 @@ def _promotion_sources(resources, score, configuration):
     configuration at the same resource.
     """
     sources = np.full(len(resources), -1)
-    for config in np.unique(configuration):
-        path = np.flatnonzero(configuration == config)
+    # The rows of each configuration, grouped by one sort rather than a scan per
+    # configuration (a long search has thousands).
+    order = np.argsort(configuration, kind="stable")
+    breaks = np.flatnonzero(configuration[order][1:] != configuration[order][:-1]) + 1
+    for path in np.split(order, breaks):
         levels = np.unique(resources[path])
         for low, high in zip(levels, levels[1:]):
             below = path[resources[path] == low]
