@@ -679,9 +679,10 @@ class HyperbandStrategy:
         they meet one only once the draws of a finite space are used up (on a
         small grid, every configuration was started); the rung then takes the
         best evaluated ones (``_best_of_the_rest``), which share the rows of
-        those among them promoted to ``level``. With the model, which treats them as pending,
-        draws pass over them: an earlier bracket's model proposal is no draw,
-        and meeting one would cost the bracket a configuration of its own.
+        those among them promoted to ``level``. With the model, which treats
+        them as pending, draws pass over them: an earlier bracket's model
+        proposal is no draw, and meeting one would cost the bracket a
+        configuration of its own.
         """
         if self.n_configurations is not None and n >= self.n_configurations:
             # The rung holds the whole space: all of it, in GridSearchCV's order;
@@ -715,7 +716,8 @@ class HyperbandStrategy:
         reached = {}  # key -> [point, highest level below, score there, first seen]
         for below in range(level):
             for key, (point, score) in self.observed[below].items():
-                reached.setdefault(key, [point, below, score, len(reached)])[1:3] = below, score
+                entry = reached.setdefault(key, [point, below, score, len(reached)])
+                entry[1:3] = below, score
 
         def rank(entry):
             _, below, score, first = entry

@@ -972,8 +972,7 @@ class HyperbandDisplay:
 
     Each point is one evaluation: its resource on a log x axis and its score. A
     line links the evaluations of one configuration promoted from rung to rung,
-    in the colour of the bracket of the upper one; colours tell the brackets
-    apart. The best row (at the largest resource) is marked with a star.
+    in the colour of its upper row's bracket; colours tell the brackets apart. The best row (at the largest resource) is marked with a star.
 
     Parameters
     ----------
