@@ -1220,6 +1220,7 @@ def test_an_exhausted_grid_takes_failed_configurations_last():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FitFailedWarning)
+        warnings.filterwarnings("ignore", "One or more of the test scores are non-finite")
         search.fit(np.zeros((10, 1)))
     results = search.cv_results_
     at_3 = [p["a"] for p, n in zip(results["params"], results["n_resources"]) if n == 3]
