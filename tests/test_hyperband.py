@@ -1163,6 +1163,7 @@ def test_brackets_count_configurations_of_overlapping_sub_spaces_once():
 
 
 _SIXTEEN = list(np.linspace(0, 1, 16))
+_SIXTEEN_BEST_FIRST = sorted(_SIXTEEN, key=lambda a: abs(a - 0.7))  # Toy's ranking
 
 
 @pytest.mark.parametrize("max_time", [None, 1e6])  # side by side, one after another
@@ -1178,7 +1179,7 @@ def test_an_exhausted_grid_starts_later_brackets_with_the_best_of_the_rest(max_t
     results = search.cv_results_
     assert search.brackets_[:2] == [[(16, 1), (5, 3), (1, 9), (1, 27)], [(12, 3), (4, 9), (1, 27)]]
     at_3 = [p["a"] for p, n in zip(results["params"], results["n_resources"]) if n == 3]
-    assert sorted(at_3) == sorted(sorted(_SIXTEEN, key=lambda a: abs(a - 0.7))[:12])
+    assert sorted(at_3) == sorted(_SIXTEEN_BEST_FIRST[:12])
     # Shared rows keep every column, labelled with the earlier bracket.
     n_rows = len(results["params"])
     assert len(_rung(results, 1, 0)) == 7
@@ -1192,10 +1193,9 @@ def test_an_exhausted_grid_ranks_every_evaluated_configuration(monkeypatch):
     # The random design can hold fewer configurations than a whole-space rung
     # evaluates (overlapping sub-spaces, rare values of a discrete law): every
     # configuration evaluated below the rung is ranked, not only the design's.
-    def toy_score(a):  # Toy's score on budget 1
-        return -((a - 0.7) ** 2) - 1.0
-    ranked = sorted(_SIXTEEN, key=toy_score, reverse=True)
-    missing = ranked[5]  # one of the seven bracket 1 adds to bracket 0's five
+    # One of the seven bracket 1 adds to bracket 0's five (its distance to 0.7
+    # ties with no other value's).
+    missing = _SIXTEEN_BEST_FIRST[10]
     original = Space.initial_design
 
     def short_design(space, n, rng):
@@ -1208,7 +1208,7 @@ def test_an_exhausted_grid_ranks_every_evaluated_configuration(monkeypatch):
     ).fit(np.zeros((10, 1)))
     results = search.cv_results_
     at_3 = [p["a"] for p, n in zip(results["params"], results["n_resources"]) if n == 3]
-    assert sorted(at_3) == sorted(ranked[:12])
+    assert sorted(at_3) == sorted(_SIXTEEN_BEST_FIRST[:12])
 
 
 def test_an_exhausted_grid_takes_failed_configurations_last():
