@@ -118,8 +118,10 @@ def test_every_fitted_attribute_has_its_own_docstring_entry(Search):
 
     from sklearn.datasets import load_iris
 
-    section = Search.__doc__.split("Attributes\n    ----------\n", 1)[1].split("\n    See Also", 1)[0]
-    documented = set(re.findall(r"^    (\w+) : ", section, flags=re.MULTILINE))
+    # inspect.getdoc: Python 3.13 strips the docstring's indentation, earlier ones do not.
+    doc = inspect.getdoc(Search)
+    section = doc.split("Attributes\n----------\n", 1)[1].split("\nSee Also", 1)[0]
+    documented = set(re.findall(r"^(\w+) : ", section, flags=re.MULTILINE))
     search = Search(LogisticRegression(), {"C": Real(0.1, 1.0)}, cv=2, random_state=0)
     budgets = {BayesSearchCV: {"n_iter": 2}, GeneticSearchCV: {"population_size": 2, "n_generations": 1}}
     search.set_params(**budgets.get(Search, {}))
