@@ -131,7 +131,7 @@ class BayesStrategy:
         seen = earlier.union(scores[real])
         scores = np.where(
             real, scores,
-            np.where(scores == np.inf, max(seen, default=np.nan), min(seen, default=np.nan)),
+            np.where(scores == np.inf, max(seen, default=np.nan), self._failure_score(seen, scores[real])),
         )
         self.n_repeated = 0
         for point, score, is_real in zip(batch.points, scores, real):
@@ -152,9 +152,25 @@ class BayesStrategy:
             else:
                 self.n_since_improvement += 1
 
+    def _failure_score(self, seen, new_real_scores):
+        """What a failed fit counts as: the worst score in ``seen``, or NaN if empty.
+
+        While a single real score is known, failures counted as it would leave
+        the model nothing to learn (every score equal: random draws) where they
+        tell it where fits fail, so they count as that score minus its magnitude
+        instead (0 for an accuracy, twice a negative loss).
+        """
+        real_scores = set(self.real_scores).union(new_real_scores)
+        if len(real_scores) != 1:
+            return min(seen, default=np.nan)
+        (only,) = real_scores
+        below = 2.0 * only if only < 0 else (0.0 if only > 0 else -1.0)
+        return max(below, -np.finfo(float).max)
+
     def _all_scores_equal(self):
         """Whether at least two configurations have a finite score, all the same
-        (failures count as the worst score seen, see :meth:`tell`)."""
+        (failures count as the worst score seen, below a lone real score: see
+        :meth:`tell`)."""
         scores = [s for obs in self.observed for _, s in obs if np.isfinite(s)]
         return len(scores) >= 2 and min(scores) == max(scores)
 
@@ -394,7 +410,8 @@ class BayesSearchCV(AskTellSearchCV):
     error_score : "raise" or numeric, default=np.nan
         Score of a failed fit in ``cv_results_``; ``"raise"`` raises the error.
         Whatever its value, failed configurations count as the worst score seen
-        for the model, so it steers away from them.
+        for the model, so it steers away from them (below the score of the only
+        configuration that fitted, if just one has).
 
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.

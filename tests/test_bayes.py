@@ -5,6 +5,7 @@ import pytest
 from scipy.stats import binom, geom
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import load_iris
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import RandomizedSearchCV
 from sklearn.svm import SVC
 
@@ -452,6 +453,51 @@ def test_a_failed_fit_is_modelled_as_the_worst_score_seen_so_far():
     strategy.tell(strategy.ask(), [0.3, np.nan, 0.5, 0.2, 0.4])
     strategy.tell(strategy.ask(), [np.nan])
     assert [score for _, score in strategy.observed[0]] == [0.3, 0.2, 0.5, 0.2, 0.4, 0.2]
+
+
+@pytest.mark.parametrize("only, failed_as", [(0.3, 0.0), (-0.3, -0.6), (0.0, -1.0)])
+def test_failures_next_to_a_lone_real_score_count_below_it(only, failed_as):
+    # Counted as the score itself, every score was equal: random draws followed.
+    strategy = _strategy("log_ei")
+    strategy.tell(strategy.ask(), [np.nan, only, np.nan, -np.inf, np.nan])
+    strategy.tell(strategy.ask(), [np.nan])
+    assert [score for _, score in strategy.observed[0]] == [failed_as, only, failed_as, failed_as, failed_as, failed_as]
+    assert not strategy._all_scores_equal()
+    strategy.tell(strategy.ask(), [only - 1.0])
+    strategy.tell(strategy.ask(), [np.nan])
+    assert strategy.observed[0][-1][1] == min(failed_as, only - 1.0)
+
+
+class FailsAbove(RegressorMixin, BaseEstimator):
+    """Fails to fit for ``a`` above 0.2; scores best at ``a = 0.1``."""
+
+    def __init__(self, a=0.5):
+        self.a = a
+
+    def fit(self, X, y=None):
+        if self.a > 0.2:
+            raise ValueError("a is too large")
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        return -abs(self.a - 0.1)
+
+
+def test_a_lone_success_among_failures_draws_the_search_to_it():
+    # Of the five design points only one fits. Counted as its score, the
+    # failures made every score equal: ten random draws, two of which fitted.
+    search = BayesSearchCV(FailsAbove(), {"a": Real(0, 1)}, n_iter=15, n_initial_points=5, cv=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        warnings.filterwarnings("ignore", "One or more of the test scores are non-finite")
+        search.fit(X_toy, y_toy)
+    fitted = np.isfinite(search.cv_results_["mean_test_score"])
+    assert fitted[:5].sum() == 1
+    assert fitted[5:].sum() >= 8
+    assert abs(search.best_params_["a"] - 0.1) < 0.02
 
 
 def test_a_modelled_point_repeating_a_score_hands_one_point_to_a_step_from_the_best():
