@@ -79,8 +79,10 @@ def failures_as_worst(y):
     """Scores where failures (NaN, ``-inf``) count as the worst finite score.
 
     A model fitted to the other scores only would not learn that a region fails
-    and would propose it again. A score of ``+inf`` counts as the best finite
-    one: it ranks first, as in ``cv_results_``, so its region is sought.
+    and would propose it again. While every finite score is the same, failures
+    count below it (:func:`score_below`): equal to it, they would teach the
+    model nothing. A score of ``+inf`` counts as the best finite one: it ranks
+    first, as in ``cv_results_``, so its region is sought.
 
     Parameters
     ----------
@@ -93,7 +95,16 @@ def failures_as_worst(y):
     """
     y = np.asarray(y, dtype=float)
     finite = np.isfinite(y)
-    return np.where(finite, y, np.where(y == np.inf, y[finite].max(), y[finite].min()))
+    worst, best = y[finite].min(), y[finite].max()
+    failed_as = score_below(worst) if worst == best else worst
+    return np.where(finite, y, np.where(y == np.inf, best, failed_as))
+
+
+def score_below(score):
+    """A score below ``score`` by its magnitude (1 below 0): what failures count
+    as next to one real score, 0 for an accuracy, twice a negative loss."""
+    below = 2.0 * score if score < 0 else (0.0 if score > 0 else -1.0)
+    return max(below, -np.finfo(float).max)
 
 
 def repeated_fraction(scores):

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._acquisition import ACQUISITIONS, propose_batch, repeated_fraction, robust_scores
+from ._acquisition import ACQUISITIONS, propose_batch, repeated_fraction, robust_scores, score_below
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 from ._space import n_values
 
@@ -157,15 +157,14 @@ class BayesStrategy:
 
         While a single real score is known, failures counted as it would leave
         the model nothing to learn (every score equal: random draws) where they
-        tell it where fits fail, so they count as that score minus its magnitude
-        instead (0 for an accuracy, twice a negative loss).
+        tell it where fits fail, so they count below it instead
+        (:func:`~skhptune._acquisition.score_below`).
         """
         real_scores = set(self.real_scores).union(new_real_scores)
         if len(real_scores) != 1:
             return min(seen, default=np.nan)
         (only,) = real_scores
-        below = 2.0 * only if only < 0 else (0.0 if only > 0 else -1.0)
-        return max(below, -np.finfo(float).max)
+        return score_below(only)
 
     def _all_scores_equal(self):
         """Whether at least two configurations have a finite score, all the same

@@ -632,7 +632,7 @@ tournament_size, elitism, early_stopping, surrogate
         one at a time, and each pick is believed to score its
         predicted mean (the kriging believer, as in BayesSearchCV's batches), so
         that the next pick is not its near twin. While the sub-space has too few
-        scores to model, the bred order is kept.
+        scores to model, or all its scores are the same, the bred order is kept.
         """
         sub = self.space.subspaces[index]
         evaluated = self._evaluated[index]
@@ -640,8 +640,13 @@ tournament_size, elitism, early_stopping, surrogate
         n = min(n, len(pool))
         if len(pool) < 2 or sub.n_dims == 0 or n_finite < self._min_model_points:
             return list(range(n))
+        targets = failures_as_worst([s for _, s in evaluated])
+        if targets.min() == targets.max():
+            # Equal scores teach a model nothing, and its uncertainty, largest far
+            # from the data, would pick the children farthest from every parent.
+            return list(range(n))
         X = np.array([u for u, _ in evaluated])
-        y = robust_scores(failures_as_worst([s for _, s in evaluated]))
+        y = robust_scores(targets)
         units = np.array([u for _, u in pool])
         picks = []
         # The last generation's model warm-starts the fit, as in BayesSearchCV;
@@ -823,7 +828,8 @@ class GeneticSearchCV(AskTellSearchCV):
         Score of a failed fit in ``cv_results_``; ``"raise"`` raises the error.
         Whatever its value, the evolution ranks a failed configuration below
         every one that scored (it is never kept as an elite over one) and the
-        surrogate counts it as the worst score.
+        surrogate counts it as the worst score (below it while every real score
+        is the same).
 
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.

@@ -277,6 +277,16 @@ def test_failures_as_worst_fills_failures_with_the_worst_and_inf_with_the_best_f
     )
 
 
+@pytest.mark.parametrize("only, failed_as", [(0.3, 0.0), (-0.3, -0.6), (0.0, -1.0)])
+def test_failures_next_to_one_finite_score_count_below_it(only, failed_as):
+    # Counted as that score, every score was equal: a model learnt nothing.
+    from skhptune._acquisition import failures_as_worst
+
+    np.testing.assert_array_equal(
+        failures_as_worst([np.nan, only, -np.inf, only]), [failed_as, only, failed_as, only]
+    )
+
+
 def test_repeated_fraction_counts_scores_seen_before():
     from skhptune._acquisition import repeated_fraction
 

@@ -393,6 +393,16 @@ def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
     assert strategy._pick(0, pool, 5) == [0, 2, 1]
 
 
+def test_surrogate_keeps_the_bred_order_while_every_score_is_the_same():
+    # A model of equal scores ranked children by their distance from the data:
+    # on a plateau hiding a small better region, worse than random search.
+    strategy = _small_strategy(Space({"x": Real(0, 1)}))
+    strategy._evaluated[0] = [(np.array([x]), 0.5) for x in (0.1, 0.3, 0.5, 0.7)]
+    pool = [(0, np.array([x])) for x in (0.31, 0.29, 0.99)]
+    assert strategy._pick(0, pool, 2) == [0, 1]
+    assert strategy._models[0] is None
+
+
 def test_surrogate_looks_beyond_a_plateau_early_and_refines_on_it_late():
     # The best score is a plateau over x >= 0.6, sampled densely; below it the
     # score rises with x and the gap between 0.1 and 0.6 is unexplored.
