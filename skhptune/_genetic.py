@@ -494,14 +494,12 @@ tournament_size, elitism, early_stopping, surrogate
             survivors = [self.population[i] for i in elites]
             n_children = self.population_size - len(survivors)
             if self.surrogate:
-                candidates = self._breed(n_children * self._n_candidates_per_child)
+                bred = self._breed(n_children * self._n_candidates_per_child)
                 # As many random points compete with the brood: once the population
                 # has settled on a plateau, the model prefers the unexplored regions
                 # that breeding near the parents cannot reach.
-                candidates += [
-                    self.space.random_point(self.rng) for _ in range(len(candidates))
-                ]
-                children = self._screen(candidates, n_children)
+                drawn = [self.space.random_point(self.rng) for _ in range(len(bred))]
+                children = self._screen(bred + drawn, n_children, drawn)
             else:
                 children = self._breed(n_children)
             children = self._with_untried_subspaces(children)
@@ -595,20 +593,23 @@ tournament_size, elitism, early_stopping, surrogate
             children.append(point)
         return children
 
-    def _screen(self, candidates, n):
+    def _screen(self, candidates, n, drawn=()):
         """The ``n`` candidates to evaluate, most promising first per sub-space.
 
         Each sub-space keeps as many children as it has among the first ``n``
         candidates (the share breeding alone would give it); within a sub-space,
-        :meth:`_pick` chooses among the new configurations.
+        :meth:`_pick` chooses among the new configurations. ``drawn``: the random
+        candidates among them.
         """
         draft = candidates[:n]
         new = self._unseen(candidates)
+        drawn_keys = {self.space.key(point) for point in drawn}
         chosen = []
         for index in dict.fromkeys(index for index, _ in draft):
             quota = sum(1 for i, _ in draft if i == index)
             pool = [point for point in new if point[0] == index]
-            chosen += [pool[i] for i in self._pick(index, pool, quota)]
+            is_drawn = [self.space.key(point) in drawn_keys for point in pool]
+            chosen += [pool[i] for i in self._pick(index, pool, quota, is_drawn)]
         # Too few new configurations: repeats from the draft reuse their scores.
         taken = {self.space.key(p) for p in chosen}
         chosen += [p for p in draft if self.space.key(p) not in taken][: n - len(chosen)]
@@ -624,7 +625,7 @@ tournament_size, elitism, early_stopping, surrogate
                 unseen.append(point)
         return unseen
 
-    def _pick(self, index, pool, n):
+    def _pick(self, index, pool, n, is_drawn=None):
         """Indices of the ``n`` most promising points of ``pool`` (sub-space ``index``).
 
         Log expected improvement under a Gaussian process of the sub-space's
@@ -632,7 +633,8 @@ tournament_size, elitism, early_stopping, surrogate
         one at a time, and each pick is believed to score its
         predicted mean (the kriging believer, as in BayesSearchCV's batches), so
         that the next pick is not its near twin. While the sub-space has too few
-        scores to model, or all its scores are the same, the bred order is kept.
+        scores to model, the bred order is kept; while all its scores are the
+        same, the random points (``is_drawn``, one flag per point) go first.
         """
         sub = self.space.subspaces[index]
         evaluated = self._evaluated[index]
@@ -643,8 +645,11 @@ tournament_size, elitism, early_stopping, surrogate
         targets = failures_as_worst([s for _, s in evaluated])
         if targets.min() == targets.max():
             # Equal scores teach a model nothing, and its uncertainty, largest far
-            # from the data, would pick the children farthest from every parent.
-            return list(range(n))
+            # from the data, would pick the candidates at the edges of the space;
+            # the parents' neighbourhood is no better. Random points, in order, as
+            # BayesSearchCV draws at random until a score differs.
+            drawn = [False] * len(pool) if is_drawn is None else is_drawn
+            return sorted(range(len(pool)), key=lambda i: not drawn[i])[:n]
         X = np.array([u for u, _ in evaluated])
         y = robust_scores(targets)
         units = np.array([u for _, u in pool])

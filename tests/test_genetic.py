@@ -393,13 +393,14 @@ def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
     assert strategy._pick(0, pool, 5) == [0, 2, 1]
 
 
-def test_surrogate_keeps_the_bred_order_while_every_score_is_the_same():
-    # A model of equal scores ranked children by their distance from the data:
+def test_surrogate_takes_the_random_candidates_while_every_score_is_the_same():
+    # A model of equal scores ranked candidates by their distance from the data:
     # on a plateau hiding a small better region, worse than random search.
     strategy = _small_strategy(Space({"x": Real(0, 1)}))
     strategy._evaluated[0] = [(np.array([x]), 0.5) for x in (0.1, 0.3, 0.5, 0.7)]
-    pool = [(0, np.array([x])) for x in (0.31, 0.29, 0.99)]
-    assert strategy._pick(0, pool, 2) == [0, 1]
+    pool = [(0, np.array([x])) for x in (0.31, 0.99, 0.29, 0.42)]
+    assert strategy._pick(0, pool, 2, [False, False, True, True]) == [2, 3]
+    assert strategy._pick(0, pool, 3, [False, False, True, True]) == [2, 3, 0]
     assert strategy._models[0] is None
 
 
@@ -455,7 +456,7 @@ def test_surrogate_screens_as_many_random_points_as_bred_candidates():
     strategy = _strategy_after_its_design(True, 0)
     screened = []
     screen = strategy._screen
-    strategy._screen = lambda candidates, n: screened.append(candidates) or screen(candidates, n)
+    strategy._screen = lambda candidates, n, drawn: screened.append(candidates) or screen(candidates, n, drawn)
     children = strategy.ask().points
     n_bred = 4 * GeneticStrategy._n_candidates_per_child
     assert len(screened[0]) == 2 * n_bred
