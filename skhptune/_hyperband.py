@@ -1403,7 +1403,10 @@ class HyperbandSearchCV(AskTellSearchCV):
                 f"{type(self).__name__}: max_time={self.max_time} ended the search "
                 f"at n_resources={self.n_resources_[-1]}, before any configuration "
                 f"reached max_resource={self.max_resource_}"
-                + ("; best_index_ is the best row at that resource." if picks_best else "."),
+                + (
+                    "; best_index_ is the best row at the largest resource with a score."
+                    if picks_best else "."
+                ),
                 UserWarning,
             )
 
@@ -1420,9 +1423,9 @@ class HyperbandSearchCV(AskTellSearchCV):
         pool = n_resources[scored] if scored.any() else n_resources
         if pool.max() < n_resources.max():
             warnings.warn(
-                f"{type(self).__name__}: every configuration evaluated at "
-                f"n_resources={n_resources.max()} failed; best_index_ is the best "
-                f"row at n_resources={pool.max()}.",
+                f"{type(self).__name__}: no configuration evaluated above "
+                f"n_resources={pool.max()} has a score (fits failed, or the score "
+                f"was NaN); best_index_ is the best row at n_resources={pool.max()}.",
                 UserWarning,
             )
         rows = np.flatnonzero((n_resources == pool.max()) & (scored | ~scored.any()))

@@ -29,6 +29,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.fixes import parse_version
 
 import skhptune._hyperband
+from skhptune._base import SearchRunner
 from skhptune._hyperband import (
     HyperbandSearchCV,
     HyperbandStrategy,
@@ -707,8 +708,8 @@ def test_best_index_passes_over_failed_rows_whatever_error_score(error_score):
         max_resource=9, cv=2, random_state=0, error_score=error_score,
     )
     message = (
-        "every configuration evaluated at n_resources=9 failed; best_index_ is the "
-        "best row at n_resources=3"
+        r"no configuration evaluated above n_resources=3 has a score \(fits failed, or "
+        r"the score was NaN\); best_index_ is the best row at n_resources=3"
     )
     with pytest.warns(UserWarning, match=message):
         search.fit(np.zeros((10, 1)))
@@ -1408,9 +1409,27 @@ def test_max_time_warning_names_best_index_only_when_the_search_picks_it(refit, 
 def test_max_time_warning_names_best_index_of_a_single_metric_without_refit():
     # Without refit a single-metric search still has its best_index_.
     search = _toy_search(resource="budget", max_resource=27, max_time=1e-9, refit=False)
-    with pytest.warns(UserWarning, match=r"best_index_ is the best row at that resource"):
+    with pytest.warns(UserWarning, match=r"best_index_ is the best row at the largest resource with a score"):
         search.fit(np.zeros((30, 1)))
     assert search.cv_results_["n_resources"][search.best_index_] == 1
+
+
+def test_time_limit_and_failures_at_the_last_level_reached_do_not_contradict_each_other(monkeypatch):
+    # The time limit's warning named the last level reached as best_index_'s
+    # while every fit there had failed and best_index_ was a level below.
+    # A clock that reads one second per batch: the limit ends bracket 0 at 9.
+    monkeypatch.setattr(SearchRunner, "elapsed", property(lambda runner: runner.n_batches))
+    search = HyperbandSearchCV(
+        _FailsAtLargeBudgets(), {"a": Real(0, 1)}, resource="budget", min_resource=1,
+        max_resource=27, cv=2, random_state=0, max_time=2.5,
+    )
+    with pytest.warns(UserWarning) as record:
+        search.fit(np.zeros((30, 1)))
+    messages = [str(w.message) for w in record if "best_index_" in str(w.message)]
+    assert search.n_resources_ == [1, 3, 9]
+    assert search.cv_results_["n_resources"][search.best_index_] == 3
+    assert not any("at that resource" in m for m in messages)
+    assert any("best row at n_resources=3" in m for m in messages)
 
 
 def test_cv_given_as_splits_or_iterator_is_split_once():
