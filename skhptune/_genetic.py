@@ -603,13 +603,11 @@ tournament_size, elitism, early_stopping, surrogate
         """
         draft = candidates[:n]
         new = self._unseen(candidates)
-        drawn_keys = {self.space.key(point) for point in drawn}
         chosen = []
         for index in dict.fromkeys(index for index, _ in draft):
             quota = sum(1 for i, _ in draft if i == index)
             pool = [point for point in new if point[0] == index]
-            is_drawn = [self.space.key(point) in drawn_keys for point in pool]
-            chosen += [pool[i] for i in self._pick(index, pool, quota, is_drawn)]
+            chosen += [pool[i] for i in self._pick(index, pool, quota, drawn)]
         # Too few new configurations: repeats from the draft reuse their scores.
         taken = {self.space.key(p) for p in chosen}
         chosen += [p for p in draft if self.space.key(p) not in taken][: n - len(chosen)]
@@ -625,7 +623,7 @@ tournament_size, elitism, early_stopping, surrogate
                 unseen.append(point)
         return unseen
 
-    def _pick(self, index, pool, n, is_drawn=None):
+    def _pick(self, index, pool, n, drawn=()):
         """Indices of the ``n`` most promising points of ``pool`` (sub-space ``index``).
 
         Log expected improvement under a Gaussian process of the sub-space's
@@ -634,7 +632,7 @@ tournament_size, elitism, early_stopping, surrogate
         predicted mean (the kriging believer, as in BayesSearchCV's batches), so
         that the next pick is not its near twin. While the sub-space has too few
         scores to model, the bred order is kept; while all its scores are the
-        same, the random points (``is_drawn``, one flag per point) go first.
+        same, the random points (those also in ``drawn``) go first.
         """
         sub = self.space.subspaces[index]
         evaluated = self._evaluated[index]
@@ -648,8 +646,8 @@ tournament_size, elitism, early_stopping, surrogate
             # from the data, would pick the candidates at the edges of the space;
             # the parents' neighbourhood is no better. Random points, in order, as
             # BayesSearchCV draws at random until a score differs.
-            drawn = [False] * len(pool) if is_drawn is None else is_drawn
-            return sorted(range(len(pool)), key=lambda i: not drawn[i])[:n]
+            drawn_keys = {self.space.key(point) for point in drawn}
+            return sorted(range(len(pool)), key=lambda i: self.space.key(pool[i]) not in drawn_keys)[:n]
         X = np.array([u for u, _ in evaluated])
         y = robust_scores(targets)
         units = np.array([u for _, u in pool])

@@ -399,8 +399,9 @@ def test_surrogate_takes_the_random_candidates_while_every_score_is_the_same():
     strategy = _small_strategy(Space({"x": Real(0, 1)}))
     strategy._evaluated[0] = [(np.array([x]), 0.5) for x in (0.1, 0.3, 0.5, 0.7)]
     pool = [(0, np.array([x])) for x in (0.31, 0.99, 0.29, 0.42)]
-    assert strategy._pick(0, pool, 2, [False, False, True, True]) == [2, 3]
-    assert strategy._pick(0, pool, 3, [False, False, True, True]) == [2, 3, 0]
+    drawn = [(0, np.array([x])) for x in (0.29, 0.42)]
+    assert strategy._pick(0, pool, 2, drawn) == [2, 3]
+    assert strategy._pick(0, pool, 3, drawn) == [2, 3, 0]
     assert strategy._models[0] is None
 
 
