@@ -45,6 +45,8 @@ _LBFGS_MAXITER = 15
 # when there are more: each is a one-hot row as wide as the levels, so trying
 # all of thousands (seeds, identifiers) cost memory quadratic in their number.
 _MAX_CATEGORY_MOVES = 32
+# Scores equal to this many significant digits are ties (see as_ties).
+_TIE_DIGITS = 12
 
 
 def _log_h(z):
@@ -79,10 +81,11 @@ def failures_as_worst(y):
     """Scores where failures (NaN, ``-inf``) count as the worst finite score.
 
     A model fitted to the other scores only would not learn that a region fails
-    and would propose it again. While every finite score is the same, failures
-    count below it (:func:`score_below`): equal to it, they would teach the
-    model nothing. A score of ``+inf`` counts as the best finite one: it ranks
-    first, as in ``cv_results_``, so its region is sought.
+    and would propose it again. While every finite score is the same
+    (:func:`all_tied`), failures count below it (:func:`score_below`): equal to
+    it, they would teach the model nothing. A score of ``+inf`` counts as the
+    best finite one: it ranks first, as in ``cv_results_``, so its region is
+    sought.
 
     Parameters
     ----------
@@ -96,7 +99,7 @@ def failures_as_worst(y):
     y = np.asarray(y, dtype=float)
     finite = np.isfinite(y)
     worst, best = y[finite].min(), y[finite].max()
-    failed_as = score_below(worst) if worst == best else worst
+    failed_as = score_below(worst) if all_tied(y[finite]) else worst
     return np.where(finite, y, np.where(y == np.inf, best, failed_as))
 
 
@@ -108,7 +111,7 @@ def score_below(score):
 
 
 def repeated_fraction(scores):
-    """Fraction of ``scores`` that repeat an earlier one exactly; 0 when empty.
+    """Fraction of ``scores`` that repeat an earlier one (:func:`as_ties`); 0 when empty.
 
     Configurations that fit the same model (a tree's fractional parameters, a
     forest's leaf sizes) score exactly alike: the searches read many repeats as
@@ -123,8 +126,41 @@ def repeated_fraction(scores):
     -------
     float
     """
-    scores = list(scores)
-    return 1.0 - len(set(scores)) / len(scores) if scores else 0.0
+    scores = as_ties(list(scores))
+    return 1.0 - len(set(scores)) / len(scores) if len(scores) else 0.0
+
+
+def as_ties(scores):
+    """Scores rounded to 12 significant digits, so that equal ones compare equal.
+
+    The mean of the same fold scores can differ in its last bits with the
+    order they are summed in (``0.1 + 0.2`` is not ``0.3``), from one
+    configuration or one platform to another; the searches' plateau rules
+    compare scores rounded. NaN and infinities are kept.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+
+    Returns
+    -------
+    ndarray of shape (n,)
+    """
+    scores = np.asarray(scores, dtype=float).ravel().tolist()
+    return np.array([float(f"{score:.{_TIE_DIGITS}g}") for score in scores])
+
+
+def all_tied(scores):
+    """Whether every one of ``scores`` is the same to 12 significant digits
+    (:func:`as_ties`); True when there are none."""
+    scores = np.asarray(scores, dtype=float).ravel()
+    if scores.size == 0 or scores.min() == scores.max():
+        return True
+    # Scores far apart need no rounding to tell (NaN is never tied).
+    low, high = scores.min(), scores.max()
+    if not high - low <= 1e-9 * max(abs(low), abs(high)):
+        return False
+    return len(set(as_ties(scores))) == 1
 
 
 def in_safe_units(y):

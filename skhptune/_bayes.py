@@ -5,7 +5,15 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._acquisition import ACQUISITIONS, propose_batch, repeated_fraction, robust_scores, score_below
+from ._acquisition import (
+    ACQUISITIONS,
+    all_tied,
+    as_ties,
+    propose_batch,
+    repeated_fraction,
+    robust_scores,
+    score_below,
+)
 from ._base import AskTellSearchCV, Batch, single_threaded_blas, warn_out_of_new_configurations
 from ._space import n_values
 
@@ -73,6 +81,8 @@ class BayesStrategy:
         self.n_told = 0
         # Scores of the fits that did not fail, for the plateau margin.
         self.real_scores = []
+        # Every finite score told, failures' stand-ins included, as_ties.
+        self.ties = set()
         self.models = [None] * len(space.subspaces)
         self.patience = max(_MIN_PATIENCE, max(sub.n_dims for sub in space.subspaces))
         self.best_score = -np.inf
@@ -134,21 +144,23 @@ class BayesStrategy:
             np.where(scores == np.inf, max(seen, default=np.nan), self._failure_score(seen, scores[real])),
         )
         self.n_repeated = 0
-        for point, score, is_real in zip(batch.points, scores, real):
+        # Repeats are scores equal to 12 significant digits (as_ties).
+        (worst_tie,) = as_ties([worst])
+        for point, score, tie, is_real in zip(batch.points, scores, as_ties(scores), real):
             key = self.space.key(point)
             if key in self.seen:
                 continue
-            if is_real and key in self.modelled and score in earlier and score > worst:
+            if is_real and key in self.modelled and tie in self.ties and tie > worst_tie:
                 self.n_repeated += 1
             if np.isfinite(score):
-                earlier.add(score)
+                self.ties.add(tie)
             self.seen.add(key)
             self.observed[point[0]].append((point[1], score))
             if is_real:
                 self.real_scores.append(score)
             self.n_told += 1
-            if score > self.best_score:
-                self.best_score, self.n_since_improvement = score, 0
+            if tie > self.best_score:  # a gain in the last bits is none
+                self.best_score, self.n_since_improvement = tie, 0
             else:
                 self.n_since_improvement += 1
 
@@ -160,18 +172,17 @@ class BayesStrategy:
         tell it where fits fail, so they count below it instead
         (:func:`~skhptune._acquisition.score_below`).
         """
-        real_scores = set(self.real_scores).union(new_real_scores)
-        if len(real_scores) != 1:
+        real_scores = [*self.real_scores, *new_real_scores]
+        if not real_scores or not all_tied(real_scores):
             return min(seen, default=np.nan)
-        (only,) = real_scores
-        return score_below(only)
+        return score_below(min(real_scores))
 
     def _all_scores_equal(self):
         """Whether at least two configurations have a finite score, all the same
         (failures count as the worst score seen, below a lone real score: see
         :meth:`tell`)."""
         scores = [s for obs in self.observed for _, s in obs if np.isfinite(s)]
-        return len(scores) >= 2 and min(scores) == max(scores)
+        return len(scores) >= 2 and all_tied(scores)
 
     def current_acquisition(self):
         """The acquisition of the next batch: UCB while LogEI has stalled."""
@@ -586,7 +597,7 @@ class BayesSearchCV(AskTellSearchCV):
         model = strategy.models[largest]
         scores = [score for _, score in strategy.observed[largest] if np.isfinite(score)]
         # Scores that never varied say nothing about any parameter.
-        if model is not None and np.ptp(scores) > 0:
+        if model is not None and not all_tied(scores):
             subspace = strategy.space.subspaces[largest]
             relevance = 1.0 / np.asarray(model.lengthscales_, dtype=float)
             # A one-value parameter cannot explain anything, whatever its lengthscale.

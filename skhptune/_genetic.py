@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from ._acquisition import (
+    all_tied,
+    as_ties,
     failures_as_worst,
     fit_gaussian_process,
     log_expected_improvement,
@@ -522,7 +524,7 @@ tournament_size, elitism, early_stopping, surrogate
         self._pending = None
         self.population = survivors + children
         self.fitness = np.array([self._archive[self.space.key(p)] for p in self.population])
-        best = self.fitness.max()
+        (best,) = as_ties([self.fitness.max()])  # a gain in the last bits is none
         if self.generation > 0 and not best > self._best:
             self._n_stalled += 1
         else:
@@ -641,7 +643,7 @@ tournament_size, elitism, early_stopping, surrogate
         if len(pool) < 2 or sub.n_dims == 0 or n_finite < self._min_model_points:
             return list(range(n))
         targets = failures_as_worst([s for _, s in evaluated])
-        if targets.min() == targets.max():
+        if all_tied(targets):
             # Equal scores teach a model nothing, and its uncertainty, largest far
             # from the data, would pick the candidates at the edges of the space;
             # the parents' neighbourhood is no better. Random points, in order, as
@@ -781,8 +783,9 @@ class GeneticSearchCV(AskTellSearchCV):
 
     early_stopping : int, default=None
         Stop after this many generations in a row without improving the best
-        score, at least 1; ``None`` runs all generations. Not a switch: ``True``
-        is an error.
+        score (a gain in the 13th significant digit or beyond is none), at
+        least 1; ``None`` runs all generations. Not a switch: ``True`` is an
+        error.
 
     surrogate : bool, default=True
         Screen offspring with a model (surrogate-assisted evolution): each

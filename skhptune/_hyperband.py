@@ -26,7 +26,7 @@ from sklearn.utils import indexable
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
-from ._acquisition import failures_as_worst, propose_batch, robust_scores
+from ._acquisition import all_tied, failures_as_worst, propose_batch, robust_scores
 from ._base import (
     AskTellSearchCV,
     Batch,
@@ -773,14 +773,15 @@ class HyperbandStrategy:
 
     def _model_data(self, index, n_needed):
         """``(keys, X, y)`` of a sub-space at the largest level with ``n_needed``
-        finite scores that are not all the same (failures count as the worst of
-        them), or ``None``. Equal scores teach a model nothing, and its
-        uncertainty would send the proposals to the corners of the space."""
+        finite scores that are not all the same to 12 significant digits
+        (failures count as the worst of them), or ``None``. Equal scores teach
+        a model nothing, and its uncertainty would send the proposals to the
+        corners of the space."""
         for observed in reversed(self.observed):
             rows = {k: (p[1], s) for k, (p, s) in observed.items() if p[0] == index}
             scores = np.array([s for _, s in rows.values()], dtype=float)
             finite = scores[np.isfinite(scores)]
-            if len(finite) >= max(n_needed, 3) and finite.min() < finite.max():
+            if len(finite) >= max(n_needed, 3) and not all_tied(finite):
                 X = np.array([u for u, _ in rows.values()])
                 return set(rows), X, failures_as_worst(scores)
         return None

@@ -293,6 +293,27 @@ def test_repeated_fraction_counts_scores_seen_before():
     assert repeated_fraction([]) == 0.0
     assert repeated_fraction([0.1, 0.2, 0.3]) == 0.0
     assert repeated_fraction([0.5, 0.5, 0.5, 0.2]) == 0.5
+    # Equal but for the order of a sum: 0.1 + 0.2 is 0.30000000000000004.
+    assert repeated_fraction([0.3, 0.1 + 0.2, 0.2]) == pytest.approx(1 / 3)
+
+
+def test_scores_equal_to_12_significant_digits_are_ties():
+    from skhptune._acquisition import all_tied, as_ties
+
+    assert as_ties([0.1 + 0.2])[0] == 0.3
+    assert as_ties([-(0.1 + 0.2) * 1e300])[0] == -3e299
+    np.testing.assert_array_equal(as_ties([np.nan, np.inf, -np.inf, 0.0]), [np.nan, np.inf, -np.inf, 0.0])
+    assert all_tied([]) and all_tied([0.3]) and all_tied([0.3, 0.1 + 0.2, 0.3])
+    assert all_tied([1e-300, 1e-300 * (1 + 1e-15)])
+    assert not all_tied([0.3, 0.3 + 1e-9])
+    assert not all_tied([1e-300, 2e-300])
+    assert not all_tied([0.3, np.nan])
+
+
+def test_failures_next_to_scores_equal_but_for_their_last_bits_count_below_them():
+    from skhptune._acquisition import failures_as_worst
+
+    np.testing.assert_array_equal(failures_as_worst([np.nan, 0.3, 0.1 + 0.2]), [0.0, 0.3, 0.1 + 0.2])
 
 
 def test_robust_scores_compress_only_the_bad_tail():

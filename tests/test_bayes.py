@@ -317,14 +317,26 @@ class Bump(BaseEstimator):
         return 0.5 + 4 * max(0.0, 0.09 - r2)
 
 
-def test_equal_scores_are_followed_by_random_draws_not_corners():
+class BumpOnRoundedPlateau(Bump):
+    """Bump, its chance level 1 ulp above 0.5 for half the space: as the mean
+    of the same fold scores summed in another order can be."""
+
+    def score(self, X, y=None):
+        score = super().score(X, y)
+        return np.nextafter(score, 1.0) if score == 0.5 and self.a < 0.5 else score
+
+
+@pytest.mark.parametrize("estimator", [Bump(), BumpOnRoundedPlateau()])
+def test_equal_scores_are_followed_by_random_draws_not_corners(estimator):
     # The design all scores 0.5: the model's uncertainty, largest far from the
-    # data, sent the next batches to the corners of the cube.
+    # data, sent the next batches to the corners of the cube, also when the
+    # scores differed in their last bit.
     space = {name: Real(0, 1) for name in "abcd"}
-    search = BayesSearchCV(Bump(), space, n_iter=16, n_initial_points=8, cv=2, random_state=0)
+    search = BayesSearchCV(estimator, space, n_iter=16, n_initial_points=8, cv=2, random_state=0)
     params = search.fit(X_toy).cv_results_["params"]
     scores = search.cv_results_["mean_test_score"]
-    assert np.all(scores[:8] == 0.5)
+    assert np.allclose(scores[:8], 0.5, rtol=1e-15, atol=0)
+    assert len(set(scores[:8])) == (2 if isinstance(estimator, BumpOnRoundedPlateau) else 1)
     after = np.array([[p[name] for name in "abcd"] for p in params[8:]])
     assert np.mean((after == 0) | (after == 1)) < 0.1
 
@@ -419,6 +431,13 @@ def test_stalled_log_ei_switches_to_ucb_until_a_new_best(monkeypatch):
     strategy.tell(strategy.ask(), [2.0])
     assert used == ["log_ei", "ucb"]
     assert strategy.current_acquisition() == "log_ei"
+
+
+def test_a_gain_in_the_last_bits_is_no_new_best_for_the_stall_count():
+    strategy = _strategy("log_ei")
+    strategy.tell(strategy.ask(), [0.3, 0.0, np.nan, 0.0, 0.0])
+    strategy.tell(strategy.ask(), [0.1 + 0.2])  # 0.30000000000000004
+    assert strategy.current_acquisition() == "ucb"
 
 
 @pytest.mark.parametrize("acquisition", ["ucb", "pi"])
@@ -524,7 +543,9 @@ def test_a_modelled_point_repeating_a_score_hands_one_point_to_a_step_from_the_b
     assert requested == [2, 2, 1, 2]
 
 
-def test_modelled_points_repeating_every_score_make_a_batch_of_steps():
+@pytest.mark.parametrize("repeats", [[0.5, 0.5], [np.nextafter(0.5, 1.0), np.nextafter(0.5, 0.0)]])
+def test_modelled_points_repeating_every_score_make_a_batch_of_steps(repeats):
+    # Scores equal but for their last bits repeat too.
     strategy = _plateau_strategy()
     requested = _spy_on_model_requests(strategy)
     stepped, original = [], strategy._steps_from_the_best
@@ -536,7 +557,7 @@ def test_modelled_points_repeating_every_score_make_a_batch_of_steps():
 
     strategy._steps_from_the_best = steps
     strategy.tell(strategy.ask(), [0.1, 0.2, 0.3, 0.4, 0.5])
-    strategy.tell(strategy.ask(), [0.5, 0.5])
+    strategy.tell(strategy.ask(), repeats)
     batch = strategy.ask()
     assert requested == [2] and len(batch.points) == 2 and not strategy.modelled
     assert {strategy.space.key(p) for p in batch.points} == set(stepped)

@@ -393,11 +393,13 @@ def test_surrogate_picks_no_near_twin_of_a_child_already_picked():
     assert strategy._pick(0, pool, 5) == [0, 2, 1]
 
 
-def test_surrogate_takes_the_random_candidates_while_every_score_is_the_same():
+@pytest.mark.parametrize("plateau", [[0.5] * 4, [0.1 + 0.2, 0.3, 0.3, 0.2 + 0.1]])
+def test_surrogate_takes_the_random_candidates_while_every_score_is_the_same(plateau):
     # A model of equal scores ranked candidates by their distance from the data:
-    # on a plateau hiding a small better region, worse than random search.
+    # on a plateau hiding a small better region, worse than random search. Scores
+    # equal but for their last bits are the same.
     strategy = _small_strategy(Space({"x": Real(0, 1)}))
-    strategy._evaluated[0] = [(np.array([x]), 0.5) for x in (0.1, 0.3, 0.5, 0.7)]
+    strategy._evaluated[0] = [(np.array([x]), s) for x, s in zip((0.1, 0.3, 0.5, 0.7), plateau)]
     pool = [(0, np.array([x])) for x in (0.31, 0.99, 0.29, 0.42)]
     drawn = [(0, np.array([x])) for x in (0.29, 0.42)]
     assert strategy._pick(0, pool, 2, drawn) == [2, 3]
@@ -529,6 +531,19 @@ def test_early_stopping_counts_from_the_best_score_of_any_generation():
         tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
     )
     for score in (0.9, 0.5, 0.7):
+        batch = strategy.ask()
+        strategy.tell(batch, [score] * len(batch.points))
+    assert strategy.ask() is None
+
+
+def test_early_stopping_takes_a_gain_in_the_last_bits_for_none():
+    # 0.1 + 0.2 is 0.3 summed in another order, not a better score.
+    strategy = GeneticStrategy(
+        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
+        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
+        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
+    )
+    for score in (0.3, 0.3, 0.1 + 0.2):
         batch = strategy.ask()
         strategy.tell(batch, [score] * len(batch.points))
     assert strategy.ask() is None
