@@ -154,11 +154,14 @@ def all_tied(scores):
     """Whether every one of ``scores`` is the same to 12 significant digits
     (:func:`as_ties`); True when there are none."""
     scores = np.asarray(scores, dtype=float).ravel()
-    if scores.size == 0 or scores.min() == scores.max():
+    if scores.size == 0:
         return True
-    # Scores far apart need no rounding to tell (NaN is never tied).
     low, high = scores.min(), scores.max()
-    if not high - low <= 1e-9 * max(abs(low), abs(high)):
+    if low == high:
+        return True
+    # Scores far apart or of opposite signs need no rounding to tell (and their
+    # difference could overflow); NaN is never tied.
+    if not (np.sign(low) == np.sign(high) and high - low <= 1e-9 * max(abs(low), abs(high))):
         return False
     return len(set(as_ties(scores))) == 1
 

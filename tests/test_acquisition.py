@@ -308,6 +308,9 @@ def test_scores_equal_to_12_significant_digits_are_ties():
     assert not all_tied([0.3, 0.3 + 1e-9])
     assert not all_tied([1e-300, 2e-300])
     assert not all_tied([0.3, np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # their difference overflows
+        assert not all_tied([1e308, -1e308])
 
 
 def test_failures_next_to_scores_equal_but_for_their_last_bits_count_below_them():
