@@ -159,11 +159,9 @@ def all_tied(scores):
     low, high = scores.min(), scores.max()
     if low == high:
         return True
-    # Scores far apart or of opposite signs need no rounding to tell (and their
-    # difference could overflow); NaN is never tied.
-    if not (np.sign(low) == np.sign(high) and high - low <= 1e-9 * max(abs(low), abs(high))):
-        return False
-    return len(set(as_ties(scores))) == 1
+    # Rounding keeps the order: the extremes tell (NaN is never tied).
+    rounded_low, rounded_high = as_ties([low, high])
+    return rounded_low == rounded_high
 
 
 def in_safe_units(y):

@@ -88,7 +88,7 @@ class BayesStrategy:
         self.best_score = -np.inf
         self.n_since_improvement = 0
         # Keys of the last batch's model proposals, and how many of them scored
-        # exactly what an earlier configuration scored.
+        # what an earlier configuration scored (as_ties).
         self.modelled = set()
         self.n_repeated = 0
         # Whether the search ended for want of configurations it had not seen.
@@ -109,7 +109,7 @@ class BayesStrategy:
             drawn = self._random_unseen(n, [])
             points = [] if drawn else self._propose(n)
         else:
-            # A modelled configuration that scored exactly what another did most
+            # A modelled configuration that scored what another did (as_ties) most
             # likely fitted the same model: the Gaussian process, smooth by design,
             # is refining a plateau (a tree's fractional parameters, a coarse
             # accuracy) it cannot see. Each such repeat hands one configuration of
@@ -223,7 +223,7 @@ class BayesStrategy:
     def _plateau_margin(self, warped):
         """How much better than the best score LogEI asks a proposal to be.
 
-        Where many configurations score exactly the same (a tree's fractional
+        Where many configurations score the same (a tree's fractional
         parameters often leave the fitted tree unchanged), expected improvement
         over the best itself favours the incumbent's neighbours, on the same
         plateau. The margin grows with the fraction of repeated scores, so a
@@ -302,12 +302,14 @@ class BayesStrategy:
         """
         if n <= 0:
             return []
-        ranked = sorted(
-            ((score, index, unit) for index, obs in enumerate(self.observed)
-             if self.space.subspaces[index].n_dims
-             for unit, score in obs if np.isfinite(score)),
-            key=lambda entry: -entry[0],
-        )[:_N_PLATEAU_BASES]
+        scored = [
+            (score, index, unit) for index, obs in enumerate(self.observed)
+            if self.space.subspaces[index].n_dims
+            for unit, score in obs if np.isfinite(score)
+        ]
+        # A stable sort: equal scores (as_ties) keep their order, earliest first.
+        order = np.argsort(-as_ties([score for score, _, _ in scored]), kind="stable")
+        ranked = [scored[i] for i in order[:_N_PLATEAU_BASES]]
         if not ranked:
             return self._random_unseen(n, taken)
 

@@ -249,6 +249,11 @@ class Flat(Branches):
         return 0.5
 
 
+class FlatButForTheLastBits(Branches):
+    def score(self, X, y=None):
+        return 0.3 if self.x < 0.5 else 0.1 + 0.2
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_sub_space_is_tried_before_the_model_ranks_it(seed):
     # Five initial points cannot cover eight sub-spaces; the ones left out (or
@@ -296,10 +301,11 @@ def test_parameter_importances_explain_the_sub_space_with_the_most_evaluations()
     assert set(search.parameter_importances_) == ({"x", "y"} if largest == "a" else {"kind", "x"})
 
 
-def test_parameter_importances_are_empty_when_the_scores_never_vary():
+@pytest.mark.parametrize("estimator", [Flat(), FlatButForTheLastBits()])
+def test_parameter_importances_are_empty_when_the_scores_never_vary(estimator):
     # A constant objective used to give a categorical parameter 99.7 %.
     space = {"branch": Categorical([0, 1, 2, 3]), "x": Real(0, 1)}
-    search = BayesSearchCV(Flat(), space, n_iter=12, cv=2, random_state=0).fit(X_toy, y_toy)
+    search = BayesSearchCV(estimator, space, n_iter=12, cv=2, random_state=0).fit(X_toy, y_toy)
     assert search.parameter_importances_ == {}
 
 
@@ -474,6 +480,12 @@ def test_a_failed_fit_is_modelled_as_the_worst_score_seen_so_far():
     assert [score for _, score in strategy.observed[0]] == [0.3, 0.2, 0.5, 0.2, 0.4, 0.2]
 
 
+def test_failures_next_to_scores_equal_but_for_their_last_bits_count_below_them():
+    strategy = _strategy("log_ei")
+    strategy.tell(strategy.ask(), [np.nan, 0.3, 0.1 + 0.2, np.nan, np.nan])
+    assert [score for _, score in strategy.observed[0]] == [0.0, 0.3, 0.1 + 0.2, 0.0, 0.0]
+
+
 @pytest.mark.parametrize("only, failed_as", [(0.3, 0.0), (-0.3, -0.6), (0.0, -1.0)])
 def test_failures_next_to_a_lone_real_score_count_below_it(only, failed_as):
     # Counted as the score itself, every score was equal: random draws followed.
@@ -563,6 +575,18 @@ def test_modelled_points_repeating_every_score_make_a_batch_of_steps(repeats):
     assert {strategy.space.key(p) for p in batch.points} == set(stepped)
     keys = {strategy.space.key(p) for p in batch.points}
     assert len(keys) == 2 and not keys & strategy.seen
+
+
+@pytest.mark.parametrize("sixth", [0.3, 0.1 + 0.2])
+def test_steps_start_from_the_earliest_of_equal_best_scores(monkeypatch, sixth):
+    # A sixth best equal but for its last bits is no better than the first five.
+    monkeypatch.setattr(_bayes, "_PLATEAU_STEP", 0.0)  # a step returns its base
+    strategy = _plateau_strategy()
+    scores = [0.3] * 5 + [sixth, 0.1]
+    strategy.observed[0] = [(np.full(2, i / 10), score) for i, score in enumerate(scores)]
+    points = strategy._steps_from_the_best(40, [])
+    bases = {round(unit[0] * 10) for _, unit in points if unit[0] == unit[1]}
+    assert bases == {0, 1, 2, 3, 4}
 
 
 def test_steps_that_find_nothing_unseen_fall_back_to_the_model(monkeypatch):

@@ -1274,6 +1274,21 @@ def test_bayes_sampler_proposes_near_the_optimum_reproducibly():
     np.testing.assert_array_equal(later_bracket_configurations("bayes"), bayes)
 
 
+@pytest.mark.parametrize(
+    "scores, modelled", [([0.3, 0.1 + 0.2, 0.3, 0.2 + 0.1], False), ([0.3, 0.4, 0.3, 0.3], True)]
+)
+def test_bayes_sampler_takes_scores_equal_but_for_their_last_bits_as_equal(scores, modelled):
+    space = Space({"a": Real(0, 1)})
+    strategy = HyperbandStrategy(
+        space, np.random.RandomState(0), [[(4, 1), (1, 3)]], [1, 3], 3,
+        lambda *args: ({}, None), sampler="bayes",
+    )
+    for i, score in enumerate(scores):
+        unit = np.array([i / 4])
+        strategy.observed[0][space.key((0, unit))] = (0, unit), score
+    assert (strategy._model_data(0, 3) is not None) is modelled
+
+
 def test_bayes_sampler_does_not_model_a_level_of_equal_scores():
     # Equal scores teach a model nothing; its proposals went to the bounds.
     def flat(estimator, X, y=None):
