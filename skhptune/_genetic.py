@@ -783,8 +783,8 @@ class GeneticSearchCV(AskTellSearchCV):
 
     early_stopping : int, default=None
         Stop after this many generations in a row without improving the best
-        score (a gain in the 13th significant digit or beyond is none), at
-        least 1; ``None`` runs all generations. Not a switch: ``True`` is an
+        score (a gain that rounding to 12 significant digits hides is none),
+        at least 1; ``None`` runs all generations. Not a switch: ``True`` is an
         error.
 
     surrogate : bool, default=True
