@@ -45,8 +45,8 @@ _LBFGS_MAXITER = 15
 # when there are more: each is a one-hot row as wide as the levels, so trying
 # all of thousands (seeds, identifiers) cost memory quadratic in their number.
 _MAX_CATEGORY_MOVES = 32
-# Scores equal to this many significant digits are ties (see as_ties).
-_TIE_DIGITS = 12
+# Floats equal to this many significant digits are one value (round_significant).
+_SIGNIFICANT_DIGITS = 12
 
 
 def _log_h(z):
@@ -130,6 +130,15 @@ def repeated_fraction(scores):
     return 1.0 - len(set(scores)) / len(scores) if len(scores) else 0.0
 
 
+def round_significant(value):
+    """``value`` rounded to 12 significant digits, as a float.
+
+    Floats that differ only beyond are one value: scores (:func:`as_ties`), and
+    configurations' parameter values (``_space``).
+    """
+    return float(f"{value:.{_SIGNIFICANT_DIGITS}g}")
+
+
 def as_ties(scores):
     """Scores rounded to 12 significant digits, so that equal ones compare equal.
 
@@ -147,7 +156,7 @@ def as_ties(scores):
     ndarray of shape (n,)
     """
     scores = np.asarray(scores, dtype=float).ravel().tolist()
-    return np.array([float(f"{score:.{_TIE_DIGITS}g}") for score in scores])
+    return np.array([round_significant(score) for score in scores])
 
 
 def all_tied(scores):

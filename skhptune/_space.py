@@ -22,7 +22,7 @@ from sklearn.model_selection import ParameterGrid
 from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 
-from ._acquisition import snap_to_levels
+from ._acquisition import round_significant, snap_to_levels
 from .space import _PRIORS, Categorical, Integer, Real, _as_python
 
 # Keeps ppf away from the infinite tails of unbounded distributions such as norm.
@@ -185,7 +185,7 @@ class _ContinuousDim:
     @staticmethod
     def float_key(value):
         """A float to 12 significant digits: nearer values are one configuration."""
-        return float(f"{value:.12g}")
+        return round_significant(value)
 
 
 class _ExactDrawsDim(_ContinuousDim):
