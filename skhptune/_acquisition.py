@@ -47,6 +47,10 @@ _LBFGS_MAXITER = 15
 _MAX_CATEGORY_MOVES = 32
 # Floats equal to this many significant digits are one value (round_significant).
 _SIGNIFICANT_DIGITS = 12
+# Beyond this many observations the Gaussian process is fitted on this many of
+# them (model_subset): each of its predictions costs O(n^2), and a long search's
+# own time per evaluation would keep growing for little gain.
+_MAX_MODEL_POINTS = 256
 
 
 def _log_h(z):
@@ -542,10 +546,42 @@ class _Maximiser:
         return points, values, moved
 
 
+def model_subset(y, max_points=_MAX_MODEL_POINTS):
+    """Indices, in order, of the observations a Gaussian process is fitted on.
+
+    All of them up to ``max_points``. Beyond, the ``max_points // 2`` best
+    (ties to the earliest), around which the search refines, and the others
+    evenly spaced in rank among the rest, so that the model still sees every
+    level of the scores across the space.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Scores, higher is better.
+    max_points : int, default=256
+
+    Returns
+    -------
+    ndarray of int, sorted
+    """
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    if n <= max_points:
+        return np.arange(n)
+    order = np.argsort(-y, kind="stable")
+    n_best = max_points // 2
+    rest, n_rest = order[n_best:], max_points - n_best
+    # Integer arithmetic: strictly increasing ranks, first and last included.
+    spread = rest[np.arange(n_rest) * (len(rest) - 1) // max(n_rest - 1, 1)]
+    return np.sort(np.concatenate([order[:n_best], spread]))
+
+
 def fit_gaussian_process(
     X, y, n_levels, is_categorical, gp_state=None, rng=None, reoptimize_growth=0.0
 ):
     """A :class:`GaussianProcess` fitted on ``(X, y)``, warm-started if possible.
+
+    Beyond 256 observations it is fitted on 256 of them (:func:`model_subset`).
 
     Parameters
     ----------
@@ -569,9 +605,13 @@ def fit_gaussian_process(
     Returns
     -------
     GaussianProcess
-        ``n_optimized_`` is the number of samples its hyperparameters were
-        optimised on.
+        ``n_optimized_`` is the number of samples (all of ``X``, modelled
+        or not) when its hyperparameters were last optimised.
     """
+    # The growth rule counts every observation, modelled or not.
+    n_observed = len(X)
+    rows = model_subset(y)
+    X, y = np.asarray(X, dtype=float)[rows], np.asarray(y, dtype=float)[rows]
     gp = GaussianProcess(n_levels, is_categorical)
     warm = None
     if (
@@ -581,13 +621,13 @@ def fit_gaussian_process(
     ):
         warm = gp_state.hyperparameters_
     n_optimized = getattr(gp_state, "n_optimized_", 0)
-    if warm is not None and len(X) < n_optimized * (1.0 + reoptimize_growth):
+    if warm is not None and n_observed < n_optimized * (1.0 + reoptimize_growth):
         gp.fit(X, y, hyperparameters=warm, optimize=False)
         gp.n_optimized_ = n_optimized
         return gp
     # A warm start is already near the optimum; a cold fit gets one restart.
     gp.fit(X, y, hyperparameters=warm, n_restarts=int(warm is None), rng=rng)
-    gp.n_optimized_ = len(X)
+    gp.n_optimized_ = n_observed
     return gp
 
 
@@ -609,8 +649,9 @@ def propose_batch(
 ):
     """Propose up to ``batch_size`` new configurations by Bayesian optimisation.
 
-    Fits a Gaussian process on ``(X, y)`` and maximises the acquisition over
-    valid configurations (discrete coordinates at bin centres); further points
+    Fits a Gaussian process on ``(X, y)`` (beyond 256 rows, on 256 of them:
+    :func:`model_subset`) and maximises the acquisition over valid
+    configurations (discrete coordinates at bin centres); further points
     of the batch are chosen after adding the earlier ones to the posterior at
     their predicted mean (kriging believer). No proposal repeats a row of
     ``X``, of ``X_pending`` or another proposal.

@@ -10,6 +10,7 @@ from skhptune._acquisition import (
     fit_gaussian_process,
     log_expected_improvement,
     log_probability_of_improvement,
+    model_subset,
     propose_batch,
     snap_to_levels,
     upper_confidence_bound,
@@ -234,6 +235,50 @@ def test_hyperparameters_are_reoptimised_once_the_data_has_grown_enough():
         assert not np.allclose(
             refitted.hyperparameters_._to_vector(), first.hyperparameters_._to_vector()
         )
+
+
+def test_model_subset_keeps_the_best_half_and_spreads_the_rest_over_the_ranks():
+    y = np.random.default_rng(0).permutation(1000).astype(float)
+    np.testing.assert_array_equal(model_subset(y[:256]), np.arange(256))
+    rows = model_subset(y)
+    assert len(rows) == 256 and np.all(np.diff(rows) > 0)
+    ranks = np.sort(999 - y[rows]).astype(int)  # 0 is the best score
+    np.testing.assert_array_equal(ranks[:128], np.arange(128))
+    # The rest: evenly spaced from the next best to the worst.
+    assert ranks[128] == 128 and ranks[-1] == 999
+    assert set(np.diff(ranks[128:])) <= {6, 7}
+    # Ties among the best go to the earliest; just above the limit every row
+    # of the rest is kept but one.
+    assert set(model_subset(np.zeros(300))[:128]) == set(range(128))
+    assert len(model_subset(np.arange(257.0), 256)) == 256
+
+
+def test_a_long_search_models_a_subset_but_never_repeats_any_observation():
+    # A 300-level ordinal coordinate observed on its 290 upper levels: the model
+    # sees 256 of them, and UCB would rate the unmodelled ones, among good
+    # scores, above the ten unobserved at the bad edge; every proposal is new.
+    levels, categorical = np.array([300]), np.array([False])
+    X = snap_to_levels((np.arange(10.0, 300.0)[:, None] + 0.5) / 300, levels)
+    y = -np.abs(X[:, 0] - 0.5)
+    result = propose_batch(X, y, levels, categorical, 4, 0, acquisition="ucb")
+    assert len(result.gp.X_train_) == 256
+    assert len(result.proposals) == 4
+    assert np.all(result.proposals[:, 0] < 10 / 300)
+
+
+def test_reoptimisation_counts_every_observation_beyond_the_modelled_ones():
+    rng = np.random.default_rng(0)
+    X = rng.random((400, 2))
+    y = -np.sum((X - 0.3) ** 2, axis=1)
+    args = ([0, 0], [False, False])
+    first = fit_gaussian_process(X[:300], y[:300], *args, rng=0)
+    assert first.n_optimized_ == 300 and len(first.X_train_) == 256
+    # 320 < 300 * 1.1 observations: kept, though the model sees 256 either way.
+    kept = fit_gaussian_process(X[:320], y[:320], *args, first, rng=0, reoptimize_growth=0.1)
+    assert kept.n_optimized_ == 300
+    assert np.array_equal(kept.hyperparameters_._to_vector(), first.hyperparameters_._to_vector())
+    refitted = fit_gaussian_process(X[:330], y[:330], *args, kept, rng=0, reoptimize_growth=0.1)
+    assert refitted.n_optimized_ == 330
 
 
 def test_invalid_acquisition_raises():
