@@ -65,7 +65,11 @@ def continues_fitting(estimator, resource, n_samples=None):
     other features). ``n_samples``, the training size when known, decides
     whether ``early_stopping="auto"`` is on. ``warm_start`` of other
     estimators (MLP, SGD, linear models) restarts an optimiser for ``max_iter``
-    more iterations, which is not the same model either.
+    more iterations, which is not the same model either. Only scikit-learn's
+    own ``fit`` is trusted to grow additively: another library's estimator,
+    even a subclass of a forest, may draw its new members' seeds differently
+    when continued (imbalanced-learn's ``BalancedRandomForestClassifier``
+    does), so it is fitted from scratch.
     """
     if not hasattr(estimator, "get_params"):
         return False
@@ -75,7 +79,7 @@ def continues_fitting(estimator, resource, n_samples=None):
     if not hasattr(owner, "get_params"):
         return False
     params = owner.get_params(deep=False)
-    if not _fitted_in_place(estimator, owner_name):
+    if not _fits_as_scikit_learn(owner) or not _fitted_in_place(estimator, owner_name):
         return False
     if "warm_start" not in params or any(
         _refits_differently(name, value, owner_name)
@@ -90,6 +94,13 @@ def continues_fitting(estimator, resource, n_samples=None):
             early_stopping = n_samples is not None and n_samples > 10_000
         return leaf == "max_iter" and not early_stopping
     return leaf == "n_estimators" and params.get("n_iter_no_change") is None
+
+
+def _fits_as_scikit_learn(estimator):
+    """Whether ``estimator``'s ``fit`` is scikit-learn's own (not overridden
+    by another library or a user's subclass)."""
+    fit = getattr(type(estimator), "fit", None)
+    return getattr(fit, "__module__", "").startswith("sklearn.")
 
 
 def _fitted_in_place(estimator, owner_name):

@@ -9,8 +9,9 @@ import threading
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.datasets import make_classification
+from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import (
     BaggingClassifier,
     GradientBoostingClassifier,
@@ -55,32 +56,38 @@ def room_on_disk(monkeypatch):
     monkeypatch.setattr(ModelStore, "_has_room", lambda self: True)
 
 
-class CountingEnsemble(ClassifierMixin, BaseEstimator):
-    """Scores minus the members its last ``fit`` added: a warm start shows up."""
+class CountingEnsemble(BaggingClassifier):
+    """Bagged constant models scoring minus the members its last ``fit`` added:
+    a warm start shows up. Its ``fit`` is scikit-learn's own, as the searches
+    continue no other; ``_fit`` counts."""
 
     def __init__(self, n_estimators=1, warm_start=False, alpha=0.0):
-        self.n_estimators = n_estimators
-        self.warm_start = warm_start
+        super().__init__(DummyClassifier(), n_estimators=n_estimators, warm_start=warm_start)
         self.alpha = alpha
 
-    def fit(self, X, y):
-        already = self.n_fitted_ if self.warm_start and hasattr(self, "n_fitted_") else 0
+    def _fit(self, X, y, *args, **kwargs):
+        already = len(getattr(self, "estimators_", [])) if self.warm_start else 0
         self.added_ = self.n_estimators - already
-        self.n_fitted_ = self.n_estimators
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.classes_[0])
+        return super()._fit(X, y, *args, **kwargs)
 
     def score(self, X, y):
         return -float(self.added_)
+
+
+class OwnFitForest(RandomForestClassifier):
+    """A forest whose ``fit`` is not scikit-learn's, as another library's
+    subclass (imbalanced-learn's BalancedRandomForestClassifier) has."""
+
+    def fit(self, X, y, sample_weight=None):
+        return super().fit(X, y, sample_weight=sample_weight)
 
 
 @pytest.mark.parametrize(
     "estimator, resource, expected",
     [
         (HistGradientBoostingClassifier(), "max_iter", True),
+        (OwnFitForest(), "n_estimators", False),
+        (make_pipeline(StandardScaler(), OwnFitForest()), "ownfitforest__n_estimators", False),
         (HistGradientBoostingRegressor(), "max_iter", True),
         (RandomForestClassifier(), "n_estimators", True),
         (GradientBoostingClassifier(), "n_estimators", True),
