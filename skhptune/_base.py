@@ -718,7 +718,9 @@ def _fit_refusal(estimator, name, steps_searched=False):
         if name in _named_parameters(estimator.fit):
             return None
         if "__" not in name:
-            return f"{type(estimator).__name__}.fit, which takes only step__parameter names"
+            takers = _steps_taking(estimator, name)
+            meant = " (" + " or ".join(f"{step}__{name}=" for step in takers) + "?)" if takers else ""
+            return f"{type(estimator).__name__}.fit, which takes only step__parameter names{meant}"
         step = name.split("__")[0]
         if steps_searched or step in estimator.named_steps:
             return None
@@ -731,6 +733,14 @@ def _fit_refusal(estimator, name, steps_searched=False):
     if taken is None or name in taken:
         return None
     return f"{type(estimator).__name__}.fit, which does not take it"
+
+
+def _steps_taking(pipeline, name):
+    """Names of the steps of ``pipeline`` whose ``fit`` names ``name``."""
+    return [
+        step for step, estimator in pipeline.steps
+        if callable(getattr(estimator, "fit", None)) and name in (_taken_parameters(estimator.fit) or ())
+    ]
 
 
 def _named_parameters(function):
@@ -1035,15 +1045,20 @@ class AskTellSearchCV(BaseSearchCV):
         steps_searched = any(
             isinstance(subspace, Mapping) and "steps" in subspace for subspace in subspaces
         )
+        estimator = self._estimator_as_given()
         for name in params:
             if name == "groups":  # groups go to the splitter
                 continue
-            refusal = _fit_refusal(self._estimator_as_given(), name, steps_searched)
+            refusal = _fit_refusal(estimator, name, steps_searched)
             if refusal is not None:
+                # A step's own callbacks (LightGBM's) are not the peers' search callbacks.
+                peers_callbacks = name in ("callback", "callbacks") and not (
+                    isinstance(estimator, Pipeline) and _steps_taking(estimator, name)
+                )
                 hint = (
                     "; scikit-optimize's and sklearn-genetic-opt's fit callbacks "
                     "become max_time or early_stopping (see the migration guide)"
-                    if name in ("callback", "callbacks")
+                    if peers_callbacks
                     else ""
                 )
                 # Both a TypeError and a ValueError: scikit-learn's searches

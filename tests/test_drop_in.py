@@ -658,6 +658,32 @@ class _QuietSVC(SVC):
         return super().fit(X, y, sample_weight=sample_weight)
 
 
+class _CallbackSVC(SVC):
+    """Takes ``callbacks`` in ``fit``, as LightGBM's estimators do."""
+
+    def fit(self, X, y, sample_weight=None, callbacks=None):
+        for callback in callbacks or ():
+            callback()
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("Search", SEARCHES)
+def test_a_step_option_passed_to_a_pipeline_is_named_with_its_step(Search):
+    # A step's own callbacks are not scikit-optimize's: the error says where
+    # they go, not how to migrate a search callback.
+    pipe = Pipeline([("scale", StandardScaler()), ("svc", _CallbackSVC())])
+    with pytest.raises(TypeError, match=r"passes callbacks= to Pipeline\.fit") as error:
+        make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3).fit(X, y, callbacks=[])
+    message = str(error.value)
+    assert message.endswith("takes only step__parameter names (svc__callbacks=?).")
+    assert "max_time" not in message
+    calls = []
+    make(Search, pipe, {"svc__C": Real(0.1, 10)}, cv=3, n_jobs=1).fit(
+        X, y, svc__callbacks=[lambda: calls.append(1)]
+    )
+    assert calls
+
+
 @pytest.mark.parametrize("Search", SEARCHES)
 def test_a_fit_parameter_the_estimator_cannot_take_is_named_before_any_fit(Search):
     # scikit-optimize's idiom: every fit would fail on it, and the error would
