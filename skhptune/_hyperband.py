@@ -1389,6 +1389,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         self.n_resources_ = [strategy.levels[level] for level in strategy.levels_reached]
         self.n_candidates_ = strategy.n_candidates
         self.n_iterations_ = len(self.n_resources_)
+        self._warn_about_unscored_levels(strategy)
         stopped_early = self.n_resources_[-1] < self.max_resource_
         # Ctrl-C has warned already; max_time is the other way to stop early.
         if stopped_early and self.max_time is not None and not self.__dict__.get("_interrupted"):
@@ -1410,6 +1411,36 @@ class HyperbandSearchCV(AskTellSearchCV):
                 ),
                 UserWarning,
             )
+
+    def _warn_about_unscored_levels(self, strategy):
+        """Warn when no fit at a level had a score though larger levels have:
+        its rungs promoted configurations they could not rank."""
+        has_score = {
+            level: any(not np.isnan(score) for _, score in strategy.observed[level].values())
+            for level in strategy.levels_reached
+        }
+        scored = [level for level, any_score in has_score.items() if any_score]
+        unscored = [
+            strategy.levels[level] for level, any_score in has_score.items()
+            if not any_score and scored and level < max(scored)
+        ]
+        if not unscored:
+            return
+        why = (
+            " (a stratified subsample holds 5 samples of a rare class, or its "
+            "proportion: an imbalanced-learn SMOTE step needs k_neighbors + 1)"
+            if self.resource == "n_samples"
+            else ""
+        )
+        levels = ", ".join(str(level) for level in unscored)
+        warnings.warn(
+            f"{type(self).__name__}: every fit at n_resources={levels} failed or "
+            "scored NaN, though fits with more resource have scores: those rungs "
+            "promoted configurations they could not rank. The estimator may need "
+            f"more resource than that{why}; raise min_resource (now "
+            f"{self.min_resource_}).",
+            UserWarning,
+        )
 
     def _select_best_index(self, refit, refit_metric, results):
         # Low resources flatter some configurations: the best is taken among the

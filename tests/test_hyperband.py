@@ -943,6 +943,45 @@ def test_a_min_resource_below_the_number_of_classes_warns():
     assert not any("number of classes" in str(w.message) for w in caught)
 
 
+def test_a_level_where_no_fit_has_a_score_below_scored_ones_warns():
+    # 10 samples cannot give 12 neighbours: every prediction at the first level
+    # fails, and its rungs promote configurations they could not rank.
+    search = HyperbandSearchCV(
+        KNeighborsClassifier(), {"n_neighbors": Integer(12, 20)}, min_resource=10, cv=3,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X_iris, y_iris)
+    messages = [str(w.message) for w in caught if "every fit at" in str(w.message)]
+    assert len(messages) == 1
+    assert re.search(
+        r"HyperbandSearchCV: every fit at n_resources=10 failed or scored NaN.*"
+        r"SMOTE step needs k_neighbors \+ 1\); raise min_resource \(now 10\)\.$",
+        messages[0],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.set_params(min_resource=30).fit(X_iris, y_iris)
+    assert not any("every fit at" in str(w.message) for w in caught)
+    # A parameter resource: no word about subsamples.
+    search = HyperbandSearchCV(
+        _FailsBelowBudget(), {"a": Real(0, 1)}, resource="budget", min_resource=1,
+        max_resource=9, cv=3, random_state=0,
+    )
+    with pytest.warns(UserWarning, match=r"n_resources=1 failed.*than that; raise min_resource \(now 1\)\.$"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FitFailedWarning)
+            search.fit(X_iris)
+
+
+class _FailsBelowBudget(Toy):
+    def fit(self, X, y=None):
+        if self.budget < 3:
+            raise ValueError("failing on purpose")
+        return super().fit(X, y)
+
+
 def test_default_min_resource_holds_the_largest_group():
     # Subsamples keep whole groups: a first level of 20 samples (10 per class)
     # would have fitted 40 to 72 with these groups, against n_resources=20.
