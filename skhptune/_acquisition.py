@@ -546,18 +546,23 @@ class _Maximiser:
         return points, values, moved
 
 
-def model_subset(y, max_points=_MAX_MODEL_POINTS):
+def model_subset(y, failed=None, max_points=_MAX_MODEL_POINTS):
     """Indices, in order, of the observations a Gaussian process is fitted on.
 
     All of them up to ``max_points``. Beyond, the ``max_points // 2`` best
-    (ties to the earliest), around which the search refines, and the others
-    evenly spaced in rank among the rest, so that the model still sees every
-    level of the scores across the space.
+    (ties to the earliest), around which the search refines; failed fits,
+    up to a quarter of ``max_points`` (evenly spread over their order when
+    there are more), since they alone tell the model where fits fail and
+    thinned out it would send the search back there; and the others evenly
+    spaced in rank among the rest, so that the model still sees every level of
+    the scores across the space.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-        Scores, higher is better.
+        Scores, higher is better (failures as stand-in scores).
+    failed : array-like of bool, shape (n_samples,), default=None
+        Which of them are failed fits' stand-ins.
     max_points : int, default=256
 
     Returns
@@ -570,14 +575,26 @@ def model_subset(y, max_points=_MAX_MODEL_POINTS):
         return np.arange(n)
     order = np.argsort(-y, kind="stable")
     n_best = max_points // 2
-    rest, n_rest = order[n_best:], max_points - n_best
-    # Integer arithmetic: strictly increasing ranks, first and last included.
-    spread = rest[np.arange(n_rest) * (len(rest) - 1) // max(n_rest - 1, 1)]
-    return np.sort(np.concatenate([order[:n_best], spread]))
+    best = order[:n_best]
+    failed = np.zeros(n, dtype=bool) if failed is None else np.array(failed, dtype=bool)
+    failed[best] = False  # a copy: among the best already
+    kept = _evenly_spaced(np.flatnonzero(failed), max_points // 4)
+    rest = order[n_best:][~failed[order[n_best:]]]
+    spread = _evenly_spaced(rest, max_points - n_best - len(kept))
+    return np.sort(np.concatenate([best, kept, spread]))
+
+
+def _evenly_spaced(items, k):
+    """``k`` of ``items`` evenly spaced from first to last (all if no more)."""
+    if len(items) <= k:
+        return items
+    # Integer arithmetic: strictly increasing positions, first and last included.
+    return items[np.arange(k) * (len(items) - 1) // max(k - 1, 1)]
 
 
 def fit_gaussian_process(
-    X, y, n_levels, is_categorical, gp_state=None, rng=None, reoptimize_growth=0.0
+    X, y, n_levels, is_categorical, gp_state=None, rng=None, reoptimize_growth=0.0,
+    failed=None,
 ):
     """A :class:`GaussianProcess` fitted on ``(X, y)``, warm-started if possible.
 
@@ -601,6 +618,8 @@ def fit_gaussian_process(
         are (only the posterior takes the new data) until the number of samples
         exceeds the number they were optimised on by this fraction; 0 optimises
         them on every call.
+    failed : array-like of bool, shape (n_samples,), default=None
+        Which rows are failed fits' stand-in scores (:func:`model_subset`).
 
     Returns
     -------
@@ -610,7 +629,7 @@ def fit_gaussian_process(
     """
     # The growth rule counts every observation, modelled or not.
     n_observed = len(X)
-    rows = model_subset(y)
+    rows = model_subset(y, failed)
     X, y = np.asarray(X, dtype=float)[rows], np.asarray(y, dtype=float)[rows]
     gp = GaussianProcess(n_levels, is_categorical)
     warm = None
@@ -646,6 +665,7 @@ def propose_batch(
     n_sweep=512,
     n_restarts=5,
     reoptimize_growth=0.0,
+    failed=None,
 ):
     """Propose up to ``batch_size`` new configurations by Bayesian optimisation.
 
@@ -690,6 +710,9 @@ def propose_batch(
     reoptimize_growth : float, default=0.0
         Passed to :func:`fit_gaussian_process`: with ``gp_state``, its
         hyperparameters are kept until the data has grown by this fraction.
+    failed : array-like of bool, shape (n_samples,), default=None
+        Which rows of ``y`` are failed fits' stand-in scores: beyond 256 rows
+        the model keeps them first (:func:`model_subset`).
 
     Returns
     -------
@@ -711,7 +734,7 @@ def propose_batch(
     gen = _as_generator(rng)
 
     gp = fit_gaussian_process(
-        X, y, n_levels, is_categorical, gp_state, gen, reoptimize_growth
+        X, y, n_levels, is_categorical, gp_state, gen, reoptimize_growth, failed
     )
 
     best = float(np.max(y)) if best is None else float(best)

@@ -77,6 +77,8 @@ class BayesStrategy:
         self.batch_size = batch_size
         self.acquisition = acquisition
         self.observed = [[] for _ in space.subspaces]  # (unit, score) per sub-space
+        # Per sub-space, whether each observation's score stands in for a failed fit.
+        self.failed = [[] for _ in space.subspaces]
         self.seen = set()
         self.n_told = 0
         # Scores of the fits that did not fail, for the plateau margin.
@@ -138,6 +140,7 @@ class BayesStrategy:
         worst = min(earlier, default=np.inf)
         scores = np.asarray(scores, dtype=float)
         real = np.isfinite(scores)
+        failed = ~real & (scores != np.inf)
         seen = earlier.union(scores[real])
         scores = np.where(
             real, scores,
@@ -146,7 +149,9 @@ class BayesStrategy:
         self.n_repeated = 0
         # Repeats are scores equal to 12 significant digits (as_ties).
         (worst_tie,) = as_ties([worst])
-        for point, score, tie, is_real in zip(batch.points, scores, as_ties(scores), real):
+        for point, score, tie, is_real, is_failed in zip(
+            batch.points, scores, as_ties(scores), real, failed
+        ):
             key = self.space.key(point)
             if key in self.seen:
                 continue
@@ -156,6 +161,7 @@ class BayesStrategy:
                 self.ties.add(tie)
             self.seen.add(key)
             self.observed[point[0]].append((point[1], score))
+            self.failed[point[0]].append(bool(is_failed))
             if is_real:
                 self.real_scores.append(score)
             self.n_told += 1
@@ -264,6 +270,7 @@ class BayesStrategy:
             value = np.inf if len(self.observed[index]) < _MIN_SUBSPACE_POINTS else -np.inf
             return [self._unseen_unit(index)], [value]
         X = np.array(finite)
+        failed = [f for (_, s), f in zip(self.observed[index], self.failed[index]) if np.isfinite(s)]
         # Configurations that failed with no finite score anywhere stay excluded.
         pending = np.array([u for u, s in self.observed[index] if not np.isfinite(s)])
         result = propose_batch(
@@ -278,6 +285,7 @@ class BayesStrategy:
             best=best,
             gp_state=self.models[index],
             reoptimize_growth=_REFIT_GROWTH if len(X) >= _REFIT_EVERY_BATCH_BELOW else 0.0,
+            failed=failed,
         )
         self.models[index] = result.gp
         return result.proposals, result.acquisition_values

@@ -749,7 +749,7 @@ class HyperbandStrategy:
             data = self._model_data(index, sub.n_dims + 2)
             if sub.n_dims == 0 or data is None:
                 continue
-            modelled, X, y = data
+            modelled, X, y, failed = data
             # Those the model was fitted on are never proposed anyway.
             unmodelled = [
                 unit
@@ -762,7 +762,7 @@ class HyperbandStrategy:
             with single_threaded_blas():
                 result = propose_batch(
                     X, y, sub.n_levels, sub.is_categorical, n, self.rng,
-                    X_pending=np.array(unmodelled) if unmodelled else None,
+                    X_pending=np.array(unmodelled) if unmodelled else None, failed=failed,
                 )
             candidates.extend(
                 (value, index, unit)
@@ -772,18 +772,19 @@ class HyperbandStrategy:
         return [(index, unit) for _, index, unit in candidates[:n]]
 
     def _model_data(self, index, n_needed):
-        """``(keys, X, y)`` of a sub-space at the largest level with ``n_needed``
-        finite scores that are not all the same to 12 significant digits
-        (failures count as the worst of them), or ``None``. Equal scores teach
-        a model nothing, and its uncertainty would send the proposals to the
-        corners of the space."""
+        """``(keys, X, y, failed)`` of a sub-space at the largest level with
+        ``n_needed`` finite scores that are not all the same to 12 significant
+        digits (failures count as the worst of them; ``failed`` marks them), or
+        ``None``. Equal scores teach a model nothing, and its uncertainty would
+        send the proposals to the corners of the space."""
         for observed in reversed(self.observed):
             rows = {k: (p[1], s) for k, (p, s) in observed.items() if p[0] == index}
             scores = np.array([s for _, s in rows.values()], dtype=float)
             finite = scores[np.isfinite(scores)]
             if len(finite) >= max(n_needed, 3) and not all_tied(finite):
                 X = np.array([u for u, _ in rows.values()])
-                return set(rows), X, failures_as_worst(scores)
+                failed = np.isnan(scores) | (scores == -np.inf)
+                return set(rows), X, failures_as_worst(scores), failed
         return None
 
 

@@ -250,7 +250,30 @@ def test_model_subset_keeps_the_best_half_and_spreads_the_rest_over_the_ranks():
     # Ties among the best go to the earliest; just above the limit every row
     # of the rest is kept but one.
     assert set(model_subset(np.zeros(300))[:128]) == set(range(128))
-    assert len(model_subset(np.arange(257.0), 256)) == 256
+    assert len(model_subset(np.arange(257.0), max_points=256)) == 256
+
+
+def test_model_subset_keeps_failed_fits_up_to_a_quarter():
+    rng = np.random.default_rng(0)
+    y = rng.permutation(1000).astype(float)
+    failed = np.zeros(1000, dtype=bool)
+    failed[rng.choice(1000, 100, replace=False)] = True
+    y[failed] = -1.0  # stand-ins: the worst score
+    rows = model_subset(y, failed)
+    assert len(rows) == 256 and np.all(np.diff(rows) > 0)
+    np.testing.assert_array_equal(np.sort(rows[np.argsort(-y[rows])][:128]), np.sort(np.argsort(-y)[:128]))
+    # 64 of the 100, first and last included, evenly over their order.
+    kept = rows[failed[rows]]
+    assert len(kept) == 64 and kept[0] == np.flatnonzero(failed)[0] and kept[-1] == np.flatnonzero(failed)[-1]
+    # With few failures all are kept; the caller's mask is left as it was.
+    few = np.zeros(1000, dtype=bool)
+    few[[5, 500, 995]] = True
+    mask = few.copy()
+    rows = model_subset(np.where(few, -1.0, y), mask)
+    assert set(np.flatnonzero(few)) <= set(rows) and len(rows) == 256
+    np.testing.assert_array_equal(mask, few)
+    # A failed fit's stand-in among the best counts once.
+    assert len(model_subset(np.arange(300.0), np.arange(300) == 299)) == 256
 
 
 def test_a_long_search_models_a_subset_but_never_repeats_any_observation():

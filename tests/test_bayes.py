@@ -480,6 +480,25 @@ def test_a_failed_fit_is_modelled_as_the_worst_score_seen_so_far():
     assert [score for _, score in strategy.observed[0]] == [0.3, 0.2, 0.5, 0.2, 0.4, 0.2]
 
 
+def test_the_model_is_told_which_scores_stand_in_for_failed_fits(monkeypatch):
+    # Beyond 256 observations its data keeps them first (model_subset): they
+    # alone say where fits fail. +inf is a score, ranked best.
+    told = []
+    original = _bayes.propose_batch
+
+    def spy(*args, failed, **kwargs):
+        told.append(list(failed))
+        return original(*args, failed=failed, **kwargs)
+
+    monkeypatch.setattr(_bayes, "propose_batch", spy)
+    strategy = _strategy("log_ei")
+    strategy.tell(strategy.ask(), [0.3, np.nan, np.inf, -np.inf, 0.4])
+    strategy.tell(strategy.ask(), [0.2])
+    assert told == [[False, True, False, True, False]]
+    strategy.ask()
+    assert told[-1] == [False, True, False, True, False, False]
+
+
 def test_failures_next_to_scores_equal_but_for_their_last_bits_count_below_them():
     strategy = _strategy("log_ei")
     strategy.tell(strategy.ask(), [np.nan, 0.3, 0.1 + 0.2, np.nan, np.nan])

@@ -857,7 +857,7 @@ def test_model_proposals_of_the_sub_spaces_compete_on_their_acquisition_values(m
         for unit in rng.uniform(size=(6, sub.n_dims)):
             strategy.observed[0][space.key((index, unit))] = (index, unit), unit.sum()
 
-    def proposing(X, y, n_levels, is_categorical, n, rng, X_pending=None):
+    def proposing(X, y, n_levels, is_categorical, n, rng, X_pending=None, failed=None):
         value = float(len(n_levels))  # the two-dimensional sub-space's are worth more
         return SimpleNamespace(
             proposals=np.full((n, len(n_levels)), 0.5), acquisition_values=np.full(n, value)
@@ -873,24 +873,29 @@ def test_model_waits_for_n_dims_plus_two_scores_at_the_largest_level_that_has_th
         space, np.random.RandomState(0), [[(4, 1), (1, 3)]], [1, 3], 3,
         lambda *args: ({}, None), sampler="bayes",
     )
-    modelled = []
+    modelled, failed_told = [], []
 
-    def proposing(X, y, n_levels, is_categorical, n, rng, X_pending=None):
+    def proposing(X, y, n_levels, is_categorical, n, rng, X_pending=None, failed=None):
         modelled.append(len(X))
+        failed_told.append(list(failed))
         return SimpleNamespace(proposals=np.full((n, 2), 0.5), acquisition_values=np.ones(n))
 
     monkeypatch.setattr(skhptune._hyperband, "propose_batch", proposing)
     rng = np.random.RandomState(1)
-    for level, n_scores in ((0, 6), (1, 3)):
+    for level, n_scores in ((0, 7), (1, 3)):
         for unit in rng.uniform(size=(n_scores, 2)):
             strategy.observed[level][space.key((0, unit))] = (0, unit), unit.sum()
-    # Three scores at the top level are too few for two dimensions: the six below.
+    # A failed fit: modelled as the worst score, and said to be one.
+    key = next(iter(strategy.observed[0]))
+    strategy.observed[0][key] = strategy.observed[0][key][0], np.nan
+    # Three scores at the top level are too few for two dimensions: the seven below.
     strategy._model_proposals(2, [])
-    assert modelled == [6]
+    assert modelled == [7]
+    assert failed_told == [[True] + [False] * 6]
     unit = rng.uniform(size=2)
     strategy.observed[1][space.key((0, unit))] = (0, unit), unit.sum()
     strategy._model_proposals(2, [])
-    assert modelled == [6, 4]
+    assert modelled == [7, 4]
 
 
 class _FailsOnMiddleSubsamples(BaseEstimator):
