@@ -682,7 +682,9 @@ class HyperbandStrategy:
         those among them promoted to ``level``. With the model, which treats
         them as pending, draws pass over them: an earlier bracket's model
         proposal is no draw, and meeting one would cost the bracket a
-        configuration of its own.
+        configuration of its own. Nor does the model restart a configuration
+        evaluated at any other level: it sees one level only, and would propose
+        again one a rung dropped below (a corner of the space, often).
         """
         if self.n_configurations is not None and n >= self.n_configurations:
             # The rung holds the whole space: all of it, in GridSearchCV's order;
@@ -693,6 +695,7 @@ class HyperbandStrategy:
         points, keys = [], set()
         if self.sampler == "bayes":
             keys.update(self.space.key(point) for point in promoted)
+            keys.update(key for observed in self.observed for key in observed)
             n_model = min(n - int(np.ceil(n * _RANDOM_FRACTION)), _MAX_MODEL_PROPOSALS)
             self._add_distinct(points, keys, self._model_proposals(n_model, promoted), n)
         while len(points) < n and self._next < len(self._design):

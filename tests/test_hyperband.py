@@ -987,6 +987,37 @@ class _FailsBelowBudget(Toy):
         return super().fit(X, y)
 
 
+class _NoisyBowl(BaseEstimator):
+    """Five parameters, best at 0.3 each; budget-dependent noise shrinking with it."""
+
+    def __init__(self, a=0.0, b=0.0, c=0.0, d=0.0, e=0.0, budget=1):
+        self.a, self.b, self.c, self.d, self.e, self.budget = a, b, c, d, e, budget
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        point = np.array([self.a, self.b, self.c, self.d, self.e])
+        # Deterministic: Python hashes numbers the same in every process.
+        noise = hash((round(self.a, 9), round(self.b, 9), self.budget)) % 1000 / 1000 - 0.5
+        return -np.sum((point - 0.3) ** 2) + 0.05 * noise / np.sqrt(self.budget)
+
+
+def test_the_model_never_restarts_a_configuration_a_bracket_started():
+    # Each level's model sees that level only: it proposed again corners that
+    # a bracket had started and dropped at another level.
+    search = HyperbandSearchCV(
+        _NoisyBowl(), {name: Real(0, 1) for name in "abcde"}, resource="budget",
+        min_resource=1, max_resource=256, eta=2, sampler="bayes", cv=2, random_state=0,
+    ).fit(np.zeros((20, 1)))
+    results = search.cv_results_
+    starts = [
+        tuple(sorted((name, value) for name, value in params.items() if name != "budget"))
+        for params, rung in zip(results["params"], results["iter"]) if rung == 0
+    ]
+    assert len(starts) == len(set(starts))
+
+
 def test_default_min_resource_holds_the_largest_group():
     # Subsamples keep whole groups: a first level of 20 samples (10 per class)
     # would have fitted 40 to 72 with these groups, against n_resources=20.
