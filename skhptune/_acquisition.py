@@ -107,6 +107,13 @@ def failures_as_worst(y):
     return np.where(finite, y, np.where(y == np.inf, best, failed_as))
 
 
+def failed_fits(y):
+    """Where scores are a failed fit's (NaN) or ``-inf``: the scores
+    :func:`failures_as_worst` counts as the worst."""
+    y = np.asarray(y, dtype=float)
+    return np.isnan(y) | (y == -np.inf)
+
+
 def score_below(score):
     """A score below ``score`` by its magnitude (1 below 0): what failures count
     as next to one real score, 0 for an accuracy, twice a negative loss."""

@@ -9,6 +9,7 @@ from ._acquisition import (
     ACQUISITIONS,
     all_tied,
     as_ties,
+    failed_fits,
     propose_batch,
     repeated_fraction,
     robust_scores,
@@ -140,7 +141,7 @@ class BayesStrategy:
         worst = min(earlier, default=np.inf)
         scores = np.asarray(scores, dtype=float)
         real = np.isfinite(scores)
-        failed = ~real & (scores != np.inf)
+        failed = failed_fits(scores)
         seen = earlier.union(scores[real])
         scores = np.where(
             real, scores,

@@ -26,7 +26,7 @@ from sklearn.utils import indexable
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
-from ._acquisition import all_tied, failures_as_worst, propose_batch, robust_scores
+from ._acquisition import all_tied, failed_fits, failures_as_worst, propose_batch, robust_scores
 from ._base import (
     AskTellSearchCV,
     Batch,
@@ -786,8 +786,7 @@ class HyperbandStrategy:
             finite = scores[np.isfinite(scores)]
             if len(finite) >= max(n_needed, 3) and not all_tied(finite):
                 X = np.array([u for u, _ in rows.values()])
-                failed = np.isnan(scores) | (scores == -np.inf)
-                return set(rows), X, failures_as_worst(scores), failed
+                return set(rows), X, failures_as_worst(scores), failed_fits(scores)
         return None
 
 
