@@ -268,11 +268,12 @@ def _is_all_fits_failed(error):
     return isinstance(error, ValueError) and "fits failed" in str(error)
 
 
-# One "<count> fits failed with the following error:" section of scikit-learn's
-# all-fits-failed message; sections are separated by a line of 80 dashes.
-_FAILURE_SECTION = re.compile(
-    r"(\d+) fits failed with the following error:\n(.*?)(?=\n-{80}\n|\Z)", re.DOTALL
-)
+# scikit-learn's all-fits-failed message: a header, then per distinct error a
+# section "<count> fits failed with the following error:" after a line of 80
+# dashes. An error may itself be such a message (a nested search's), with
+# sections of its own inside the outer section's text.
+_ALL_FAILED = re.compile(r"All the (\d+) fits failed\.")
+_SECTION = re.compile(r"-{80}\n(\d+) fits failed with the following error:\n")
 
 
 # The warning scikit-learn gives after each batch in which some fits failed;
@@ -283,9 +284,34 @@ _NON_FINITE_SCORES = r"One or more of the \w+ scores are non-finite"
 
 def _failed_fits(error):
     """The fit errors that an "All the N fits failed" message summarises."""
-    return [
-        text for count, text in _FAILURE_SECTION.findall(error) for _ in range(int(count))
-    ]
+    header = _ALL_FAILED.search(error)
+    if header is None:
+        return []
+    sections, _ = _read_sections(error, header.end(), int(header.group(1)))
+    return [text for count, text in sections for _ in range(count)]
+
+
+def _read_sections(message, start, n_fits):
+    """The ``(count, text)`` sections from ``start`` that add up to ``n_fits``
+    fits, and where the last one ends."""
+    sections, end = [], len(message)
+    section = _SECTION.search(message, start)
+    while section is not None and sum(count for count, _ in sections) < n_fits:
+        text_start = position = section.end()
+        following = _SECTION.search(message, position)
+        # Skip the sections of a nested message, so that they stay in this text.
+        while (
+            nested := _ALL_FAILED.search(
+                message, position, following.start() if following else len(message)
+            )
+        ) is not None:
+            _, position = _read_sections(message, nested.end(), int(nested.group(1)))
+            following = _SECTION.search(message, position)
+        # Sections are joined by a newline, which is not part of the error.
+        end = following.start() - 1 if following else len(message)
+        sections.append((int(section.group(1)), message[text_start:end]))
+        section = following
+    return sections, end
 
 
 def _all_fits_failed_error(batch_errors, error_score):

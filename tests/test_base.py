@@ -860,6 +860,34 @@ def test_error_score_raise_passes_a_nested_searchs_error_on_at_once():
             outer.fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "outer_C", [[1.5, 0.5, 2.0, 0.8], [1.5, 2.0]], ids=["some fail", "all fail"]
+)
+def test_a_nested_searchs_failures_count_once_in_the_summary(outer_C):
+    # The inner "All the 6 fits failed" message, with its own sections, is the
+    # text of one outer failure: the outer summary counts what GridSearchCV's does.
+    inner = GridSearchCV(FailingForLargeC(), {"C": [1.5, 2.0]}, cv=3)
+    space = {"estimator__C": outer_C}
+    reference = GridSearchCV(inner, space, cv=2)
+    search = RandomSearch(inner, space, n_iter=len(outer_C), batch_size=1, cv=2, random_state=0)
+
+    def summary(search):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                search.fit(X, y)
+            except ValueError as error:
+                return str(error)
+        failures = [str(w.message) for w in caught if issubclass(w.category, FitFailedWarning)]
+        return failures[-1]
+
+    expected, got = summary(reference), summary(search)
+    assert got.splitlines()[1] == expected.splitlines()[1]  # the count of failed fits
+    assert got.count("fits failed with the following error") == expected.count(
+        "fits failed with the following error"
+    )
+
+
 def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():
     # Inside cross_val_score (or an outer search) Ctrl-C must stop everything, as
     # with GridSearchCV, not leave one fold with a cut-down search.
