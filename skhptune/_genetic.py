@@ -525,7 +525,8 @@ tournament_size, elitism, early_stopping, surrogate
         self.population = survivors + children
         self.fitness = np.array([self._archive[self.space.key(p)] for p in self.population])
         (best,) = as_ties([self.fitness.max()])  # a gain in the last bits is none
-        if self.generation > 0 and not best > self._best:
+        # Generations before any fit succeeded have nothing to improve on.
+        if np.isfinite(self._best) and not best > self._best:
             self._n_stalled += 1
         else:
             self._n_stalled = 0
@@ -783,8 +784,9 @@ class GeneticSearchCV(AskTellSearchCV):
 
     early_stopping : int, default=None
         Stop after this many generations in a row without improving the best
-        score (a gain that rounding to 12 significant digits hides is none),
-        at least 1; ``None`` runs all generations. Not a switch: ``True`` is an
+        score (a gain that rounding to 12 significant digits hides is none;
+        generations before the first successful fit do not count), at least
+        1; ``None`` runs all generations. Not a switch: ``True`` is an
         error.
 
     surrogate : bool, default=True

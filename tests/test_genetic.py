@@ -549,6 +549,23 @@ def test_early_stopping_takes_a_gain_in_the_last_bits_for_none():
     assert strategy.ask() is None
 
 
+def test_early_stopping_waits_for_a_first_score():
+    # Generations in which every fit failed are no stall: there is no score
+    # to improve on yet.
+    strategy = GeneticStrategy(
+        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
+        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
+        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
+    )
+    for score in (np.nan, np.nan, np.nan, 0.5, 0.5):
+        batch = strategy.ask()
+        strategy.tell(batch, [score] * len(batch.points))
+    batch = strategy.ask()  # one generation without a gain so far, of two
+    assert batch is not None
+    strategy.tell(batch, [0.5] * len(batch.points))
+    assert strategy.ask() is None
+
+
 @pytest.mark.parametrize("surrogate", [True, False])
 def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
     # geom(0.5) reaches its tail (up to 20) too rarely for breeding or random
