@@ -517,11 +517,11 @@ class SearchRunner:
         """
         try:
             yield
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             if not self._any_success:  # nothing usable finished
                 raise
             if not self.search.__dict__.get("_interrupted"):
-                self.search._interrupted = True
+                self.search._interrupted = interrupt  # fit raises it when done
                 warnings.warn(
                     f"Search interrupted after {len(self._row_scores)} evaluations; "
                     "keeping the results so far.",
@@ -1026,8 +1026,9 @@ class AskTellSearchCV(BaseSearchCV):
             every fit has failed on such a parameter.
         KeyboardInterrupt
             After :kbd:`Ctrl-C` once a fit has succeeded: the search is fitted on
-            the batches that finished (best refitted), and the interrupt still
-            reaches the caller; if that refit fails, with its error as cause.
+            the batches that finished (best refitted), and the same interrupt
+            still reaches the caller; if that refit fails, with its error as
+            cause.
 
         Notes
         -----
@@ -1051,14 +1052,15 @@ class AskTellSearchCV(BaseSearchCV):
         try:
             self._fit_search(X, y, **params)
         except BaseException as error:
-            interrupted = self.__dict__.pop("_interrupted", False)
-            if interrupted and isinstance(error, Exception):
+            interrupt = self.__dict__.pop("_interrupted", None)
+            if interrupt is not None and isinstance(error, Exception):
                 # A refit failing after Ctrl-C must not pass for a failed fit,
                 # which a caller (cross_val_score) would skip to go on.
-                raise KeyboardInterrupt from error
+                raise interrupt from error
             raise
-        if self.__dict__.pop("_interrupted", False):
-            raise KeyboardInterrupt
+        interrupt = self.__dict__.pop("_interrupted", None)
+        if interrupt is not None:
+            raise interrupt  # with the traceback of where it came
         return self
 
     def _check_fit_params_are_taken(self, params):

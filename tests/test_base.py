@@ -704,15 +704,17 @@ def test_keyboard_interrupt_keeps_finished_batches():
     class InterruptingStrategy(RandomStrategy):
         def ask(self):
             if len(self.told) == 2:
-                raise KeyboardInterrupt
+                raise KeyboardInterrupt("from ask")
             return super().ask()
 
     search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, n_iter=30, random_state=0)
     search._make_strategy = lambda space, rng: InterruptingStrategy(space, rng, 3)
-    # The search is fitted on what finished, and the interrupt still gets through.
+    # The search is fitted on what finished, and the interrupt still gets
+    # through, as it was raised (its message, its traceback down to ask).
     with pytest.warns(UserWarning, match="interrupted after 6 evaluations"):
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt, match="from ask") as interrupt:
             search.fit(X, y)
+    assert interrupt.traceback[-1].name == "ask"
     assert len(search.cv_results_["params"]) == 6
     assert search.predict(X).shape == (len(X),)
     assert not hasattr(search, "_interrupted")
@@ -930,7 +932,7 @@ def test_keyboard_interrupt_after_only_failed_fits_stays_an_interrupt():
 def test_an_interrupted_flag_left_on_a_copy_does_not_reach_its_next_fit():
     # A callback may pickle the search while an interrupted fit ends.
     search = RandomSearch(SVC(), {"C": Real(0.1, 10)}, random_state=0)
-    search._interrupted = True
+    search._interrupted = KeyboardInterrupt()
     search.fit(X, y)  # raised KeyboardInterrupt before the fix
     assert len(search.cv_results_["params"]) == 6
 
