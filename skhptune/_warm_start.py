@@ -520,7 +520,9 @@ def _continue(previous, estimator, resource_name, resource, X, y, fit_params, st
         with ignored_in_this_thread(UserWarning, "class_weight presets"):
             with _bins_reused(histogram_booster(previous), store):
                 previous.fit(X, y, **fit_params)
-    except Exception:  # noqa: BLE001 - e.g. bagging with oob_score: fit from scratch
+    except ValueError:
+        # How scikit-learn refuses a warm start (bagging with oob_score): fit
+        # from scratch. Any other error is the fit's own, as it would be then.
         return False
     previous.set_params(**{warm_start: original})
     return True

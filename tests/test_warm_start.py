@@ -296,6 +296,26 @@ def test_warm_started_search_equals_a_search_from_scratch(monkeypatch, estimator
     np.testing.assert_array_equal(warm.predict_proba(X), cold.predict_proba(X))
 
 
+class FailingToContinue(CountingEnsemble):
+    """Runs out of memory when it continues (a fit from scratch would pass)."""
+
+    def _fit(self, X, y, *args, **kwargs):
+        if self.warm_start and getattr(self, "estimators_", None):
+            raise MemoryError("continuing")
+        return super()._fit(X, y, *args, **kwargs)
+
+
+def test_an_error_while_continuing_is_the_fits_error():
+    # Only scikit-learn's refusal (a ValueError) falls back on a fit from
+    # scratch; any other error fails the fit, once, as it would then.
+    search = HyperbandSearchCV(
+        FailingToContinue(), {"alpha": Real(0, 1)}, resource="n_estimators", min_resource=1,
+        max_resource=9, n_brackets=1, cv=3, error_score="raise", random_state=0,
+    )
+    with pytest.raises(MemoryError, match="continuing"):
+        search.fit(X, y)
+
+
 def _count_binnings(monkeypatch):
     from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
 
