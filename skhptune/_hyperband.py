@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
@@ -1196,7 +1197,12 @@ class HyperbandSearchCV(AskTellSearchCV):
         X, y, params, cv_given = self._fit_inputs
         X, y = indexable(X, y)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        split_params = self._get_routed_params_for_fit(params).splitter.split
+        if get_config().get("enable_metadata_routing"):
+            split_params = self._get_routed_params_for_fit(params).splitter.split
+        else:
+            # What BaseSearchCV.fit gives the splitter; routing the rest again
+            # would repeat its warning about a scorer without sample_weight.
+            split_params = {"groups": params.get("groups")}
         folds = [(_as_indices(train), test) for train, test in cv.split(X, y, **split_params)]
         if not folds:
             raise ValueError(

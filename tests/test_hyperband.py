@@ -20,7 +20,9 @@ from sklearn.datasets import load_iris, make_blobs, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.model_selection import GroupKFold, KFold, ParameterGrid, StratifiedKFold, check_cv
+from sklearn.model_selection import (
+    GroupKFold, KFold, ParameterGrid, RandomizedSearchCV, StratifiedKFold, check_cv,
+)
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -1038,6 +1040,30 @@ def test_default_min_resource_holds_the_largest_group():
     # The first level's fits hold at least its samples, at most one group more.
     first = search.n_resources_[0]
     assert all(first <= size < first + 40 for size in sizes[: 3 * search.brackets_[0][0][0]])
+
+
+def test_a_scorer_without_sample_weight_is_warned_about_once():
+    # As in RandomizedSearchCV: reading the splitter's groups must not route
+    # the fit parameters (and warn) a second time.
+    X, y = make_classification(n_samples=90, random_state=0)
+
+    def accuracy(estimator, X, y):
+        return float(np.mean(estimator.predict(X) == y))
+
+    def n_warnings(search):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search.fit(X, y, sample_weight=np.ones(len(y)))
+        return sum("does not support sample_weight" in str(w.message) for w in caught)
+
+    space = {"C": Real(1e-2, 1e2, prior="log-uniform")}
+    search = HyperbandSearchCV(
+        LogisticRegression(), space, scoring=accuracy, min_resource=20, cv=3, random_state=0
+    )
+    reference = RandomizedSearchCV(
+        LogisticRegression(), space, n_iter=3, scoring=accuracy, cv=3, random_state=0
+    )
+    assert n_warnings(search) == n_warnings(reference)  # one where scikit-learn warns
 
 
 @pytest.mark.parametrize("cv", [None, KFold(3, shuffle=True, random_state=0)])
