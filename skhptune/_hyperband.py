@@ -843,7 +843,8 @@ class HyperbandSearchCV(AskTellSearchCV):
     max_resource : int, default=None
         Resource of the last rung of every bracket. Required for a parameter
         resource; for ``"n_samples"``, ``None`` means the size of the smallest
-        training fold, and larger values are an error. At that size every
+        training fold (an empty one fails its fits, as in any search, and is
+        passed over), and larger values are an error. At that size every
         training fold is fitted whole: with folds of unequal sizes
         (``TimeSeriesSplit``) the larger ones hold more samples than
         ``n_resources`` says at the last level.
@@ -1205,9 +1206,15 @@ class HyperbandSearchCV(AskTellSearchCV):
             split_params = {"groups": params.get("groups")}
         folds = [(_as_indices(train), test) for train, test in cv.split(X, y, **split_params)]
         if not folds:
+            hint = (
+                "; an iterator may have been consumed already: pass its splits as a list"
+                if isinstance(cv_given, Iterator) else ""
+            )
+            raise ValueError(f"{type(self).__name__}: cv={cv_given!r} yields no splits{hint}.")
+        if self.resource == "n_samples" and not any(len(train) for train, _ in folds):
             raise ValueError(
-                f"{type(self).__name__}: cv={cv_given!r} yields no splits; an "
-                "iterator may have been consumed already: pass its splits as a list."
+                f"{type(self).__name__}: every training fold of cv={cv_given!r} is "
+                "empty, and resource='n_samples' subsamples training folds."
             )
         n_classes = None
         if y is not None and is_classifier(self.estimator):
@@ -1345,7 +1352,9 @@ class HyperbandSearchCV(AskTellSearchCV):
     def _make_strategy(self, space, rng):
         subsample_seed = rng.randint(np.iinfo(np.int32).max)
         cv, cv_folds, n_classes, group_floor = self._split()
-        smallest = min(len(train) for train, _ in cv_folds)
+        # An empty training fold (a walk-forward split without history) fails
+        # its fits, as in any search; the others set the resource range.
+        smallest = min((len(train) for train, _ in cv_folds if len(train)), default=0)
         min_resource, max_resource = self._resource_range(
             space, smallest, n_classes, group_floor
         )

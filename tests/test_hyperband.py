@@ -21,7 +21,8 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.model_selection import (
-    GroupKFold, KFold, ParameterGrid, RandomizedSearchCV, StratifiedKFold, check_cv,
+    GroupKFold, KFold, ParameterGrid, PredefinedSplit, RandomizedSearchCV, StratifiedKFold,
+    check_cv,
 )
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -1573,6 +1574,37 @@ def test_cv_iterator_consumed_before_fit_is_a_clear_error():
     with pytest.raises(ValueError, match="yields no splits.*as a list") as raised:
         search.fit(X_iris, y_iris)
     assert f"cv={iterator!r}" in str(raised.value)  # what the user passed
+
+
+def test_an_empty_list_of_splits_gets_no_advice_about_iterators():
+    search = HyperbandSearchCV(LogisticRegression(), {"C": Real(0.01, 10)}, cv=[])
+    with pytest.raises(ValueError, match=r"cv=\[\] yields no splits\.$"):
+        search.fit(X_iris, y_iris)
+
+
+def test_an_empty_training_fold_fails_its_fits_as_in_randomized_search():
+    # A walk-forward list of splits whose first has no history: the other
+    # folds set the range of n_samples, the empty one scores NaN.
+    X, y = make_classification(n_samples=60, random_state=0)
+    cv = [(np.array([], dtype=int), np.arange(10)), (np.arange(40), np.arange(40, 60))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = HyperbandSearchCV(
+            LogisticRegression(), {"C": Real(0.01, 10)}, cv=cv, random_state=0
+        ).fit(X, y)
+    assert search.max_resource_ == 40
+    assert np.isnan(search.cv_results_["split0_test_score"]).all()
+    assert np.isfinite(search.cv_results_["split1_test_score"]).all()
+
+
+def test_only_empty_training_folds_are_a_clear_error():
+    # Every sample in the test fold: a frequent PredefinedSplit slip.
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        LogisticRegression(), {"C": Real(0.01, 10)}, cv=PredefinedSplit(np.zeros(60)),
+    )
+    with pytest.raises(ValueError, match="(?s)every training fold of cv=PredefinedSplit.* is empty"):
+        search.fit(X, y)
 
 
 def test_scikit_learn_checks_come_before_the_data_is_split():
