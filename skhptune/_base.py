@@ -974,6 +974,11 @@ class AskTellSearchCV(BaseSearchCV):
         """The budget, as the warning about a smaller space names it."""
         return f"the {type(self).__name__} budget of {self._evaluation_budget()} evaluations"
 
+    def _first_chunk_size(self):
+        """Configurations of the first batch of a grid run under a time limit:
+        enough fits to keep every worker busy twice."""
+        return -(-2 * effective_n_jobs(self.n_jobs) // (self._n_splits() or 1))
+
     def _n_splits(self):
         """Number of CV splits, known to a strategy before the first evaluation.
 
@@ -1208,8 +1213,7 @@ class AskTellSearchCV(BaseSearchCV):
             else:
                 # A time budget is checked between batches: the grid runs in the
                 # same order in growing batches (see GridInChunks).
-                chunk = -(-2 * effective_n_jobs(self.n_jobs) // (self._n_splits() or 1))
-                runner.run(GridInChunks(grid, columns, chunk))
+                runner.run(GridInChunks(grid, columns, self._first_chunk_size()))
         else:
             strategy = self._make_strategy(space, rng)
             runner.run(strategy)

@@ -546,6 +546,12 @@ class HyperbandStrategy:
         Whether the brackets run one after another rather than side by side.
     n_configurations : int, default=None
         Distinct configurations of a finite space (``None``: unbounded).
+    first_chunk : int, default=None
+        With ``sequential=True``, a rung at the last level (whose models are
+        the dearest, and promoted nowhere) is asked for in batches of this many
+        configurations, each later one as large as all before it, so that a
+        time limit checked between batches can end it (see ``GridInChunks``).
+        ``None``: one batch per rung.
     """
 
     def __init__(
@@ -559,8 +565,10 @@ class HyperbandStrategy:
         sampler="random",
         sequential=False,
         n_configurations=None,
+        first_chunk=None,
     ):
         self.space = space
+        self.first_chunk = first_chunk
         self.n_configurations = n_configurations
         self.rng = rng
         self.schedule = schedule
@@ -583,6 +591,9 @@ class HyperbandStrategy:
                 for level in range(len(levels))
             ]
         self.n_steps_done = 0
+        # The current step's (points, brackets, rungs), how many of its points
+        # were asked for, and the scores told so far.
+        self._step, self._n_asked, self._step_scores = None, 0, []
         self.members = [[] for _ in schedule]  # points of each bracket's last rung
         self.scores = [np.empty(0) for _ in schedule]
         # Per level: configuration key -> (point, score).
@@ -598,6 +609,39 @@ class HyperbandStrategy:
         if self.n_steps_done >= len(self.steps):
             return None
         level, advancing = self.steps[self.n_steps_done]
+        if self._n_asked == 0:
+            self._step = self._step_points(level, advancing)
+        points, brackets, rungs = self._step
+        start, stop = self._n_asked, len(points)
+        if self.first_chunk and level == len(self.levels) - 1:
+            stop = min(stop, start + max(self.first_chunk, start))
+        self._n_asked = stop
+        resource = self.levels[level]
+        # A rung continues models of the level below it, which an earlier
+        # bracket may have fitted when the brackets run one after another.
+        lowest = min(step_level for step_level, _ in self.steps[self.n_steps_done :])
+        # Side by side, this batch continues models of its own configurations
+        # only, and the next continues models of this level only: the other
+        # configurations' models are of no further use. (One after another, a
+        # later bracket may draw any configuration fitted at a lower level.)
+        continued = None if self.sequential else points
+        extra, cv = self.level_args(
+            resource, self.levels[lowest - 1] if lowest else None, continued
+        )
+        return Batch(
+            points[start:stop],
+            extra_params=[dict(extra) for _ in range(stop - start)] if extra else None,
+            cv=cv,
+            more_results={
+                "bracket": brackets[start:stop],
+                "iter": rungs[start:stop],
+                "n_resources": [resource] * (stop - start),
+            },
+            resource=resource,
+        )
+
+    def _step_points(self, level, advancing):
+        """The points of a step, with their brackets and rungs."""
         # Evaluated at this level by an earlier batch (brackets run one after
         # another): new configurations should not repeat them.
         earlier = [point for point, _ in self.observed[level].values()]
@@ -616,52 +660,35 @@ class HyperbandStrategy:
             points.extend(self.members[b])
             brackets.extend([b] * len(self.members[b]))
             rungs.extend([rung] * len(self.members[b]))
-        resource = self.levels[level]
-        # A rung continues models of the level below it, which an earlier
-        # bracket may have fitted when the brackets run one after another.
-        lowest = min(step_level for step_level, _ in self.steps[self.n_steps_done :])
-        # Side by side, this batch continues models of its own configurations
-        # only, and the next continues models of this level only: the other
-        # configurations' models are of no further use. (One after another, a
-        # later bracket may draw any configuration fitted at a lower level.)
-        continued = None if self.sequential else points
-        extra, cv = self.level_args(
-            resource, self.levels[lowest - 1] if lowest else None, continued
-        )
-        return Batch(
-            points,
-            extra_params=[dict(extra) for _ in points] if extra else None,
-            cv=cv,
-            more_results={
-                "bracket": brackets,
-                "iter": rungs,
-                "n_resources": [resource] * len(points),
-            },
-            resource=resource,
-        )
+        return points, brackets, rungs
 
     def tell(self, batch, scores):
-        scores = np.asarray(scores, dtype=float)
-        start = 0
         level, advancing = self.steps[self.n_steps_done]
         observed = self.observed[level]
+        for point, score in zip(batch.points, scores):
+            observed.setdefault(self.space.key(point), (point, float(score)))
+        self._step_scores.extend(scores)
+        if self._n_asked < len(self._step[0]):
+            return  # more of the step to ask for
+        scores = np.asarray(self._step_scores, dtype=float)
+        self._step, self._n_asked, self._step_scores = None, 0, []
+        start = 0
         for b in advancing:
             count = len(self.members[b])
             self.scores[b] = scores[start : start + count]
-            for point, score in zip(self.members[b], self.scores[b]):
-                observed.setdefault(self.space.key(point), (point, score))
             start += count
         self.n_steps_done += 1
 
     @property
     def levels_reached(self):
         """Indices of the resource levels evaluated so far, smallest first."""
-        return sorted({level for level, _ in self.steps[: self.n_steps_done]})
+        steps = self.steps[: self.n_steps_done + (1 if self._step_scores else 0)]
+        return sorted({level for level, _ in steps})
 
     @property
     def single_batch_size(self):
         """Points of the one batch a single-level search asks for, else ``None``."""
-        if len(self.levels) != 1:
+        if len(self.levels) != 1 or self.first_chunk:
             return None
         n = sum(bracket[0][0] for bracket in self.schedule)
         return n if self.n_configurations is None else min(n, self.n_configurations)
@@ -1036,7 +1063,9 @@ class HyperbandSearchCV(AskTellSearchCV):
     ``max_resource`` in about the time of a halving search, and each later
     bracket adds its results at ``max_resource`` before the next starts, so a
     search stopped by the time limit has full-resource results to choose from.
-    Its narrow last rungs can leave workers idle. With ``sampler="random"`` the
+    A rung at ``max_resource`` (a whole grid evaluated there, too) runs in
+    growing calls, as a grid does in the other searches, so that the limit
+    can end it. Its narrow last rungs can leave workers idle. With ``sampler="random"`` the
     rows are those of the search without a limit, in another order; with
     ``sampler="bayes"`` later brackets are modelled on the results of the
     finished ones.
@@ -1400,7 +1429,7 @@ class HyperbandSearchCV(AskTellSearchCV):
         sequential = self.max_time is not None and self.max_time < math.inf
         return HyperbandStrategy(
             space, rng, schedule, levels, eta, level_args, self.sampler, sequential,
-            n_configs,
+            n_configs, first_chunk=self._first_chunk_size() if sequential else None,
         )
 
     def _store_strategy_results(self, strategy, space):

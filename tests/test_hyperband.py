@@ -1505,6 +1505,31 @@ def test_max_time_keeps_the_levels_reached():
 
 
 @pytest.mark.parametrize(
+    "space",
+    [{"a": np.linspace(0, 1, 8).tolist()}, {"a": Real(0, 1)}],
+    ids=["a grid evaluated whole", "one level"],
+)
+def test_max_time_can_end_a_rung_at_max_resource(space):
+    # Results at max_resource are the dearest: under a time limit its rungs run
+    # in growing batches (1 configuration first, with 3 folds and one worker),
+    # as BayesSearchCV runs a grid, so that the limit can end them.
+    params = {"resource": "budget", "min_resource": 3, "max_resource": 9, "cv": 3}
+    if isinstance(space["a"], list):
+        params["max_resource"] = 1000  # the grid is cheaper whole at max_resource
+    else:
+        params["min_resource"] = 9  # nothing to halve
+    search = HyperbandSearchCV(Toy(), space, max_time=1e-9, random_state=0, **params)
+    unlimited = HyperbandSearchCV(Toy(), space, random_state=0, **params).fit(X_iris)
+    assert len(unlimited.cv_results_["params"]) > 1
+    assert unlimited.n_resources_ == [params["max_resource"]]
+    search.fit(X_iris)
+    assert search.cv_results_["params"] == unlimited.cv_results_["params"][:1]
+    assert search.n_resources_ == [params["max_resource"]] and search.n_candidates_ == [1]
+    search.set_params(max_time=1e6).fit(X_iris)  # the same as no limit
+    assert search.cv_results_["params"] == unlimited.cv_results_["params"]
+
+
+@pytest.mark.parametrize(
     "refit, scoring",
     [
         (lambda results: 0, None),
