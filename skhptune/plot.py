@@ -16,6 +16,7 @@ only when something is drawn.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
@@ -35,6 +36,10 @@ __all__ = [
 
 # A numeric parameter whose positive values span this ratio gets a log axis.
 _LOG_RATIO = 100.0
+# ConvergenceDisplay's two measures of time: a search's own, and its fits' for
+# a search without history_.
+_WALL_TIME = "elapsed time (s)"
+_FIT_TIME = "cumulative fit and score time (s)"
 _LABEL_WIDTH = 18
 
 
@@ -162,6 +167,38 @@ def _declared_log_scale(search, name):
     return None
 
 
+def _axis_numbers(values):
+    """``values`` as floats when every one is a finite number, which an axis
+    can place; else ``None`` (drawn as categories: ``np.inf``, ``np.nan``)."""
+    if not all(_is_number(v) for v in values):
+        return None
+    try:
+        numbers = np.array([float(v) for v in values])
+    except OverflowError:  # an int beyond the float range
+        return None
+    return numbers if np.isfinite(numbers).all() else None
+
+
+def _rows_of(kwargs, rows, n_rows):
+    """Scatter keywords with the per-row arrays among them (``c``, ``s``: one
+    value per row of ``cv_results_``) cut down to ``rows``."""
+    return {
+        key: np.asarray(value)[rows]
+        if not isinstance(value, str) and np.ndim(value) >= 1 and len(value) == n_rows
+        else value
+        for key, value in kwargs.items()
+    }
+
+
+def _check_axes(ax):
+    """``ax``, if it is one matplotlib Axes or ``None``; else a ``TypeError``."""
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}.")
+    return ax
+
+
 def _wants_log_scale(values):
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
@@ -207,9 +244,12 @@ def _distinct_colors(cmap, n):
     import matplotlib
 
     colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
-    if isinstance(colormap, matplotlib.colors.ListedColormap) and n <= colormap.N:
+    # Qualitative maps list a few colours (tab20 the most); viridis lists 256
+    # shades, whose first few look alike.
+    if isinstance(colormap, matplotlib.colors.ListedColormap) and n <= colormap.N <= 20:
         return [colormap(i) for i in range(n)]
-    return [colormap(v) for v in np.linspace(0, 1, n)]
+    # Short of the ends, which are near white in many sequential maps.
+    return [colormap(v) for v in np.linspace(0.15, 0.85, n)] if n > 1 else [colormap(0.5)]
 
 
 def _params_key(params, drop=()):
@@ -250,7 +290,11 @@ def _panel_axes(plt, ax, n_panels, n_cols, sharey):
             share = axes[0] if sharey and axes else None
             axes.append(figure.add_subplot(spec[i // n_cols, i % n_cols], sharey=share))
         return figure, axes
+    if isinstance(ax, str) or np.ndim(ax) == 0:
+        raise TypeError(f"ax must be a matplotlib Axes, a list of them or None, got {ax!r}.")
     axes = list(np.ravel(np.asarray(ax, dtype=object)))
+    for axis in axes:
+        _check_axes(axis)
     if len(axes) != n_panels:
         raise ValueError(f"Expected {n_panels} axes, one per parameter, got {len(axes)}.")
     return axes[0].figure, axes
@@ -353,13 +397,24 @@ class ConvergenceDisplay:
             The display, with its artists stored.
         """
         plt = _pyplot()
+        _check_axes(ax)
         if ax is None:
             _, ax = plt.subplots(layout="constrained")
         name = self.name if name is None else name
         x = np.asarray(self.x, dtype=float)
         line_kwargs = {"drawstyle": "steps-post", **kwargs}
+        if len(x) == 1:
+            line_kwargs.setdefault("marker", "o")  # a one-point staircase has no line
         if name:
             line_kwargs.setdefault("label", name)
+        drawn_against = ax.get_xlabel()
+        if {drawn_against, self.x_label} == {_WALL_TIME, _FIT_TIME}:
+            warnings.warn(
+                f"This curve is drawn against {self.x_label!r}, the axes' earlier ones "
+                f"against {drawn_against!r}, which is not the same time: compare such "
+                "searches with x='evaluations'.",
+                UserWarning,
+            )
         (self.line_,) = ax.plot(x, np.asarray(self.best_score, dtype=float), **line_kwargs)
         self.scatter_ = None
         if show_scores and self.score is not None:
@@ -391,7 +446,8 @@ class ConvergenceDisplay:
             What the x axis counts. ``"time"`` uses the elapsed wall time of
             ``history_`` (skhptune searches), else the cumulative fit and score
             time of ``cv_results_`` over all splits (the time a single worker
-            would need, not the wall time of a parallel search).
+            would need, not the wall time of a parallel search). Drawing both
+            kinds on one axes warns.
         metric : str, default=None
             Metric to plot, for multi-metric searches; by default the refit
             metric (the first metric for a skhptune search without one, which it
@@ -418,7 +474,7 @@ class ConvergenceDisplay:
             x_values, x_label = np.arange(1, len(scores) + 1), "evaluations"
         elif x == "time":
             if history is not None and len(history.get("elapsed_time", ())) == len(scores):
-                x_values, x_label = np.asarray(history["elapsed_time"]), "elapsed time (s)"
+                x_values, x_label = np.asarray(history["elapsed_time"]), _WALL_TIME
             else:
                 results = search.cv_results_
                 per_split = np.asarray(results["mean_fit_time"]) + np.asarray(
@@ -426,7 +482,7 @@ class ConvergenceDisplay:
                 )
                 n_splits = getattr(search, "n_splits_", 1)
                 x_values = np.cumsum(per_split * n_splits)
-                x_label = "cumulative fit and score time (s)"
+                x_label = _FIT_TIME
         else:
             raise ValueError(f'x must be "evaluations" or "time", got {x!r}.')
         if (
@@ -555,7 +611,8 @@ class ParameterScoreDisplay:
             Passed to :meth:`matplotlib.axes.Axes.scatter`, in place of the
             display's own settings (``vmin`` and ``vmax`` bound its colour
             scale). A ``c`` or ``color`` replaces the display's colours and its
-            colour bar (``cmap`` still maps numbers given as ``c``).
+            colour bar (``cmap`` still maps numbers given as ``c``). An array
+            with one value per row (``c``, ``s``) is cut to each panel's rows.
 
         Returns
         -------
@@ -587,13 +644,15 @@ class ParameterScoreDisplay:
         for axis, name in zip(self.axes_, names):
             rows = np.flatnonzero(self.present[name])
             values = self.values[name][rows]
-            numeric = all(_is_number(v) for v in values)
-            if numeric:
-                x = values.astype(float)
+            numbers = _axis_numbers(values)
+            if numbers is not None:
+                x = numbers
                 log = log_scale.get(name)
                 if log is None:
                     log = _wants_log_scale(x)
-                if log:
+                # A log prior's range next to a 0 of another sub-space: linear,
+                # where the 0 can be drawn.
+                if log and (x > 0).all():
                     axis.set_xscale("log")
             else:
                 # One strip per distinct value (told apart by repr, as everywhere
@@ -611,7 +670,8 @@ class ParameterScoreDisplay:
                 style.update(c=color[rows], cmap=cmap, norm=norm)
             elif not matplotlib.colors.is_color_like(kwargs.get("c", "k")):
                 style.update(cmap=cmap)  # the user's numbers, on this colour map
-            self.scatters_.append(axis.scatter(x, score[rows], **{**style, **kwargs}))
+            panel_kwargs = _rows_of(kwargs, rows, len(score))
+            self.scatters_.append(axis.scatter(x, score[rows], **{**style, **panel_kwargs}))
             marker = None
             if self.best_index is not None and self.best_index in set(rows):
                 where = int(np.flatnonzero(rows == self.best_index)[0])
@@ -717,12 +777,12 @@ def _encode_parameters(search, results, names):
     for name in names:
         values, present = _param_column(results, name)
         column = np.zeros(len(values))
-        if present.any() and all(_is_number(v) for v in values[present]):
-            numbers_ = values[present].astype(float)
+        numbers = _axis_numbers(values[present]) if present.any() else None
+        if numbers is not None:
             log = _declared_log_scale(search, name)
             if log is None:
-                log = _wants_log_scale(numbers_)
-            column[present] = np.log10(numbers_) if log else numbers_
+                log = _wants_log_scale(numbers)
+            column[present] = np.log10(numbers) if log and (numbers > 0).all() else numbers
         else:
             labels = [repr(v) for v in values[present]]
             categories = _category_order(labels, values[present])
@@ -850,6 +910,7 @@ class ParameterImportanceDisplay:
             The display, with its artists stored.
         """
         plt = _pyplot()
+        _check_axes(ax)
         if ax is None:
             _, ax = plt.subplots(
                 figsize=(6.0, 1.0 + 0.4 * max(len(self.importances), 2)), layout="constrained"
@@ -1054,9 +1115,12 @@ class HyperbandDisplay:
             Shift the brackets slightly apart along x, so that brackets at the same
             resource do not hide one another.
         cmap : str or Colormap, default="tab10"
-            Colours of the brackets.
+            Colours of the brackets: the first colours of a qualitative map
+            (at most 20 colours, as ``"tab10"``), else colours spread over the
+            map short of its ends (``"viridis"``).
         **kwargs : dict
-            Passed to :meth:`matplotlib.axes.Axes.scatter`.
+            Passed to :meth:`matplotlib.axes.Axes.scatter`; an array with one
+            value per row (``c``, ``s``) is cut to each bracket's rows.
 
         Returns
         -------
@@ -1066,6 +1130,7 @@ class HyperbandDisplay:
         plt = _pyplot()
         from matplotlib.collections import LineCollection
 
+        _check_axes(ax)
         if ax is None:
             _, ax = plt.subplots(layout="constrained")
         resources = np.asarray(self.n_resources, dtype=float)
@@ -1093,7 +1158,8 @@ class HyperbandDisplay:
             style = {"s": 20, "alpha": 0.85, "label": f"bracket {b}"}
             if not _gives_colour(kwargs):
                 style.update(color=color)
-            self.scatters_.append(ax.scatter(x[rows], score[rows], **{**style, **kwargs}))
+            bracket_kwargs = _rows_of(kwargs, rows, len(score))
+            self.scatters_.append(ax.scatter(x[rows], score[rows], **{**style, **bracket_kwargs}))
         self.best_marker_ = None
         if self.best_index is not None:
             self.best_marker_ = ax.scatter(
@@ -1101,6 +1167,9 @@ class HyperbandDisplay:
                 color="gold", edgecolor="black", linewidth=0.6, zorder=3, label="best",
             )
         ax.set_xscale("log")
+        # Every level, and the dodged points, in view, with or without a score.
+        margin = 10 ** (0.08 * span)
+        ax.set_xlim(min(levels[0], np.nanmin(x)) / margin, max(levels[-1], np.nanmax(x)) * margin)
         ax.set_xticks(levels)
         ax.set_xticklabels([f"{level:g}" for level in levels])
         ax.minorticks_off()
@@ -1271,6 +1340,7 @@ class EvolutionDisplay:
             The display, with its artists stored.
         """
         plt = _pyplot()
+        _check_axes(ax)
         if ax is None:
             _, ax = plt.subplots(layout="constrained")
         generation = np.asarray(self.generation)
@@ -1284,7 +1354,11 @@ class EvolutionDisplay:
         (self.mean_line_,) = ax.plot(generation, self.mean_score, marker="o", label="mean")
         ax.set_xlabel("generation")
         ax.set_ylabel(self.score_label)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        from matplotlib.ticker import MaxNLocator
+
+        locator = ax.xaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # matplotlib's default, not ticks set by hand
+            locator.set_params(integer=True)
         handles = [self.best_line_, self.mean_line_]
         if self.scatter_ is not None:
             handles.append(self.scatter_)
@@ -1350,6 +1424,11 @@ class EvolutionDisplay:
             best = _best_so_far([_nanmax(scores[individual_generation == g]) for g in generation])
             mean = np.array([_nanmean(scores[individual_generation == g]) for g in generation])
             diversity = None
+            if stats is not None and stats.get("diversity") is not None:
+                # The population's diversity is the same whatever the metric.
+                by_generation = dict(zip(stats["generation"], stats["diversity"]))
+                if all(g in by_generation for g in generation):
+                    diversity = [by_generation[g] for g in generation]
         display = cls(
             generation,
             best,

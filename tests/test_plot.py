@@ -885,3 +885,120 @@ def test_convergence_moves_to_a_larger_resource_reached_with_an_infinite_score()
 
     best = _best_so_far([0.5, np.inf, 0.7], resources=[1, 3, 3])
     np.testing.assert_array_equal(best, [0.5, np.nan, np.nan])
+
+
+# ---------------------------------------------------------------- session 53's hunt
+
+
+def test_a_sequential_colour_map_gives_brackets_colours_far_apart():
+    # viridis lists 256 shades: its first four are four near-identical purples.
+    display = HyperbandDisplay.from_estimator(fake_hyperband(), cmap="viridis")
+    colours = np.array([scatter.get_facecolor()[0][:3] for scatter in display.scatters_])
+    gaps = np.abs(np.diff(colours, axis=0)).sum(axis=1)
+    assert gaps.min() > 0.2
+    tab10 = HyperbandDisplay.from_estimator(fake_hyperband(), cmap="tab10")
+    first = matplotlib.colors.to_rgba(matplotlib.colormaps["tab10"](0))
+    assert tuple(tab10.scatters_[0].get_facecolor()[0][:3]) == pytest.approx(first[:3], abs=1e-6)
+
+
+def test_infinite_parameter_values_are_categories_and_keep_the_best(iris):
+    # KNeighborsClassifier's p=np.inf (Chebyshev) is a value a user searches.
+    from sklearn.neighbors import KNeighborsClassifier
+
+    search = GridSearchCV(KNeighborsClassifier(), {"p": [1, 2, np.inf]}, cv=3).fit(*iris)
+    search.cv_results_["mean_test_score"][2] += 1  # make p=inf the best row
+    search.best_index_ = 2
+    display = ParameterScoreDisplay.from_estimator(search)
+    assert len(display.scatters_[0].get_offsets()) == 3
+    assert display.best_markers_[0] is not None
+    ticks = [tick.get_text() for tick in display.axes_[0].get_xticklabels()]
+    assert len(ticks) == 3 and ticks[-1] == "inf"
+    importances = ParameterImportanceDisplay.from_estimator(search).importances
+    assert set(importances) == {"p"}
+
+
+def test_zero_next_to_a_log_prior_is_drawn_on_a_linear_axis(iris):
+    space = [{"C": loguniform(1e-2, 1e2)}, {"C": [0.0], "kernel": ["linear"]}]
+
+    class ZeroIsLinearSVC(SVC):
+        def fit(self, X, y):
+            self.C = self.C or 1.0
+            return super().fit(X, y)
+
+    search = skhptune.BayesSearchCV(ZeroIsLinearSVC(), space, n_iter=6, cv=3, random_state=0)
+    search.fit(*iris)
+    display = ParameterScoreDisplay.from_estimator(search, params=["C"])
+    assert display.axes_[0].get_xscale() == "linear"
+    x = display.scatters_[0].get_offsets()[:, 0]
+    assert len(x) == 6 and (x == 0).any()
+
+
+def test_per_row_colour_and_size_arrays_are_cut_to_each_panel(conditional_grid):
+    # gamma is in 6 of the 9 rows: its panel takes those rows' c and s.
+    n_rows = len(conditional_grid.cv_results_["params"])
+    c, s = np.arange(n_rows, dtype=float), 5.0 + np.arange(n_rows)
+    display = ParameterScoreDisplay.from_estimator(conditional_grid, c=c, s=s)
+    gamma = display.axes_.index(next(a for a in display.axes_ if a.get_xlabel() == "gamma"))
+    rows = np.flatnonzero(~np.ma.getmaskarray(conditional_grid.cv_results_["param_gamma"]))
+    np.testing.assert_array_equal(display.scatters_[gamma].get_array(), c[rows])
+    np.testing.assert_array_equal(display.scatters_[gamma].get_sizes(), s[rows])
+    bracketed = HyperbandDisplay.from_estimator(fake_hyperband(), s=np.arange(20.0))
+    np.testing.assert_array_equal(bracketed.scatters_[2].get_sizes(), np.arange(17.0, 20.0))
+
+
+def test_evolution_display_leaves_ticks_set_by_hand():
+    _, ax = plt.subplots()
+    ax.set_xticks([0, 1, 2])
+    display = EvolutionDisplay.from_estimator(fake_genetic(), ax=ax)
+    assert list(display.ax_.get_xticks()) == [0, 1, 2]
+
+
+def test_evolution_display_of_another_metric_keeps_the_diversity():
+    search = fake_genetic()
+    search.cv_results_["mean_test_other"] = search.cv_results_["mean_test_score"] / 2
+    display = EvolutionDisplay.from_estimator(search, metric="other")
+    np.testing.assert_array_equal(display.diversity_line_.get_ydata(), [0.6, 0.4, 0.2])
+
+
+def test_hyperband_display_shows_a_level_without_a_score():
+    # Every fit failed at 20: autoscaling saw the points at 100 only.
+    display = HyperbandDisplay(
+        [20, 20, 20, 100, 100, 100], [np.nan] * 3 + [0.2, 0.3, 0.4], [0, 0, 0, 1, 1, 1],
+        [0, 1, 2, 3, 4, 5], best_index=5,
+    ).plot()
+    display.figure_.canvas.draw()
+    low, high = display.ax_.get_xlim()
+    assert 10 < low < 20 and 100 < high < 200
+
+
+def test_convergence_warns_when_two_curves_count_different_times(random_search):
+    bayes = skhptune.BayesSearchCV(SVC(), {"C": Real(0.1, 10)}, n_iter=4, cv=3, random_state=0)
+    bayes.fit(*load_iris(return_X_y=True))
+    display = ConvergenceDisplay.from_estimator(bayes, x="time")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ConvergenceDisplay.from_estimator(bayes, x="time", ax=display.ax_, name="again")
+    with pytest.warns(UserWarning, match="not the same time"):
+        ConvergenceDisplay.from_estimator(random_search, x="time", ax=display.ax_)
+
+
+def test_a_single_evaluation_is_drawn_as_a_point():
+    display = ConvergenceDisplay([1], [0.5], score=[0.5]).plot(show_scores=False)
+    assert display.line_.get_marker() == "o"
+
+
+@pytest.mark.parametrize(
+    "display, ax",
+    [
+        (lambda ax: ConvergenceDisplay([1, 2], [0.5, 0.6]).plot(ax=ax), "array"),
+        (lambda ax: HyperbandDisplay.from_estimator(fake_hyperband(), ax=ax), "array"),
+        (lambda ax: EvolutionDisplay.from_estimator(fake_genetic(), ax=ax), "array"),
+        (lambda ax: ParameterScoreDisplay.from_estimator(fake_hyperband(), ax=ax), [1]),
+        (lambda ax: ParameterScoreDisplay.from_estimator(fake_hyperband(), ax=ax), "foo"),
+    ],
+)
+def test_ax_that_is_no_axes_is_a_type_error(display, ax):
+    if isinstance(ax, str) and ax == "array":
+        ax = plt.subplots(1, 2)[1]
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        display(ax)
