@@ -1065,10 +1065,10 @@ class HyperbandSearchCV(AskTellSearchCV):
     search stopped by the time limit has full-resource results to choose from.
     A rung at ``max_resource`` (a whole grid evaluated there, too) runs in
     growing calls, as a grid does in the other searches, so that the limit
-    can end it. Its narrow last rungs can leave workers idle. With ``sampler="random"`` the
-    rows are those of the search without a limit, in another order; with
-    ``sampler="bayes"`` later brackets are modelled on the results of the
-    finished ones.
+    can end it. Its narrow last rungs can leave workers idle. With
+    ``sampler="random"`` the rows are those of the search without a limit,
+    in another order; with ``sampler="bayes"`` later brackets are modelled on
+    the results of the finished ones.
 
     Warm starts: when the resource counts members that the estimator's
     ``warm_start`` adds to a fitted model (``n_estimators`` of forests, bagging
