@@ -208,6 +208,8 @@ def _wants_log_scale(values):
 def _short_label(value):
     if isinstance(value, str):
         text = value
+    elif isinstance(value, float):  # a sampled float beside choices: 0.1370, not 17 digits
+        text = f"{value:.4g}"
     elif hasattr(value, "get_params"):
         text = type(value).__name__
     else:

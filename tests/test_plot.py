@@ -1002,3 +1002,22 @@ def test_ax_that_is_no_axes_is_a_type_error(display, ax):
         ax = plt.subplots(1, 2)[1]
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         display(ax)
+
+
+def test_sampled_floats_beside_choices_get_short_labels(iris):
+    # A range in one sub-space, a string in another: the panel is strips, whose
+    # float labels read at four digits (in full where two agree there).
+    class StringCIsOne(SVC):
+        def fit(self, X, y):
+            self.C = 1.0 if isinstance(self.C, str) else self.C
+            return super().fit(X, y)
+
+    space = [{"C": loguniform(1e-2, 1e2)}, {"C": ["one"], "kernel": ["linear"]}]
+    search = skhptune.BayesSearchCV(StringCIsOne(), space, n_iter=6, cv=3, random_state=0)
+    display = ParameterScoreDisplay.from_estimator(search.fit(*iris), params=["C"])
+    labels = [tick.get_text() for tick in display.axes_[0].get_xticklabels()]
+    assert "one" in labels and len(labels) > 2
+    assert all(len(label) <= 6 for label in labels if label != "one")
+    from skhptune.plot import _tick_labels
+
+    assert _tick_labels([0.123451, 0.123452]) == ["0.123451", "0.123452"]
