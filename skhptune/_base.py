@@ -268,11 +268,16 @@ def _is_all_fits_failed(error):
     return isinstance(error, ValueError) and "fits failed" in str(error)
 
 
-# scikit-learn's all-fits-failed message: a header, then per distinct error a
-# section "<count> fits failed with the following error:" after a line of 80
-# dashes. An error may itself be such a message (a nested search's), with
+# scikit-learn's all-fits-failed message: its preamble (the whole of it, so that
+# an error merely quoting the first line is not taken for one), then per distinct
+# error a section "<count> fits failed with the following error:" after a line of
+# 80 dashes. An error may itself be such a message (a nested search's), with
 # sections of its own inside the outer section's text.
-_ALL_FAILED = re.compile(r"All the (\d+) fits failed\.")
+_ALL_FAILED = re.compile(
+    r"All the (\d+) fits failed\.\nIt is very likely that your model is misconfigured\.\n"
+    r"You can try to debug the error by setting error_score='raise'\.\n\n"
+    r"Below are more details about the failures:\n"
+)
 _SECTION = re.compile(r"-{80}\n(\d+) fits failed with the following error:\n")
 
 
@@ -691,6 +696,12 @@ class SearchRunner:
         return {"score": scores, "best_score": best, "elapsed_time": np.array(self._row_times)}
 
 
+def chunk_end(start, total, first):
+    """Where a batch of growing batches ends: the first holds ``first`` points,
+    each later one as many as all before it, up to ``total``."""
+    return min(total, start + max(first, start))
+
+
 class GridInChunks:
     """Asks for the points of a grid in order, under a time limit.
 
@@ -719,7 +730,7 @@ class GridInChunks:
         start, left = self._next, len(self.grid) - self._next
         if left <= 0:
             return None
-        self._next = start + min(left, max(self.size, start))
+        self._next = chunk_end(start, len(self.grid), self.size)
         more = {name: values[start : self._next] for name, values in self.columns.items()}
         return Batch(self.grid[start : self._next], more_results=more)
 
@@ -975,8 +986,8 @@ class AskTellSearchCV(BaseSearchCV):
         return f"the {type(self).__name__} budget of {self._evaluation_budget()} evaluations"
 
     def _first_chunk_size(self):
-        """Configurations of the first batch of a grid run under a time limit:
-        enough fits to keep every worker busy twice."""
+        """Configurations of the first of growing batches under a time limit (a
+        grid, Hyperband's rungs at max_resource): every worker busy twice."""
         return -(-2 * effective_n_jobs(self.n_jobs) // (self._n_splits() or 1))
 
     def _n_splits(self):

@@ -526,7 +526,7 @@ tournament_size, elitism, early_stopping, surrogate
         self.fitness = np.array([self._archive[self.space.key(p)] for p in self.population])
         (best,) = as_ties([self.fitness.max()])  # a gain in the last bits is none
         # Generations before any fit succeeded have nothing to improve on.
-        if np.isfinite(self._best) and not best > self._best:
+        if self._best > -np.inf and not best > self._best:
             self._n_stalled += 1
         else:
             self._n_stalled = 0

@@ -31,6 +31,7 @@ from ._acquisition import all_tied, failed_fits, failures_as_worst, propose_batc
 from ._base import (
     AskTellSearchCV,
     Batch,
+    chunk_end,
     owner_paths,
     set_params_accepts,
     single_threaded_blas,
@@ -614,7 +615,7 @@ class HyperbandStrategy:
         points, brackets, rungs = self._step
         start, stop = self._n_asked, len(points)
         if self.first_chunk and level == len(self.levels) - 1:
-            stop = min(stop, start + max(self.first_chunk, start))
+            stop = chunk_end(start, stop, self.first_chunk)
         self._n_asked = stop
         resource = self.levels[level]
         # A rung continues models of the level below it, which an earlier

@@ -38,6 +38,7 @@ __all__ = [
 _LOG_RATIO = 100.0
 # ConvergenceDisplay's two measures of time: a search's own, and its fits' for
 # a search without history_.
+_EVALUATIONS = "evaluations"
 _WALL_TIME = "elapsed time (s)"
 _FIT_TIME = "cumulative fit and score time (s)"
 _LABEL_WIDTH = 18
@@ -173,30 +174,43 @@ def _axis_numbers(values):
     if not all(_is_number(v) for v in values):
         return None
     try:
-        numbers = np.array([float(v) for v in values])
+        floats = np.array([float(v) for v in values])
     except OverflowError:  # an int beyond the float range
         return None
-    return numbers if np.isfinite(numbers).all() else None
+    return floats if np.isfinite(floats).all() else None
+
+
+# Scatter keywords that take one value per point.
+_PER_POINT = ("c", "s", "color", "edgecolors", "facecolors", "linewidths")
 
 
 def _rows_of(kwargs, rows, n_rows):
     """Scatter keywords with the per-row arrays among them (``c``, ``s``: one
-    value per row of ``cv_results_``) cut down to ``rows``."""
+    value per row of ``cv_results_``) cut down to ``rows``; a single colour
+    (``color=(1, 0, 0, 1)``, however many rows) stays whole."""
+    from matplotlib.colors import is_color_like
+
+    def per_row(key, value):
+        return (
+            key in _PER_POINT
+            and not isinstance(value, str)
+            and np.ndim(value) >= 1
+            and len(value) == n_rows
+            and not is_color_like(value)
+        )
+
     return {
-        key: np.asarray(value)[rows]
-        if not isinstance(value, str) and np.ndim(value) >= 1 and len(value) == n_rows
-        else value
+        key: np.asarray(value)[rows] if per_row(key, value) else value
         for key, value in kwargs.items()
     }
 
 
 def _check_axes(ax):
-    """``ax``, if it is one matplotlib Axes or ``None``; else a ``TypeError``."""
+    """A ``TypeError`` unless ``ax`` is one matplotlib Axes or ``None``."""
     from matplotlib.axes import Axes
 
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}.")
-    return ax
 
 
 def _wants_log_scale(values):
@@ -231,7 +245,7 @@ def _category_order(labels, values):
     numeric, other = {}, set()
     for label, value in zip(labels, values):
         if _is_number(value):
-            numeric.setdefault(label, float(value))
+            numeric.setdefault(label, value)  # exact: an int may exceed the float range
         else:
             other.add(label)
     return sorted(numeric, key=numeric.get) + sorted(other - set(numeric))
@@ -410,11 +424,13 @@ class ConvergenceDisplay:
         if name:
             line_kwargs.setdefault("label", name)
         drawn_against = ax.get_xlabel()
-        if {drawn_against, self.x_label} == {_WALL_TIME, _FIT_TIME}:
+        measures = {_EVALUATIONS, _WALL_TIME, _FIT_TIME}
+        if drawn_against in measures and self.x_label in measures - {drawn_against}:
             warnings.warn(
                 f"This curve is drawn against {self.x_label!r}, the axes' earlier ones "
-                f"against {drawn_against!r}, which is not the same time: compare such "
-                "searches with x='evaluations'.",
+                f"against {drawn_against!r}: curves on one axes should count the same "
+                "thing (a skhptune search and a scikit-learn one count different "
+                "times; compare them with x='evaluations').",
                 UserWarning,
             )
         (self.line_,) = ax.plot(x, np.asarray(self.best_score, dtype=float), **line_kwargs)
@@ -473,7 +489,7 @@ class ConvergenceDisplay:
         scores = _test_scores(search, metric)
         history = getattr(search, "history_", None)
         if x == "evaluations":
-            x_values, x_label = np.arange(1, len(scores) + 1), "evaluations"
+            x_values, x_label = np.arange(1, len(scores) + 1), _EVALUATIONS
         elif x == "time":
             if history is not None and len(history.get("elapsed_time", ())) == len(scores):
                 x_values, x_label = np.asarray(history["elapsed_time"]), _WALL_TIME
@@ -646,9 +662,9 @@ class ParameterScoreDisplay:
         for axis, name in zip(self.axes_, names):
             rows = np.flatnonzero(self.present[name])
             values = self.values[name][rows]
-            numbers = _axis_numbers(values)
-            if numbers is not None:
-                x = numbers
+            axis_values = _axis_numbers(values)
+            if axis_values is not None:
+                x = axis_values
                 log = log_scale.get(name)
                 if log is None:
                     log = _wants_log_scale(x)
@@ -779,12 +795,13 @@ def _encode_parameters(search, results, names):
     for name in names:
         values, present = _param_column(results, name)
         column = np.zeros(len(values))
-        numbers = _axis_numbers(values[present]) if present.any() else None
-        if numbers is not None:
+        axis_values = _axis_numbers(values[present]) if present.any() else None
+        if axis_values is not None:
             log = _declared_log_scale(search, name)
             if log is None:
-                log = _wants_log_scale(numbers)
-            column[present] = np.log10(numbers) if log and (numbers > 0).all() else numbers
+                log = _wants_log_scale(axis_values)
+            positive = (axis_values > 0).all()
+            column[present] = np.log10(axis_values) if log and positive else axis_values
         else:
             labels = [repr(v) for v in values[present]]
             categories = _category_order(labels, values[present])
@@ -1135,6 +1152,7 @@ class HyperbandDisplay:
         _check_axes(ax)
         if ax is None:
             _, ax = plt.subplots(layout="constrained")
+        had_data, earlier_xlim = ax.has_data(), ax.get_xlim()
         resources = np.asarray(self.n_resources, dtype=float)
         score = np.asarray(self.score, dtype=float)
         bracket = np.asarray(self.bracket)
@@ -1169,9 +1187,15 @@ class HyperbandDisplay:
                 color="gold", edgecolor="black", linewidth=0.6, zorder=3, label="best",
             )
         ax.set_xscale("log")
-        # Every level, and the dodged points, in view, with or without a score.
+        # Every level, and the dodged points, in view, with or without a score
+        # (and what the axes held before).
         margin = 10 ** (0.08 * span)
-        ax.set_xlim(min(levels[0], np.nanmin(x)) / margin, max(levels[-1], np.nanmax(x)) * margin)
+        low = min(levels[0], np.nanmin(x)) / margin
+        high = max(levels[-1], np.nanmax(x)) * margin
+        if had_data:
+            earlier_low, earlier_high = earlier_xlim
+            low, high = min(low, earlier_low), max(high, earlier_high)
+        ax.set_xlim(low, high)
         ax.set_xticks(levels)
         ax.set_xticklabels([f"{level:g}" for level in levels])
         ax.minorticks_off()

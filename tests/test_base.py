@@ -863,15 +863,23 @@ def test_error_score_raise_passes_a_nested_searchs_error_on_at_once():
 
 
 @pytest.mark.parametrize(
-    "outer_C", [[1.5, 0.5, 2.0, 0.8], [1.5, 2.0]], ids=["some fail", "all fail"]
+    "inner_grids",
+    [
+        [{"C": [1.5, 2.0]}, {"C": [0.5, 2.0]}, {"C": [1.2, 3.0]}, {"C": [0.5, 0.8]}],
+        [{"C": [1.5, 2.0]}, {"C": [1.2, 3.0]}],
+    ],
+    ids=["some fail", "all fail"],
 )
-def test_a_nested_searchs_failures_count_once_in_the_summary(outer_C):
-    # The inner "All the 6 fits failed" message, with its own sections, is the
-    # text of one outer failure: the outer summary counts what GridSearchCV's does.
-    inner = GridSearchCV(FailingForLargeC(), {"C": [1.5, 2.0]}, cv=3)
-    space = {"estimator__C": outer_C}
+def test_a_nested_searchs_failures_count_once_in_the_summary(inner_grids):
+    # An inner grid of only large C fails whole: its "All the 6 fits failed"
+    # message, with its own sections, is the text of one outer failure, and the
+    # outer summary counts what GridSearchCV's does.
+    inner = GridSearchCV(FailingForLargeC(), {"C": [1.0]}, cv=3)
+    space = {"param_grid": inner_grids}
     reference = GridSearchCV(inner, space, cv=2)
-    search = RandomSearch(inner, space, n_iter=len(outer_C), batch_size=1, cv=2, random_state=0)
+    search = RandomSearch(
+        inner, space, n_iter=len(inner_grids), batch_size=1, cv=2, random_state=0
+    )
 
     def summary(search):
         with warnings.catch_warnings(record=True) as caught:
@@ -888,6 +896,20 @@ def test_a_nested_searchs_failures_count_once_in_the_summary(outer_C):
     assert got.count("fits failed with the following error") == expected.count(
         "fits failed with the following error"
     )
+
+
+def test_an_error_quoting_the_all_failed_line_is_no_nested_summary():
+    # Only scikit-learn's whole preamble starts a nested summary; an error that
+    # quotes its first line keeps the outer sections after it outer.
+    from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
+
+    from skhptune._base import _failed_fits
+
+    errors = ["Traceback\nValueError: saw 'All the 3 fits failed.' earlier\n"] * 2
+    errors += ["Traceback\nValueError: one\n", "Traceback\nValueError: two\n"]
+    with pytest.raises(ValueError) as raised:
+        _warn_or_raise_about_fit_failures([{"fit_error": e} for e in errors], np.nan)
+    assert sorted(_failed_fits(str(raised.value))) == sorted(errors)
 
 
 def test_keyboard_interrupt_stops_the_caller_of_a_nested_search():

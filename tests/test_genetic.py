@@ -566,6 +566,19 @@ def test_early_stopping_waits_for_a_first_score():
     assert strategy.ask() is None
 
 
+def test_early_stopping_counts_from_an_infinite_best():
+    # +inf is a score (population_scores): nothing beats it.
+    strategy = GeneticStrategy(
+        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
+        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
+        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
+    )
+    for _ in range(3):
+        batch = strategy.ask()
+        strategy.tell(batch, [np.inf] * len(batch.points))
+    assert strategy.ask() is None
+
+
 @pytest.mark.parametrize("surrogate", [True, False])
 def test_a_search_that_runs_out_of_new_configurations_says_so(iris, surrogate):
     # geom(0.5) reaches its tail (up to 20) too rarely for breeding or random

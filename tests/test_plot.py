@@ -978,8 +978,11 @@ def test_convergence_warns_when_two_curves_count_different_times(random_search):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ConvergenceDisplay.from_estimator(bayes, x="time", ax=display.ax_, name="again")
-    with pytest.warns(UserWarning, match="not the same time"):
+    with pytest.warns(UserWarning, match="count different times"):
         ConvergenceDisplay.from_estimator(random_search, x="time", ax=display.ax_)
+    evaluations = ConvergenceDisplay.from_estimator(bayes)
+    with pytest.warns(UserWarning, match="against 'elapsed time.*against 'evaluations'"):
+        ConvergenceDisplay.from_estimator(bayes, x="time", ax=evaluations.ax_)
 
 
 def test_a_single_evaluation_is_drawn_as_a_point():
@@ -1021,3 +1024,28 @@ def test_sampled_floats_beside_choices_get_short_labels(iris):
     from skhptune.plot import _tick_labels
 
     assert _tick_labels([0.123451, 0.123452]) == ["0.123451", "0.123452"]
+
+
+def test_a_single_colour_is_not_cut_per_bracket():
+    # (1, 0, 0, 1) has as many entries as the display has rows: still one colour.
+    display = HyperbandDisplay(
+        [1, 1, 3, 3], [0.2, 0.3, 0.4, 0.5], [0, 0, 1, 1], [0, 1, 2, 3]
+    ).plot(color=(1, 0, 0, 1), edgecolor=(0, 0, 0, 1))
+    assert tuple(display.scatters_[0].get_facecolor()[0][:3]) == (1, 0, 0)
+
+
+def test_hyperband_display_over_another_keeps_it_in_view():
+    first = HyperbandDisplay([100, 1000], [0.2, 0.3], [0, 0], [0, 0]).plot()
+    HyperbandDisplay([1, 10], [0.4, 0.5], [0, 0], [1, 1]).plot(ax=first.ax_)
+    low, high = first.ax_.get_xlim()
+    assert low < 1 and high > 1000
+
+
+def test_an_integer_beyond_the_float_range_is_a_category(iris):
+    from skhptune.plot import _category_order
+
+    assert _category_order(["1", "2", "big"], [1, 2, 10**400]) == ["1", "2", "big"]
+    results = {"param_k": masked([1, 2, 10**400]), "mean_test_score": np.array([0.1, 0.2, 0.3])}
+    search = FittedSearch(cv_results_=results, best_index_=2)
+    display = ParameterScoreDisplay.from_estimator(search)
+    assert len(display.scatters_[0].get_offsets()) == 3
