@@ -522,14 +522,19 @@ def test_early_stopping_stops_after_generations_without_improvement(iris):
     assert set(search.cv_results_["generation"]) == {0, 1, 2}
 
 
-def test_early_stopping_counts_from_the_best_score_of_any_generation():
-    # Without elitism a generation can score below an earlier one; a later
-    # rise that stays below the best so far is no improvement.
-    strategy = GeneticStrategy(
+def _stopping_after_two_stalls():
+    """A small plain strategy with early_stopping=2, told scores by hand."""
+    return GeneticStrategy(
         Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
         n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
         tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
     )
+
+
+def test_early_stopping_counts_from_the_best_score_of_any_generation():
+    # Without elitism a generation can score below an earlier one; a later
+    # rise that stays below the best so far is no improvement.
+    strategy = _stopping_after_two_stalls()
     for score in (0.9, 0.5, 0.7):
         batch = strategy.ask()
         strategy.tell(batch, [score] * len(batch.points))
@@ -538,11 +543,7 @@ def test_early_stopping_counts_from_the_best_score_of_any_generation():
 
 def test_early_stopping_takes_a_gain_in_the_last_bits_for_none():
     # 0.1 + 0.2 is 0.3 summed in another order, not a better score.
-    strategy = GeneticStrategy(
-        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
-        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
-        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
-    )
+    strategy = _stopping_after_two_stalls()
     for score in (0.3, 0.3, 0.1 + 0.2):
         batch = strategy.ask()
         strategy.tell(batch, [score] * len(batch.points))
@@ -552,11 +553,7 @@ def test_early_stopping_takes_a_gain_in_the_last_bits_for_none():
 def test_early_stopping_waits_for_a_first_score():
     # Generations in which every fit failed are no stall: there is no score
     # to improve on yet.
-    strategy = GeneticStrategy(
-        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
-        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
-        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
-    )
+    strategy = _stopping_after_two_stalls()
     for score in (np.nan, np.nan, np.nan, 0.5, 0.5):
         batch = strategy.ask()
         strategy.tell(batch, [score] * len(batch.points))
@@ -568,11 +565,7 @@ def test_early_stopping_waits_for_a_first_score():
 
 def test_early_stopping_counts_from_an_infinite_best():
     # +inf is a score (population_scores): nothing beats it.
-    strategy = GeneticStrategy(
-        Space({"x": Real(0, 1)}), np.random.RandomState(0), population_size=4,
-        n_generations=10, crossover_probability=0.7, mutation_probability=0.9,
-        tournament_size=2, elitism=0, early_stopping=2, surrogate=False,
-    )
+    strategy = _stopping_after_two_stalls()
     for _ in range(3):
         batch = strategy.ask()
         strategy.tell(batch, [np.inf] * len(batch.points))
