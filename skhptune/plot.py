@@ -36,8 +36,8 @@ __all__ = [
 
 # A numeric parameter whose positive values span this ratio gets a log axis.
 _LOG_RATIO = 100.0
-# ConvergenceDisplay's two measures of time: a search's own, and its fits' for
-# a search without history_.
+# What ConvergenceDisplay's x counts: evaluations, or time, a search's own or,
+# for a search without history_, its fits'.
 _EVALUATIONS = "evaluations"
 _WALL_TIME = "elapsed time (s)"
 _FIT_TIME = "cumulative fit and score time (s)"
@@ -211,6 +211,14 @@ def _check_axes(ax):
 
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}.")
+
+
+def _axes_to_draw_on(plt, ax, **figure_kwargs):
+    """``ax``, checked, or the axes of a new figure when it is ``None``."""
+    _check_axes(ax)
+    if ax is None:
+        _, ax = plt.subplots(layout="constrained", **figure_kwargs)
+    return ax
 
 
 def _wants_log_scale(values):
@@ -413,9 +421,7 @@ class ConvergenceDisplay:
             The display, with its artists stored.
         """
         plt = _pyplot()
-        _check_axes(ax)
-        if ax is None:
-            _, ax = plt.subplots(layout="constrained")
+        ax = _axes_to_draw_on(plt, ax)
         name = self.name if name is None else name
         x = np.asarray(self.x, dtype=float)
         line_kwargs = {"drawstyle": "steps-post", **kwargs}
@@ -929,11 +935,9 @@ class ParameterImportanceDisplay:
             The display, with its artists stored.
         """
         plt = _pyplot()
-        _check_axes(ax)
-        if ax is None:
-            _, ax = plt.subplots(
-                figsize=(6.0, 1.0 + 0.4 * max(len(self.importances), 2)), layout="constrained"
-            )
+        ax = _axes_to_draw_on(
+            plt, ax, figsize=(6.0, 1.0 + 0.4 * max(len(self.importances), 2))
+        )
         ordered = sorted(self.importances.items(), key=lambda item: item[1])
         names = [name for name, _ in ordered]
         self.bars_ = ax.barh(names, [value for _, value in ordered], **kwargs)
@@ -1149,9 +1153,7 @@ class HyperbandDisplay:
         plt = _pyplot()
         from matplotlib.collections import LineCollection
 
-        _check_axes(ax)
-        if ax is None:
-            _, ax = plt.subplots(layout="constrained")
+        ax = _axes_to_draw_on(plt, ax)
         had_data, earlier_xlim = ax.has_data(), ax.get_xlim()
         resources = np.asarray(self.n_resources, dtype=float)
         score = np.asarray(self.score, dtype=float)
@@ -1366,9 +1368,7 @@ class EvolutionDisplay:
             The display, with its artists stored.
         """
         plt = _pyplot()
-        _check_axes(ax)
-        if ax is None:
-            _, ax = plt.subplots(layout="constrained")
+        ax = _axes_to_draw_on(plt, ax)
         generation = np.asarray(self.generation)
         self.scatter_ = None
         if show_individuals and self.individual_score is not None:
