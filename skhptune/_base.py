@@ -271,12 +271,19 @@ def _is_all_fits_failed(error):
 # scikit-learn's all-fits-failed message: its preamble (the whole of it, so that
 # an error merely quoting the first line is not taken for one), then per distinct
 # error a section "<count> fits failed with the following error:" after a line of
-# 80 dashes. An error may itself be such a message (a nested search's), with
-# sections of its own inside the outer section's text.
+# 80 dashes. An error may itself be such a summary, with sections of its own
+# inside the outer section's text: a nested search's all-fits-failed error, or
+# its some-fits-failed warning raised as an error (warnings filtered to errors).
 _ALL_FAILED = re.compile(
     r"All the (\d+) fits failed\.\nIt is very likely that your model is misconfigured\.\n"
     r"You can try to debug the error by setting error_score='raise'\.\n\n"
     r"Below are more details about the failures:\n"
+)
+_NESTED_SUMMARY = re.compile(
+    rf"{_ALL_FAILED.pattern}|(\d+) fits failed out of a total of \d+\.\n"
+    r"The score on these train-test partitions for these parameters will be set to [^\n]*\.\n"
+    r"If these failures are not expected, you can try to debug them by setting "
+    r"error_score='raise'\.\n\nBelow are more details about the failures:\n"
 )
 _SECTION = re.compile(r"-{80}\n(\d+) fits failed with the following error:\n")
 
@@ -306,11 +313,12 @@ def _read_sections(message, start, n_fits):
         following = _SECTION.search(message, position)
         # Skip the sections of a nested message, so that they stay in this text.
         while (
-            nested := _ALL_FAILED.search(
+            nested := _NESTED_SUMMARY.search(
                 message, position, following.start() if following else len(message)
             )
         ) is not None:
-            _, position = _read_sections(message, nested.end(), int(nested.group(1)))
+            n_nested = int(nested.group(1) or nested.group(2))
+            _, position = _read_sections(message, nested.end(), n_nested)
             following = _SECTION.search(message, position)
         # Sections are joined by a newline, which is not part of the error.
         end = following.start() - 1 if following else len(message)

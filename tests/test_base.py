@@ -898,6 +898,27 @@ def test_a_nested_searchs_failures_count_once_in_the_summary(inner_grids):
     )
 
 
+def test_a_nested_searchs_failure_warning_raised_as_an_error_keeps_its_sections():
+    # With warnings turned into errors, an inner search's "1 fits failed out of a
+    # total of 2" warning is the error of an outer fit, its sections inside that
+    # error's text: the outer summary reads as GridSearchCV's, every outer
+    # section kept.
+    inner = GridSearchCV(FailingForLargeC(), {"C": [1.0]}, cv=2)
+    space = {"param_grid": [{"C": [0.5, 2.0]}, {"C": [1.5, 2.0]}]}
+
+    def summary(search):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FitFailedWarning)
+            with pytest.raises(ValueError) as raised:
+                search.fit(X, y)
+        return str(raised.value)
+
+    expected = summary(GridSearchCV(inner, space, cv=2))
+    got = summary(RandomSearch(inner, space, n_iter=2, batch_size=1, cv=2, random_state=0))
+    assert "fits failed out of a total of" in expected
+    assert got == expected
+
+
 def test_an_error_quoting_the_all_failed_line_is_no_nested_summary():
     # Only scikit-learn's whole preamble starts a nested summary; an error that
     # quotes its first line keeps the outer sections after it outer.
