@@ -21,7 +21,7 @@ def _search(key):
 
 
 def changed_runs(stored, rerun, searches=None):
-    """Keys of the runs both files have whose best scores differ, by search."""
+    """Per search, how many runs both files have, and the keys of those whose best scores differ."""
     changed, compared = defaultdict(list), defaultdict(int)
     for key, record in stored.items():
         if key not in rerun or (searches and _search(key) not in searches):
