@@ -50,8 +50,8 @@ def main(argv=None):
         for key in keys:
             before, after = store.data[key]["best_score"], rerun[key]["best_score"]
             print(f"  {key}: {before!r} -> {after!r}")
-            if args.replace:
-                store.put(key, rerun[key])
+    if args.replace:
+        store.update({key: rerun[key] for keys in changed.values() for key in keys})
 
 
 if __name__ == "__main__":

@@ -33,7 +33,11 @@ class ResultStore:
         return len(self.data)
 
     def put(self, key, record):
-        self.data[key] = _jsonable(record)
+        self.update({key: record})
+
+    def update(self, records):
+        """Store several records with one rewrite of the file."""
+        self.data.update({key: _jsonable(record) for key, record in records.items()})
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         tmp = self.path + ".tmp"
         with open(tmp, "w") as f:
