@@ -12,6 +12,7 @@ of the search is a pair ``(subspace index, unit vector)``.
 """
 
 import bisect
+import itertools
 import math
 import numbers
 from collections.abc import Mapping, Sequence, Set as AbstractSet
@@ -27,8 +28,10 @@ from .space import _PRIORS, Categorical, Integer, Real, _as_python
 
 # Keeps ppf away from the infinite tails of unbounded distributions such as norm.
 _TAIL = 1e-6
-# Bound on the decoded keys a sub-space remembers.
-_MAX_CACHED_KEYS = 100_000
+# Bound on the decoded keys a sub-space remembers: a generation's brood fits, while
+# a long search's screened-out candidates (about 1.6 KB each in 10 dimensions)
+# do not pile up.
+_MAX_CACHED_KEYS = 4096
 # Draws from a distribution that offers only ``rvs``; its empirical quantiles
 # stand in for the ppf it lacks.
 _N_EMPIRICAL_DRAWS = 1000
@@ -890,7 +893,9 @@ class SubSpace:
         key = self._keys.get(raw)
         if key is None:
             if len(self._keys) >= _MAX_CACHED_KEYS:
-                self._keys.clear()
+                # Forget the older half: recent points are the ones asked again.
+                for stale in list(itertools.islice(self._keys, _MAX_CACHED_KEYS // 2)):
+                    del self._keys[stale]
             # Python floats: clamping a numpy scalar costs several times more.
             key = tuple(
                 (name, dim.key(u))

@@ -874,6 +874,20 @@ def test_keys_stay_right_when_the_key_cache_is_full(monkeypatch):
     assert len(set(first)) == 10
 
 
+def test_a_full_key_cache_forgets_its_older_half(monkeypatch):
+    # A long search asks for the keys of many points it never sees again
+    # (screened-out children): the cache stays bounded, recent points stay in it.
+    import skhptune._space as space_module
+
+    monkeypatch.setattr(space_module, "_MAX_CACHED_KEYS", 4)
+    space = Space({"a": Real(0, 1), "b": Real(0, 1)})
+    points = [space.random_point(np.random.RandomState(seed)) for seed in range(5)]
+    for point in points:
+        space.key(point)
+    cached = space.subspaces[0]._keys
+    assert list(cached) == [np.asarray(unit, dtype=float).tobytes() for _, unit in points[2:]]
+
+
 def test_dimensions_repr_equality_pickle_and_clone():
     dims = [Real(0.1, 1, prior="log-uniform"), Integer(1, 5), Categorical(["a", None])]
     assert repr(dims[0]) == "Real(low=0.1, high=1, prior='log-uniform')"
