@@ -20,16 +20,27 @@ Fit time: wall time and mean time per fit of 16 evaluations (``n_jobs=2``) of
 histogram gradient boosting at its defaults on 60,000 samples, where binning the
 training data is about a quarter of a fit.
 
+Memory: the quadratic in 10 dimensions, 200 and 1000 evaluations (``n_jobs=1``, each run
+in a fresh process): the peak of the memory Python and NumPy allocate during ``fit``
+(``tracemalloc``; BLAS workspaces are not seen) and the size of the pickled fitted
+search, as ratios to RandomizedSearchCV's. skopt runs 200 evaluations only (stopped after
+``TIME_LIMIT`` seconds like above).
+
 scipy.stats priors: the quadratic in 10 dimensions with every parameter drawn from
 ``scipy.stats.norm(0.5, 0.2)``, 100 evaluations, five seeds, for the searches that
 take such laws (random search and skhptune's), reported as ratios to random search.
 """
 
+import gc
 import inspect
+import multiprocessing
 import os
+import pickle
 import tempfile
 import time
+import tracemalloc
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -59,6 +70,9 @@ LONG_SEEDS = (0, 1, 2)
 PRIOR_SEARCHES = ["random", "skh-bayes", "skh-genetic"]
 PRIOR_OBSERVATIONS = (50, 100)
 PRIOR_SEEDS = (0, 1, 2, 3, 4)
+MEMORY_SEARCHES = ["random", "skopt", "optuna", "gasearch", "skh-bayes", "skh-genetic"]
+MEMORY_EVALUATIONS = (200, 1000)
+MEMORY_DIM = 10
 MAX_DIM = 30
 # A search slower than this (seconds) is stopped where the library allows it (skopt's
 # DeadlineStopper); the points it reached are reported.
@@ -168,6 +182,48 @@ def run_overhead(optimizer, dim, seed, observations=OBSERVATIONS, kind="overhead
         per_evaluation=per_eval.tolist(),
     )
     return record
+
+
+def run_memory(optimizer, n_evaluations, seed):
+    """Peak memory traced during ``fit`` and the pickled size of the fitted search."""
+    record = {"kind": "memory", "optimizer": optimizer, "dim": MEMORY_DIM, "seed": seed,
+              "n_asked": n_evaluations}
+    problem = quadratic_problem(MEMORY_DIM, None)
+    try:
+        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=1)
+    except adapters.Unavailable as exc:
+        return {**record, "status": "unavailable", "error": str(exc)}
+    if hasattr(search, "refit"):
+        search.set_params(refit=False)
+    fit_params = {}
+    if optimizer == "skopt":
+        from skopt.callbacks import DeadlineStopper
+
+        fit_params["callback"] = DeadlineStopper(TIME_LIMIT)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    try:
+        adapters.fit_search(optimizer, search, problem.X, problem.y, seed, **fit_params)
+    except Exception as exc:
+        return {**record, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        peak = tracemalloc.get_traced_memory()[1] - before
+        tracemalloc.stop()
+    try:
+        pickled, pickle_error = len(pickle.dumps(search)), None
+    except Exception as exc:
+        pickled, pickle_error = None, f"{type(exc).__name__}: {exc}"
+    # Distinct configurations: sklearn-genetic-opt lists a repeat once per generation.
+    return {**record, "status": "ok", "n_evaluations": len(adapters.evaluation_trace(search)),
+            "peak_bytes": peak, "pickle_bytes": pickled, "pickle_error": pickle_error}
+
+
+def run_memory_in_fresh_process(optimizer, n_evaluations, seed):
+    """:func:`run_memory` in a new interpreter, so that no earlier run's caches or
+    freed memory change what this one allocates."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(run_memory, optimizer, n_evaluations, seed).result()
 
 
 HGB_SPACE = {
@@ -293,6 +349,16 @@ def run_suite(searches, results_dir, seeds=(0,), log=print):
                     lambda: run_overhead(optimizer, LONG_DIM, seed, observations, kind=kind),
                     own_time,
                 )
+    for optimizer in [s for s in MEMORY_SEARCHES if s in searches]:
+        for n in MEMORY_EVALUATIONS:
+            if optimizer == "skopt" and n > min(MEMORY_EVALUATIONS):
+                continue  # stopped after TIME_LIMIT seconds long before
+            run_missing(
+                f"memory|{optimizer}|{n}|0",
+                lambda: run_memory_in_fresh_process(optimizer, n, 0),
+                lambda r: (f"{r['n_evaluations']} evals, peak {r['peak_bytes'] / 2**20:.1f} MiB, pickle "
+                           + (f"{r['pickle_bytes'] / 2**10:.0f} KiB" if r["pickle_bytes"] else "fails")),
+            )
     parallel = [s for s in PARALLEL_SEARCHES if s in searches or s.startswith("skh-") or s == "halving"]
     for seed in seeds:
         for optimizer in parallel:
@@ -348,6 +414,7 @@ def summarize(records):
             lines.append(f"| {o} | " + " | ".join(cells) + " |")
     lines.extend(_long_run_lines(records))
     lines.extend(_prior_lines(records))
+    lines.extend(_memory_lines(records))
     prow = [r for r in records if r.get("kind") == "parallel" and r["status"] == "ok"]
     if prow:
         lines.append("\n## Parallel efficiency: t(n_jobs=1) / (2 t(n_jobs=2))\n")
@@ -412,6 +479,40 @@ def _long_run_lines(records):
              + " | own s, whole run | / TPE |",
              "|---|" + "---:|" * (len(LONG_OBSERVATIONS) + 2)]
     return lines + _own_time_rows(rows, LONG_OBSERVATIONS, "own_time", 1, "optuna")
+
+
+def _memory_lines(records):
+    rows = [r for r in records if r.get("kind") == "memory" and r["status"] == "ok"]
+    if not rows:
+        return []
+    reference = {r["n_asked"]: r for r in rows if r["optimizer"] == "random"}
+    lines = [f"\n## Memory (d={MEMORY_DIM}, n_jobs=1, free synthetic fits, seed 0, a fresh process per run)\n",
+             "Peak of the memory traced (`tracemalloc`: Python objects and NumPy arrays) during `fit`, "
+             "and the size of the pickled fitted search, in MiB and KiB, each with its ratio to "
+             "RandomizedSearchCV's at the same number of evaluations.\n",
+             "| search | " + " | ".join(f"n={n}: peak MiB | / random | pickle KiB | / random"
+                                       for n in MEMORY_EVALUATIONS) + " |",
+             "|---|" + "---:|" * (4 * len(MEMORY_EVALUATIONS))]
+
+    def ratio(value, ref):
+        return f"{value / ref:.2f}" if value is not None and ref else "–"
+
+    for o in [o for o in adapters.ADAPTERS if any(r["optimizer"] == o for r in rows)]:
+        cells = []
+        for n in MEMORY_EVALUATIONS:
+            r = next((r for r in rows if r["optimizer"] == o and r["n_asked"] == n), None)
+            ref = reference.get(n)
+            if r is None:
+                cells += ["–"] * 4
+                continue
+            short = f" ({r['n_evaluations']} evals)" if r["n_evaluations"] != n else ""
+            pickled = r["pickle_bytes"]
+            cells += [f"{r['peak_bytes'] / 2**20:.1f}{short}",
+                      ratio(r["peak_bytes"], ref and ref["peak_bytes"]),
+                      f"{pickled / 2**10:.0f}" if pickled is not None else "not picklable",
+                      ratio(pickled, ref and ref["pickle_bytes"])]
+        lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _prior_lines(records):
