@@ -129,6 +129,20 @@ def quadratic_problem(dim, scoring, normal_priors=False):
     )
 
 
+def _free_fit_search(optimizer, problem, n_evaluations, seed):
+    """An unfitted search without refit (``n_jobs=1``) and the fit parameters that
+    stop skopt after ``TIME_LIMIT`` seconds; raises ``adapters.Unavailable``."""
+    search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=1)
+    if hasattr(search, "refit"):
+        search.set_params(refit=False)
+    fit_params = {}
+    if optimizer == "skopt":
+        from skopt.callbacks import DeadlineStopper
+
+        fit_params["callback"] = DeadlineStopper(TIME_LIMIT)
+    return search, fit_params
+
+
 def run_overhead(optimizer, dim, seed, observations=OBSERVATIONS, kind="overhead"):
     """Own time per evaluation around each of ``observations``, up to the largest."""
     fd, stamps_path = tempfile.mkstemp(prefix="overhead-", suffix=".txt")
@@ -137,16 +151,9 @@ def run_overhead(optimizer, dim, seed, observations=OBSERVATIONS, kind="overhead
     n_evaluations = max(observations)
     record = {"kind": kind, "optimizer": optimizer, "dim": dim, "seed": seed}
     try:
-        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=1)
+        search, fit_params = _free_fit_search(optimizer, problem, n_evaluations, seed)
     except adapters.Unavailable as exc:
         return {**record, "status": "unavailable", "error": str(exc)}
-    if hasattr(search, "refit"):
-        search.set_params(refit=False)
-    fit_params = {}
-    if optimizer == "skopt":
-        from skopt.callbacks import DeadlineStopper
-
-        fit_params["callback"] = DeadlineStopper(TIME_LIMIT)
     start = time.time()
     try:
         adapters.fit_search(optimizer, search, problem.X, problem.y, seed, **fit_params)
@@ -190,16 +197,9 @@ def run_memory(optimizer, n_evaluations, seed):
               "n_asked": n_evaluations}
     problem = quadratic_problem(MEMORY_DIM, None)
     try:
-        search = adapters.build(optimizer, problem, n_evaluations, seed, n_jobs=1)
+        search, fit_params = _free_fit_search(optimizer, problem, n_evaluations, seed)
     except adapters.Unavailable as exc:
         return {**record, "status": "unavailable", "error": str(exc)}
-    if hasattr(search, "refit"):
-        search.set_params(refit=False)
-    fit_params = {}
-    if optimizer == "skopt":
-        from skopt.callbacks import DeadlineStopper
-
-        fit_params["callback"] = DeadlineStopper(TIME_LIMIT)
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
